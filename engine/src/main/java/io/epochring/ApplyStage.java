@@ -1,0 +1,148 @@
+package io.epochring;
+
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * Stage 3: applies each sequenced write to the live delta, releases its handle at APPLIED, and
+ * cuts a freeze when a flush is due (an explicit flush, the size threshold, or the timer). The
+ * freeze is the delta's O(1) swap; the view moves to the new live delta at once, so every APPLIED
+ * write is visible through the current view.
+ */
+final class ApplyStage<W, R, F> implements Stage {
+
+    private final Delta<W, R, F> delta;
+    private final Watermark applied;
+    private final ViewPublisher<F, ?> views;
+    private final ErrorHandler errorHandler;
+    private final NanoClock clock;
+    private final long flushIntervalNanos;
+    private final long flushThresholdBytes;
+    private final boolean syncEveryFlush;
+    private final FlushTimer timer;
+
+    private long lastApplied;
+    private long lastCut;
+
+    ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
+               NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
+               FlushTimer timer, long lastApplied, long lastCut) {
+        this.delta = delta;
+        this.applied = applied;
+        this.views = views;
+        this.errorHandler = errorHandler;
+        this.clock = clock;
+        this.flushIntervalNanos = flushIntervalNanos;
+        this.flushThresholdBytes = flushThresholdBytes;
+        this.syncEveryFlush = syncEveryFlush;
+        this.timer = timer;
+        this.lastApplied = lastApplied;
+        this.lastCut = lastCut;
+        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+    }
+
+    @Override
+    public void onSlot(Slot slot) {
+        switch (slot.kind) {
+            case Slot.WRITE:
+                if (slot.epoch > 0) {
+                    applyOne(slot.channel, slot.write, slot.handle, slot.epoch, slot.error);
+                    cutIfFull(slot);
+                } else if (!slot.held) {
+                    slot.channel.onDropped();
+                }
+                break;
+            case Slot.RESUME:
+                for (HeldWrite write : slot.released) {
+                    if (write.epoch > 0) {
+                        applyOne(write.channel, write.write, write.handle, write.epoch, write.error);
+                    } else {
+                        write.channel.onDropped();
+                    }
+                }
+                cutIfFull(slot);
+                break;
+            case Slot.STOP:
+                for (HeldWrite write : slot.released) {
+                    if (write.handle != null) {
+                        write.handle.fail(new ShutdownException("the coordinator stopped while channel '" + write.channel.name()
+                                                                + "' was paused: this held write was not applied", write.write));
+                    }
+                    write.channel.onDropped();
+                }
+                break;
+            case Slot.FLUSH:
+                EpochRange range = cut(slot, slot.sync);
+                slot.handle.complete(range);
+                break;
+            case Slot.TICK:
+                timer.tickDone();
+                if (clock.nanoTime() >= timer.dueNanos()) {
+                    cut(slot, false);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    @Override
+    public void onBatchEnd() {
+        applied.publish();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EpochRingException journalError) {
+        if (journalError != null) {
+            deliver(handle, journalError);
+        } else {
+            try {
+                R result = delta.apply(epoch, (W) write);
+                if (handle != null) {
+                    handle.complete(result);
+                }
+            } catch (Exception e) {
+                deliver(handle, new ApplyException(epoch, e));
+            }
+        }
+        lastApplied = epoch;
+        applied.lazyAdvance(epoch);
+        channel.onApplied();
+    }
+
+    private void deliver(WriteHandle<Object> handle, EpochRingException error) {
+        if (handle != null) {
+            handle.fail(error);
+        } else {
+            errorHandler.onError(error);
+        }
+    }
+
+    private void cutIfFull(Slot slot) {
+        if (delta.estimatedSizeBytes() >= flushThresholdBytes) {
+            cut(slot, false);
+        }
+    }
+
+    /**
+     * Freezes everything applied since the last cut and leaves the batch on the slot for the
+     * publish stage. With nothing new, only a requested sync is passed on.
+     *
+     * @return the epochs frozen (empty when there was nothing new)
+     */
+    private EpochRange cut(Slot slot, boolean syncRequested) {
+        boolean sync = syncRequested || syncEveryFlush;
+        EpochRange range = EpochRange.emptyAfter(lastApplied);
+        if (lastApplied > lastCut) {
+            range = new EpochRange(lastCut + 1, lastApplied);
+            F frozen = delta.freeze();
+            views.onFreeze(frozen, delta.view());
+            slot.cut = new FrozenBatch(frozen, range, sync);
+            lastCut = lastApplied;
+        } else if (syncRequested) {
+            slot.cut = new FrozenBatch(null, range, true);
+        }
+        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+        return range;
+    }
+}

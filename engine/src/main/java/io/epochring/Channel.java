@@ -1,0 +1,283 @@
+package io.epochring;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A named entry into the coordinator's single epoch sequence, with its own capacity: at most
+ * {@code capacity} writes may be accepted and not yet applied. Writes of one channel apply in the
+ * order they were accepted; channels share the ring and the epoch sequence. Thread-safe: any
+ * number of producers may write to one channel.
+ *
+ * <p>Four ways to write, by what happens when the channel is full:
+ * <ul>
+ *   <li>{@link #tryPublish} - fire and forget: returns false, allocates nothing;</li>
+ *   <li>{@link #tryWrite} - throws {@link BackpressureException} at once, handing the write back;</li>
+ *   <li>{@link #write(Object, Duration)} - waits up to a timeout, then {@link WriteTimeoutException};</li>
+ *   <li>{@link #write(Object)} - waits for space as long as it takes.</li>
+ * </ul>
+ *
+ * @param <W> the write type
+ * @param <R> the apply result type
+ */
+public final class Channel<W, R> {
+
+    /** Set in {@link #claimed} when the channel accepts no more writes (stop, failure). */
+    private static final long CLOSED = 1L << 62;
+
+    private final String name;
+    private final int id;
+    private final int capacity;
+    private final EpochRing<?, ?, ?, ?> coordinator;
+    private final Supplier<IdleStrategy> idleStrategies;
+
+    /** Permits taken by producers (writes accepted), plus the CLOSED bit. CAS by producers. */
+    private final Sequence claimed = new Sequence(0);
+    /** Permits given back by the apply stage (writes applied, cancelled or failed). Single writer. */
+    private final Sequence released = new Sequence(0);
+    private final Sequence applied = new Sequence(0);
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong cancelled = new AtomicLong();
+    private final AtomicLong maxDepth = new AtomicLong();
+
+    Channel(String name, int id, int capacity, EpochRing<?, ?, ?, ?> coordinator, Supplier<IdleStrategy> idleStrategies) {
+        this.name = name;
+        this.id = id;
+        this.capacity = capacity;
+        this.coordinator = coordinator;
+        this.idleStrategies = idleStrategies;
+        claimed.set(CLOSED);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Fire and forget: accepts the write if there is space, without a handle and without
+     * allocating. Apply errors go to the coordinator's error handler.
+     *
+     * @return false when the channel or ring is full (counted as rejected)
+     * @throws ShutdownException           when the coordinator is not running
+     * @throws CoordinatorFailedException when the coordinator failed
+     */
+    public boolean tryPublish(W write) {
+        requireWrite(write);
+        if (!tryClaim(write)) {
+            rejected.incrementAndGet();
+            return false;
+        }
+        if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, null)) {
+            unclaim();
+            rejected.incrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Accepts the write if there is space, else fails at once.
+     *
+     * @throws BackpressureException when the channel or ring is full; it hands the write back
+     */
+    public WriteHandle<R> tryWrite(W write) {
+        requireWrite(write);
+        if (!tryClaim(write)) {
+            rejected.incrementAndGet();
+            throw new BackpressureException(name, capacity, write);
+        }
+        WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
+        if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
+            unclaim();
+            rejected.incrementAndGet();
+            throw new BackpressureException(name, capacity, write);
+        }
+        return handle;
+    }
+
+    /**
+     * Accepts the write, waiting up to {@code timeout} for space.
+     *
+     * @throws WriteTimeoutException when no space appeared in time; it hands the write back
+     */
+    public WriteHandle<R> write(W write, Duration timeout) {
+        requireWrite(write);
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        long deadline = WriteHandle.deadline(timeout);
+        if (!claimWithin(write, deadline)) {
+            rejected.incrementAndGet();
+            throw new WriteTimeoutException(name, timeout, write);
+        }
+        WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
+        IdleStrategy idle = null;
+        while (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
+            if (System.nanoTime() >= deadline) {
+                unclaim();
+                rejected.incrementAndGet();
+                throw new WriteTimeoutException(name, timeout, write);
+            }
+            idle = idle(idle);
+        }
+        return handle;
+    }
+
+    /**
+     * Accepts the write, waiting as long as it takes for space.
+     *
+     * @throws ShutdownException when the coordinator stops while waiting
+     */
+    public WriteHandle<R> write(W write) {
+        requireWrite(write);
+        claimWithin(write, Long.MAX_VALUE);
+        WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
+        ring().publishEvent(Slot.WRITE_TRANSLATOR, this, write, handle);
+        return handle;
+    }
+
+    /** Fire and forget, waiting as long as it takes for space. Allocates nothing when there is space. */
+    public void publish(W write) {
+        requireWrite(write);
+        claimWithin(write, Long.MAX_VALUE);
+        ring().publishEvent(Slot.WRITE_TRANSLATOR, this, write, null);
+    }
+
+    /**
+     * Holds this channel's writes from the next one on: they keep their place (and their share of
+     * the capacity) but get no epoch and are not applied until {@link #resume()}. Other channels
+     * flow on.
+     */
+    public void pause() {
+        coordinator.channelCommand(Slot.PAUSE, this);
+    }
+
+    /** Applies the held writes, in order, then lets new ones through. */
+    public void resume() {
+        coordinator.channelCommand(Slot.RESUME, this);
+    }
+
+    /** @return this channel's counters now */
+    public ChannelStats stats() {
+        long c = claimed.get() & ~CLOSED;
+        long r = released.get();
+        return new ChannelStats(name, c, applied.get(), rejected.get(), cancelled.get(), c - r, maxDepth.get());
+    }
+
+    @Override
+    public String toString() {
+        return "Channel[" + name + "]";
+    }
+
+    // ---- coordinator and stage side --------------------------------------------------------
+
+    int id() {
+        return id;
+    }
+
+    void open() {
+        long c;
+        do {
+            c = claimed.get();
+        } while (!claimed.compareAndSet(c, c & ~CLOSED));
+    }
+
+    void close() {
+        long c;
+        do {
+            c = claimed.get();
+        } while ((c & CLOSED) == 0 && !claimed.compareAndSet(c, c | CLOSED));
+    }
+
+    /** @return writes accepted and not yet given back by the apply stage */
+    long depth() {
+        return (claimed.get() & ~CLOSED) - released.get();
+    }
+
+    /** Apply stage: a write of this channel was applied (successfully or not). */
+    void onApplied() {
+        applied.set(applied.get() + 1);
+        released.set(released.get() + 1);
+    }
+
+    /** Apply stage: a write of this channel left without being applied (cancelled, shut down). */
+    void onDropped() {
+        released.set(released.get() + 1);
+    }
+
+    void onCancelled() {
+        cancelled.incrementAndGet();
+    }
+
+    // ---- permits ----------------------------------------------------------------------------
+
+    private boolean tryClaim(W write) {
+        while (true) {
+            long c = claimed.get();
+            if ((c & CLOSED) != 0) {
+                throw coordinator.refusal(write);
+            }
+            long depth = c - released.get();
+            if (depth >= capacity) {
+                return false;
+            }
+            if (claimed.compareAndSet(c, c + 1)) {
+                recordDepth(depth + 1);
+                return true;
+            }
+        }
+    }
+
+    private boolean claimWithin(W write, long deadlineNanos) {
+        IdleStrategy idle = null;
+        while (!tryClaim(write)) {
+            if (System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RejectedWriteException("interrupted while waiting for space in channel '" + name
+                                                  + "': the write was not accepted", write, null, false);
+            }
+            idle = idle(idle);
+        }
+        return true;
+    }
+
+    private IdleStrategy idle(IdleStrategy idle) {
+        if (idle == null) {
+            idle = idleStrategies.get();
+            idle.reset();
+        }
+        idle.idle();
+        return idle;
+    }
+
+    private void unclaim() {
+        claimed.addAndGet(-1);
+    }
+
+    private void recordDepth(long depth) {
+        long max;
+        while (depth > (max = maxDepth.get()) && !maxDepth.compareAndSet(max, depth)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private RingBuffer<Slot> ring() {
+        return coordinator.ringBuffer();
+    }
+
+    private void requireWrite(W write) {
+        if (write == null) {
+            throw new NullPointerException("write must not be null (channel '" + name + "'); nothing was accepted");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.epochring;
+
+/**
+ * The in-memory structure that writes are applied to between two flushes: the user's half of the
+ * apply stage.
+ *
+ * <p>The engine calls {@link #apply}, {@link #estimatedSizeBytes} and {@link #freeze} from its apply
+ * thread only, one call at a time; {@link #view()} results are read by any thread.
+ *
+ * @param <W> the write type
+ * @param <R> what applying one write returns to its writer
+ * @param <F> the read type shared by the live view and a frozen delta (for a key-value store, a
+ *            sorted map both can answer {@code get} and {@code scan} from)
+ */
+public interface Delta<W, R, F> {
+
+    /**
+     * Applies one write. An exception fails this write only: its handle reports it with the epoch,
+     * and the delta must be left as if the write had not happened.
+     *
+     * @param epoch the write's epoch, strictly increasing across calls
+     * @param write the write, never null
+     * @return the result handed to the write's handle, may be null
+     * @throws Exception when the write cannot be applied
+     */
+    R apply(long epoch, W write) throws Exception;
+
+    /**
+     * @return an estimate of the memory the live contents hold; crossing the coordinator's flush
+     * threshold cuts a flush
+     */
+    long estimatedSizeBytes();
+
+    /**
+     * @return a thread-safe read view of the live contents; the engine calls this again after each
+     * {@link #freeze()}, so a view may be the live structure itself
+     */
+    F view();
+
+    /**
+     * Seals the live contents for flushing and starts an empty live structure, keeping context that
+     * must outlive a flush (sequence counters, say). Must be O(1): swap, do not copy. Expensive
+     * sealing (sorting, encoding) belongs in the frozen object, done lazily off the apply thread.
+     *
+     * @return the sealed contents; no longer written to by this delta
+     */
+    F freeze();
+}

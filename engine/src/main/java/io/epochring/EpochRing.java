@@ -1,0 +1,397 @@
+package io.epochring;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The write coordinator: takes writes from any number of threads through named {@link Channel}s,
+ * orders them into one sequence of epochs, applies them to a {@link Delta}, optionally journals
+ * them, and flushes frozen deltas to a {@link Flusher} in the background. See {@code package-info}
+ * for the pipeline.
+ *
+ * <pre>{@code
+ * EpochRing<Put, Long, Segment, Snapshot> ring = EpochRing.builder(delta, flusher)
+ *     .channel("orders", 4096).channel("audit", 256)
+ *     .build().start();
+ * WriteHandle<Long> h = ring.channel("orders").write(put);
+ * h.await(DurabilityLevel.DURABLE);
+ * ring.close();
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link #start()} once (recovering from the journal if there is one);
+ * {@link #stop()} flushes and syncs what is pending, stops every thread, and reports a terminal
+ * flush failure; every call after that is refused with {@link ShutdownException}.
+ *
+ * @param <W> the write type
+ * @param <R> the apply result type
+ * @param <F> the delta read type
+ * @param <S> the storage snapshot type
+ */
+public final class EpochRing<W, R, F, S> implements AutoCloseable {
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    private final EpochRingBuilder<W, R, F, S> config;
+    private final Watermarks watermarks;
+    private final Map<String, Channel<W, R>> channels = new LinkedHashMap<>();
+    private final BlockingQueue<FrozenBatch> handoff = new ArrayBlockingQueue<>(2);
+    private final FlushTimer timer = new FlushTimer();
+    private final NamedThreadFactory threads;
+    private final Object lifecycle = new Object();
+
+    private volatile State state = State.NEW;
+    private volatile FlushFailedException failure;
+    private Disruptor<Slot> disruptor;
+    private volatile RingBuffer<Slot> ringBuffer;
+    private ViewPublisher<F, S> views;
+    private FlushProcessor<F, S> flushProcessor;
+    private RecoveryReport recovery = RecoveryReport.NONE;
+
+    EpochRing(EpochRingBuilder<W, R, F, S> config) {
+        this.config = config;
+        this.watermarks = new Watermarks(config.journal != null);
+        this.threads = new NamedThreadFactory("epochring-" + config.name);
+        int id = 0;
+        for (Map.Entry<String, Integer> channel : config.channels.entrySet()) {
+            channels.put(channel.getKey(), new Channel<>(channel.getKey(), id++, channel.getValue(), this, config.producerIdleStrategy));
+        }
+    }
+
+    /**
+     * @return a builder for a coordinator applying writes to {@code delta} and flushing to {@code flusher}
+     */
+    public static <W, R, F, S> EpochRingBuilder<W, R, F, S> builder(Delta<W, R, F> delta, Flusher<F, S> flusher) {
+        return new EpochRingBuilder<>(delta, flusher);
+    }
+
+    /**
+     * Recovers from the journal (if any), then starts the ring and flush threads. Call once.
+     *
+     * @return this coordinator
+     * @throws IllegalStateException       when already started or stopped
+     * @throws JournalCorruptedException when the journal cannot be replayed
+     */
+    public EpochRing<W, R, F, S> start() {
+        synchronized (lifecycle) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
+            }
+            try {
+                recovery = config.journal == null ? RecoveryReport.NONE : new JournalRecovery<>(config.journal, config.codec, config.delta).run();
+                startPipeline();
+            } catch (RuntimeException e) {
+                state = State.STOPPED;
+                threads.interruptAndJoin();
+                if (config.journal != null) {
+                    config.journal.close();
+                }
+                throw e;
+            }
+            state = State.RUNNING;
+            channels.values().forEach(Channel::open);
+            return this;
+        }
+    }
+
+    private void startPipeline() {
+        long lastEpoch = recovery.lastEpoch();
+        long durable = recovery.checkpoint().durableEpoch();
+        watermarks.applied().advance(lastEpoch);
+        watermarks.journal().advance(lastEpoch);
+        watermarks.written().advance(durable);
+        watermarks.durable().advance(durable);
+
+        views = new ViewPublisher<>(config.delta.view(), config.flusher.snapshot());
+        long intervalNanos = config.flushInterval.toNanos();
+        Stage sequence = new SequenceStage(channels.size(), lastEpoch);
+        Stage journal = config.journal == null ? null : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
+        Stage apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
+                                       intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer, lastEpoch, durable);
+        Stage publish = new PublishStage(handoff);
+
+        disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
+        disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
+        if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
+            threads.nextNames("pipeline");
+            disruptor.handleEventsWith(journal == null ? new StageHandler(sequence, apply, publish)
+                                                       : new StageHandler(sequence, journal, apply, publish));
+        } else {
+            threads.nextNames("sequence", journal == null ? null : "journal", "apply", "publish");
+            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence));
+            if (journal != null) {
+                chain = chain.then(new StageHandler(journal));
+            }
+            chain.then(new StageHandler(apply)).then(new StageHandler(publish));
+        }
+        ringBuffer = disruptor.start();
+
+        flushProcessor = new FlushProcessor<>(this, handoff, config.flusher, views, watermarks, config.journal,
+                                              config.retryPolicy, config.isTransient, config.listeners,
+                                              config.errorHandler, config.clock, timer, intervalNanos);
+        threads.nextNames("flush");
+        threads.newThread(flushProcessor).start();
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the configured channels when {@code name} is not one
+     */
+    public Channel<W, R> channel(String name) {
+        Channel<W, R> channel = channels.get(name);
+        if (channel == null) {
+            throw new IllegalArgumentException("unknown channel '" + name + "': configured channels are " + channels.keySet());
+        }
+        return channel;
+    }
+
+    /** @return every channel, in configuration order */
+    public List<Channel<W, R>> channels() {
+        return List.copyOf(channels.values());
+    }
+
+    /** Same as {@code flush(false)}. */
+    public WriteHandle<EpochRange> flush() {
+        return flush(false);
+    }
+
+    /**
+     * Freezes everything applied so far and hands it to the flush thread. The handle's epoch is
+     * the last write covered and its result the epochs frozen (empty when nothing was new, in which
+     * case nothing is flushed); wait for WRITTEN or DURABLE on it.
+     *
+     * @param sync also sync storage afterwards (advancing DURABLE), even when nothing was new
+     */
+    public WriteHandle<EpochRange> flush(boolean sync) {
+        synchronized (lifecycle) {
+            requireRunning();
+            WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
+            ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
+            return handle;
+        }
+    }
+
+    /** @return the level's watermark: every epoch up to it has reached the level */
+    public long watermark(DurabilityLevel level) {
+        return watermarks.of(level).get();
+    }
+
+    /**
+     * Waits until the level's watermark reaches {@code epoch}.
+     *
+     * @return false when the timeout passed first
+     * @throws FlushFailedException when a terminal flush failure means it never will
+     */
+    public boolean awaitWatermark(DurabilityLevel level, long epoch, Duration timeout) {
+        Watermark watermark = watermarks.of(level);
+        if (level == DurabilityLevel.APPLIED || level == DurabilityLevel.JOURNALED) {
+            return watermark.await(epoch, WriteHandle.deadline(timeout));
+        }
+        return watermark.await(epoch, WriteHandle.deadline(timeout));
+    }
+
+    /** @return what readers see now: live delta, frozen deltas newest first, storage snapshot */
+    public View<F, S> view() {
+        requireStarted();
+        return views.current();
+    }
+
+    /** @return a stream of views, starting with the current one */
+    public ViewSubscription<F, S> subscribe() {
+        requireStarted();
+        return views.subscribe();
+    }
+
+    /** @return watermarks and flush counters now */
+    public CoordinatorStats stats() {
+        requireStarted();
+        return flushProcessor.stats();
+    }
+
+    /** @return what {@link #start()} recovered from the journal */
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    /** @return the terminal flush failure that stopped this coordinator accepting writes, if any */
+    public Optional<FlushFailedException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Stops accepting writes, fails writes held by paused channels, applies and flushes (with a
+     * sync) every accepted write, stops every thread, and closes the journal. Idempotent.
+     *
+     * @throws FlushFailedException when the coordinator failed (now or earlier) to flush accepted writes
+     */
+    public void stop() {
+        synchronized (lifecycle) {
+            if (state == State.NEW || state == State.STOPPED) {
+                boolean wasNew = state == State.NEW;
+                state = State.STOPPED;
+                if (wasNew && config.journal != null) {
+                    config.journal.close();
+                }
+                throwIfFailed();
+                return;
+            }
+            state = State.STOPPING;
+        }
+        channels.values().forEach(Channel::close);
+        ringBuffer.publishEvent(Slot.COMMAND_TRANSLATOR, Slot.STOP);
+        awaitChannelsDrained();
+        WriteHandle<EpochRange> last = WriteHandle.forFlush(watermarks);
+        ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, last, true);
+        try {
+            last.await(DurabilityLevel.DURABLE);
+        } catch (EpochRingException e) {
+            // reported below through the failure
+        }
+        disruptor.shutdown();
+        putUninterruptibly(FlushProcessor.STOP);
+        threads.join();
+        if (config.journal != null) {
+            config.journal.close();
+        }
+        state = State.STOPPED;
+        throwIfFailed();
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return "EpochRing[" + config.name + ", " + state.name().toLowerCase() + "]";
+    }
+
+    // ---- for channels and the flush thread ---------------------------------------------------
+
+    Watermarks watermarks() {
+        return watermarks;
+    }
+
+    RingBuffer<Slot> ringBuffer() {
+        return ringBuffer;
+    }
+
+    void channelCommand(byte kind, Channel<?, ?> channel) {
+        synchronized (lifecycle) {
+            requireRunning();
+            ringBuffer.publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
+        }
+    }
+
+    void requestTick() {
+        if (!ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, Slot.TICK)) {
+            timer.tickDone();
+        }
+    }
+
+    FlushFailedException failureCause() {
+        return failure;
+    }
+
+    /** Flush thread: a flush failed for good. Refuse writes from now on; fail waiters above WRITTEN. */
+    void fail(FlushFailedException error) {
+        failure = error;
+        channels.values().forEach(Channel::close);
+        watermarks.written().fail(error);
+        watermarks.durable().fail(error);
+        config.errorHandler.onError(error);
+    }
+
+    /** @return the error for a write or command the coordinator cannot take now */
+    RejectedWriteException refusal(Object write) {
+        FlushFailedException cause = failure;
+        if (cause != null) {
+            return new CoordinatorFailedException(cause, write);
+        }
+        switch (state) {
+            case NEW:
+                return new ShutdownException("the coordinator is not started: call start() before writing", write);
+            case RUNNING:
+                return new ShutdownException("the coordinator is running but the channel is closed", write);
+            default:
+                return new ShutdownException("the coordinator is " + state.name().toLowerCase()
+                                             + " and accepts no more writes or flushes: start a new one", write);
+        }
+    }
+
+    private void requireRunning() {
+        if (state != State.RUNNING || failure != null) {
+            throw refusal(null);
+        }
+    }
+
+    private void requireStarted() {
+        if (views == null) {
+            throw new IllegalStateException("the coordinator is not started: call start() first");
+        }
+    }
+
+    private void throwIfFailed() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void awaitChannelsDrained() {
+        IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        for (Channel<W, R> channel : channels.values()) {
+            while (channel.depth() > 0) {
+                idle.idle();
+            }
+        }
+    }
+
+    private void putUninterruptibly(FrozenBatch batch) {
+        while (true) {
+            try {
+                handoff.put(batch);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
+    private static final class StageExceptionHandler implements com.lmax.disruptor.ExceptionHandler<Slot> {
+        private final ErrorHandler errorHandler;
+
+        StageExceptionHandler(ErrorHandler errorHandler) {
+            this.errorHandler = errorHandler;
+        }
+
+        @Override
+        public void handleEventException(Throwable ex, long sequence, Slot event) {
+            errorHandler.onError(new EpochRingException("internal error in a ring stage at sequence " + sequence, ex));
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            errorHandler.onError(ex);
+        }
+    }
+}

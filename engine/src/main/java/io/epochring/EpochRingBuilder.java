@@ -1,0 +1,206 @@
+package io.epochring;
+
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.WaitStrategy;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Configures an {@link EpochRing}. Setters only record; {@link #build()} checks every field and
+ * names the first bad one, then fills the defaults below.
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><td>name</td><td>"epochring" (thread names start with {@code epochring-<name>-})</td></tr>
+ *   <tr><td>ring size</td><td>4096 slots</td></tr>
+ *   <tr><td>channels</td><td>one, "default", capacity 1024</td></tr>
+ *   <tr><td>flush interval / size threshold</td><td>200 ms / 64 MiB</td></tr>
+ *   <tr><td>sync every flush</td><td>true (DURABLE follows WRITTEN)</td></tr>
+ *   <tr><td>threading</td><td>{@link ThreadingMode#SINGLE_THREAD}</td></tr>
+ *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
+ *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
+ *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
+ * </table>
+ *
+ * @param <W> the write type
+ * @param <R> the apply result type
+ * @param <F> the delta read type
+ * @param <S> the storage snapshot type
+ */
+public final class EpochRingBuilder<W, R, F, S> {
+
+    final Delta<W, R, F> delta;
+    final Flusher<F, S> flusher;
+    String name = "epochring";
+    int ringSize = 4096;
+    final Map<String, Integer> channels = new LinkedHashMap<>();
+    Duration flushInterval = Duration.ofMillis(200);
+    long flushThresholdBytes = 64L << 20;
+    boolean syncEveryFlush = true;
+    ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
+    WaitStrategy waitStrategy;
+    Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
+    NanoClock clock = SystemNanoClock.INSTANCE;
+    Journal journal;
+    WriteCodec<W> codec;
+    FlushRetryPolicy retryPolicy = FlushRetryPolicy.defaults();
+    Predicate<Throwable> isTransient = e -> e instanceof TransientFlushException;
+    final List<FlushListener> listeners = new ArrayList<>();
+    ErrorHandler errorHandler;
+    private final List<String> problems = new ArrayList<>();
+
+    EpochRingBuilder(Delta<W, R, F> delta, Flusher<F, S> flusher) {
+        this.delta = delta;
+        this.flusher = flusher;
+    }
+
+    /** Names the coordinator's threads: {@code epochring-<name>-<role>}. */
+    public EpochRingBuilder<W, R, F, S> name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** Ring slots, a power of two. Bounds writes in flight across all channels. */
+    public EpochRingBuilder<W, R, F, S> ringSize(int ringSize) {
+        this.ringSize = ringSize;
+        return this;
+    }
+
+    /** Adds a named channel admitting at most {@code capacity} writes not yet applied. */
+    public EpochRingBuilder<W, R, F, S> channel(String name, int capacity) {
+        if (name != null && channels.containsKey(name)) {
+            problems.add("channel '" + name + "' is configured twice: channel names must be unique");
+        }
+        channels.put(name, capacity);
+        return this;
+    }
+
+    /** Cuts a flush when this long has passed since the last one (and something was applied). */
+    public EpochRingBuilder<W, R, F, S> flushInterval(Duration flushInterval) {
+        this.flushInterval = flushInterval;
+        return this;
+    }
+
+    /** Cuts a flush when the delta's estimated size reaches this many bytes. */
+    public EpochRingBuilder<W, R, F, S> flushThresholdBytes(long flushThresholdBytes) {
+        this.flushThresholdBytes = flushThresholdBytes;
+        return this;
+    }
+
+    /** Whether every flush also syncs storage (and advances DURABLE), or only {@code flush(true)}. */
+    public EpochRingBuilder<W, R, F, S> syncEveryFlush(boolean syncEveryFlush) {
+        this.syncEveryFlush = syncEveryFlush;
+        return this;
+    }
+
+    public EpochRingBuilder<W, R, F, S> threadingMode(ThreadingMode threadingMode) {
+        this.threadingMode = threadingMode;
+        return this;
+    }
+
+    /** How ring consumer threads wait for work (Disruptor's strategies: blocking, sleeping, yielding, busy-spin). */
+    public EpochRingBuilder<W, R, F, S> waitStrategy(WaitStrategy waitStrategy) {
+        this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /** How producers wait for space in a full channel; one strategy instance per waiting call. */
+    public EpochRingBuilder<W, R, F, S> producerIdleStrategy(Supplier<IdleStrategy> producerIdleStrategy) {
+        this.producerIdleStrategy = producerIdleStrategy;
+        return this;
+    }
+
+    /** The clock for flush timing; inject a controllable one in tests. */
+    public EpochRingBuilder<W, R, F, S> clock(NanoClock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    /** Journals every write (enabling JOURNALED and recovery at start). The coordinator closes it at stop. */
+    public EpochRingBuilder<W, R, F, S> journal(Journal journal, WriteCodec<W> codec) {
+        this.journal = journal;
+        this.codec = codec;
+        if (journal == null || codec == null) {
+            problems.add("journal and codec must both be non-null (journal=" + journal + ", codec=" + codec + ")");
+        }
+        return this;
+    }
+
+    public EpochRingBuilder<W, R, F, S> retryPolicy(FlushRetryPolicy retryPolicy) {
+        this.retryPolicy = retryPolicy;
+        return this;
+    }
+
+    /** Decides which flusher errors are transient (retried); by default {@link TransientFlushException}. */
+    public EpochRingBuilder<W, R, F, S> transientErrors(Predicate<Throwable> isTransient) {
+        this.isTransient = isTransient;
+        return this;
+    }
+
+    public EpochRingBuilder<W, R, F, S> listener(FlushListener listener) {
+        if (listener == null) {
+            problems.add("listener must not be null");
+        }
+        listeners.add(listener);
+        return this;
+    }
+
+    /** Receives errors that belong to no handle (a fire-and-forget write's apply error, a listener's throw). */
+    public EpochRingBuilder<W, R, F, S> errorHandler(ErrorHandler errorHandler) {
+        this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * Checks the configuration and builds a coordinator that is not started yet.
+     *
+     * @throws IllegalArgumentException naming the first bad field and what it must be
+     */
+    public EpochRing<W, R, F, S> build() {
+        require(problems.isEmpty(), problems.isEmpty() ? "" : problems.get(0));
+        require(delta != null, "delta must not be null");
+        require(flusher != null, "flusher must not be null");
+        require(name != null && !name.isBlank(), "name must not be blank");
+        require(ringSize >= 2 && Integer.bitCount(ringSize) == 1, "ringSize must be a power of two >= 2, was " + ringSize);
+        for (Map.Entry<String, Integer> channel : channels.entrySet()) {
+            require(channel.getKey() != null && !channel.getKey().isBlank(), "channel name must not be blank");
+            require(channel.getValue() > 0, "channel '" + channel.getKey() + "' capacity must be > 0, was " + channel.getValue());
+        }
+        require(flushInterval != null && !flushInterval.isNegative() && !flushInterval.isZero(),
+                "flushInterval must be > 0, was " + flushInterval);
+        require(flushThresholdBytes > 0, "flushThresholdBytes must be > 0, was " + flushThresholdBytes);
+        require(threadingMode != null, "threadingMode must not be null");
+        require(producerIdleStrategy != null, "producerIdleStrategy must not be null");
+        require(clock != null, "clock must not be null");
+        require(retryPolicy != null, "retryPolicy must not be null");
+        require(isTransient != null, "transientErrors must not be null");
+        if (channels.isEmpty()) {
+            channels.put("default", 1024);
+        }
+        if (waitStrategy == null) {
+            waitStrategy = new SleepingWaitStrategy();
+        }
+        if (errorHandler == null) {
+            String prefix = "epochring-" + name + ": ";
+            errorHandler = e -> System.err.println(prefix + e);
+        }
+        return new EpochRing<>(this);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("bad EpochRing configuration: " + message);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.epochring;
+
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+
+/**
+ * The flush thread: takes frozen batches in epoch order, writes each with {@link Flusher#flush}
+ * (retrying transient errors under the {@link FlushRetryPolicy}), publishes the new view, then
+ * advances WRITTEN; on a sync request it syncs storage, advances DURABLE and records a checkpoint.
+ * Between batches it asks the ring for a timer tick when a timed flush is due.
+ *
+ * <p>After a terminal failure it keeps draining the hand-off (so the ring never wedges) but
+ * flushes nothing more: every later epoch's WRITTEN/DURABLE waiter already got the failure.
+ */
+final class FlushProcessor<F, S> implements Runnable {
+
+    static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false);
+
+    private final EpochRing<?, ?, F, S> ring;
+    private final BlockingQueue<FrozenBatch> handoff;
+    private final Flusher<F, S> flusher;
+    private final ViewPublisher<F, S> views;
+    private final Watermarks watermarks;
+    private final Journal journal;
+    private final FlushRetryPolicy retryPolicy;
+    private final Predicate<Throwable> isTransient;
+    private final List<FlushListener> listeners;
+    private final ErrorHandler errorHandler;
+    private final NanoClock clock;
+    private final FlushTimer timer;
+    private final long tickPeriodNanos;
+
+    private volatile long flushCount;
+    private volatile long flushFailures;
+    private volatile long lastFlushNanos;
+    private volatile long maxFlushNanos;
+    private volatile long totalFlushNanos;
+
+    FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, Flusher<F, S> flusher,
+                   ViewPublisher<F, S> views, Watermarks watermarks, Journal journal, FlushRetryPolicy retryPolicy,
+                   Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
+                   NanoClock clock, FlushTimer timer, long flushIntervalNanos) {
+        this.ring = ring;
+        this.handoff = handoff;
+        this.flusher = flusher;
+        this.views = views;
+        this.watermarks = watermarks;
+        this.journal = journal;
+        this.retryPolicy = retryPolicy;
+        this.isTransient = isTransient;
+        this.listeners = List.copyOf(listeners);
+        this.errorHandler = errorHandler;
+        this.clock = clock;
+        this.timer = timer;
+        this.tickPeriodNanos = Math.max(100_000, Math.min(flushIntervalNanos / 2, 10_000_000));
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            FrozenBatch batch;
+            try {
+                batch = handoff.poll(tickPeriodNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (batch == STOP) {
+                return;
+            }
+            if (batch != null) {
+                process(batch);
+            }
+            if (timer.shouldTick(clock.nanoTime(), watermarks.applied().get())) {
+                timer.tickSent();
+                ring.requestTick();
+            }
+        }
+    }
+
+    private void process(FrozenBatch batch) {
+        if (ring.failureCause() != null) {
+            return;
+        }
+        try {
+            if (batch.hasDelta()) {
+                write(batch);
+            }
+            if (batch.sync) {
+                sync(batch.range);
+            }
+        } catch (FlushFailedException e) {
+            ring.fail(e);
+            for (FlushListener listener : listeners) {
+                notify(() -> listener.onTerminalFailure(e));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void write(FrozenBatch batch) {
+        F frozen = (F) batch.frozen;
+        long start = clock.nanoTime();
+        int[] attempts = new int[1];
+        S snapshot = withRetry(batch.range, "flush", () -> {
+            attempts[0]++;
+            return flusher.flush(frozen, batch.range);
+        });
+        long nanos = clock.nanoTime() - start;
+        // The view moves before WRITTEN, so a WRITTEN waiter always finds its data in the snapshot.
+        views.onFlushed(frozen, snapshot);
+        watermarks.written().advance(batch.range.last());
+        flushCount++;
+        lastFlushNanos = nanos;
+        totalFlushNanos += nanos;
+        maxFlushNanos = Math.max(maxFlushNanos, nanos);
+        for (FlushListener listener : listeners) {
+            notify(() -> listener.onFlushed(batch.range, nanos, attempts[0]));
+        }
+    }
+
+    private void sync(EpochRange range) {
+        long written = watermarks.written().get();
+        withRetry(range, "sync", () -> {
+            flusher.sync();
+            return null;
+        });
+        if (journal != null) {
+            journal.checkpoint(written, written);
+        }
+        watermarks.durable().advance(written);
+    }
+
+    private <T> T withRetry(EpochRange range, String what, Callable<T> operation) {
+        long firstFailure = 0;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return operation.call();
+            } catch (Exception e) {
+                flushFailures++;
+                long now = clock.nanoTime();
+                if (attempt == 1) {
+                    firstFailure = now;
+                }
+                boolean retryable = isTransient.test(e);
+                long delay = retryable ? retryPolicy.delayNanos(attempt + 1) : 0;
+                boolean willRetry = retryable && now + delay - firstFailure <= retryPolicy.windowNanos();
+                final int failedAttempt = attempt;
+                for (FlushListener listener : listeners) {
+                    notify(() -> listener.onFlushFailed(range, e, failedAttempt, willRetry));
+                }
+                if (!willRetry) {
+                    String reason = !retryable
+                        ? what + " failed with a permanent error (not retried)"
+                        : what + " failed with a transient error that did not clear within the retry window ("
+                          + attempt + " attempts over " + TimeUnit.NANOSECONDS.toMillis(now - firstFailure) + " ms)";
+                    throw new FlushFailedException(range, reason, e);
+                }
+                LockSupport.parkNanos(delay);
+            }
+        }
+    }
+
+    private void notify(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            errorHandler.onError(e);
+        }
+    }
+
+    CoordinatorStats stats() {
+        return new CoordinatorStats(watermarks.get(DurabilityLevel.APPLIED), watermarks.get(DurabilityLevel.JOURNALED),
+                                    watermarks.get(DurabilityLevel.WRITTEN), watermarks.get(DurabilityLevel.DURABLE),
+                                    flushCount, flushFailures, lastFlushNanos, maxFlushNanos, totalFlushNanos);
+    }
+}

@@ -1,0 +1,66 @@
+package io.epochring;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * An append-only log of every write and of durability checkpoints, replayed for recovery. The
+ * engine defines the contract; the {@code journal} module implements it on Chronicle Queue.
+ *
+ * <p>Threads: {@link #append} and {@link #commit} come from the ring's journal stage thread only;
+ * {@link #checkpoint} from the flush thread; {@link #lastCheckpoint}, {@link #lastEpoch} and
+ * {@link #replay} from the thread that starts the coordinator, before the ring runs.
+ */
+public interface Journal extends AutoCloseable {
+
+    /** @return the newest checkpoint in the journal, or {@link Checkpoint#NONE} */
+    Checkpoint lastCheckpoint();
+
+    /** @return the highest epoch of any write record in the journal, 0 when it has none */
+    long lastEpoch();
+
+    /**
+     * Replays, in epoch order, every write record with an epoch above {@code afterEpoch}.
+     *
+     * @return the number of records replayed
+     * @throws JournalCorruptedException when a record cannot be read; never skips one silently
+     */
+    long replay(long afterEpoch, ReplayHandler handler);
+
+    /**
+     * Appends one write record. Not visible to readers (nor counted as journaled) until
+     * {@link #commit()}.
+     */
+    void append(long epoch, String channel, DirectBuffer payload, int offset, int length);
+
+    /**
+     * Ends a ring batch: makes the appended records readable, and applies the sync policy.
+     * Called at each ring batch end, so appends are committed in groups.
+     */
+    void commit();
+
+    /**
+     * Records that storage is durable up to {@code durableEpoch} (and written up to
+     * {@code writtenEpoch}); recovery replays only writes above the newest durable epoch.
+     */
+    void checkpoint(long durableEpoch, long writtenEpoch);
+
+    /** Releases files and locks. */
+    @Override
+    void close();
+
+    /** Receives replayed write records. */
+    @FunctionalInterface
+    interface ReplayHandler {
+        void onWrite(long epoch, String channel, DirectBuffer payload, int offset, int length);
+    }
+
+    /**
+     * A durability checkpoint.
+     *
+     * @param durableEpoch storage was synced up to this epoch
+     * @param writtenEpoch storage was written up to this epoch
+     */
+    record Checkpoint(long durableEpoch, long writtenEpoch) {
+        public static final Checkpoint NONE = new Checkpoint(0, 0);
+    }
+}

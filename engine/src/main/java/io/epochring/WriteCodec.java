@@ -1,0 +1,28 @@
+package io.epochring;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Turns writes into journal payload bytes and back. Called on the journal thread (encode) and the
+ * recovering thread (decode).
+ *
+ * @param <W> the write type
+ */
+public interface WriteCodec<W> {
+
+    /**
+     * Encodes one write into {@code buffer} at {@code offset}; the buffer grows as needed.
+     *
+     * @return the number of bytes written
+     * @throws RuntimeException when the write cannot be encoded; that write fails and is not journaled
+     */
+    int encode(W write, MutableDirectBuffer buffer, int offset);
+
+    /**
+     * Decodes one payload written by {@link #encode}.
+     *
+     * @throws RuntimeException when the bytes are not a valid payload
+     */
+    W decode(DirectBuffer buffer, int offset, int length);
+}

@@ -1,0 +1,253 @@
+package io.epochring;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The caller's side of one accepted write (or flush): its epoch, its apply result, and waits for
+ * each {@link DurabilityLevel}.
+ *
+ * <p>Every accepted write ends in exactly one of: reaching the level waited for, or an error
+ * ({@link ApplyException}, {@link WriteCancelledException}, {@link FlushFailedException},
+ * {@link ShutdownException}). Waits spin briefly, then block; futures complete on the coordinator's
+ * threads, so keep their callbacks short or hop to your own executor.
+ *
+ * @param <T> the apply result type ({@link EpochRange} for a flush)
+ */
+public final class WriteHandle<T> {
+
+    private static final int QUEUED = 0;
+    private static final int SEQUENCED = 1;
+    private static final int APPLIED = 2;
+    private static final int FAILED = 3;
+    private static final int CANCELLED = 4;
+
+    private static final int SPINS = 2_000;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(WriteHandle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Watermarks watermarks;
+    private final Channel<?, ?> channel;
+    private volatile int state;
+    private volatile long epoch;
+    private volatile boolean watched;
+    private T result;
+    private EpochRingException error;
+    private CompletableFuture<T> appliedFuture;
+
+    WriteHandle(Watermarks watermarks, Channel<?, ?> channel) {
+        this.watermarks = watermarks;
+        this.channel = channel;
+    }
+
+    /** A handle for a flush command: sequenced at once, not cancellable. */
+    static <T> WriteHandle<T> forFlush(Watermarks watermarks) {
+        WriteHandle<T> handle = new WriteHandle<>(watermarks, null);
+        handle.state = SEQUENCED;
+        return handle;
+    }
+
+    /** @return the write's epoch; 0 while it is queued, or when it was cancelled */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** @return the apply result, or null when the write is not applied (yet) */
+    public T result() {
+        return state == APPLIED ? result : null;
+    }
+
+    /** @return the write's error (apply failure or cancellation), or null */
+    public EpochRingException error() {
+        int s = state;
+        if (s == FAILED) {
+            return error;
+        }
+        return s == CANCELLED ? cancelled() : null;
+    }
+
+    /** @return true once the write was applied, failed or was cancelled */
+    public boolean isResolved() {
+        return state >= APPLIED;
+    }
+
+    /**
+     * Cancels the write if it has not been sequenced yet (queued in the ring, or held by a paused
+     * channel): it then never applies, and every wait on it throws {@link WriteCancelledException}.
+     *
+     * @return true if this call cancelled it; false if it was already sequenced, applied or cancelled
+     */
+    public boolean cancel() {
+        if (channel == null || !STATE.compareAndSet(this, QUEUED, CANCELLED)) {
+            return false;
+        }
+        channel.onCancelled();
+        wake();
+        return true;
+    }
+
+    /**
+     * Waits, without a time limit, until the write reaches {@code level}.
+     *
+     * @return the apply result
+     * @throws EpochRingException the write's error, if it failed before reaching the level
+     */
+    public T await(DurabilityLevel level) {
+        return await(level, Long.MAX_VALUE);
+    }
+
+    /**
+     * Waits until the write reaches {@code level}, or the timeout passes.
+     *
+     * @return the apply result
+     * @throws AwaitTimeoutException when the timeout passes first
+     * @throws EpochRingException    the write's error, if it failed before reaching the level
+     */
+    public T await(DurabilityLevel level, Duration timeout) {
+        return await(level, deadline(timeout));
+    }
+
+    /**
+     * @return a future completed with the apply result when the write reaches {@code level}, or
+     * exceptionally with its error
+     */
+    public CompletableFuture<T> future(DurabilityLevel level) {
+        CompletableFuture<T> applied = appliedFuture();
+        if (level == DurabilityLevel.APPLIED) {
+            return applied;
+        }
+        Watermark watermark = watermarks.of(level);
+        return applied.thenCompose(r -> watermark.future(epoch).thenApply(ignored -> r));
+    }
+
+    private T await(DurabilityLevel level, long deadlineNanos) {
+        Watermark watermark = level == DurabilityLevel.APPLIED ? null : watermarks.of(level);
+        T r = awaitResolved(level, deadlineNanos);
+        if (watermark != null && !watermark.await(epoch, deadlineNanos)) {
+            throw new AwaitTimeoutException(level + " of epoch " + epoch + " (watermark at " + watermark.get() + ")");
+        }
+        return r;
+    }
+
+    private T awaitResolved(DurabilityLevel level, long deadlineNanos) {
+        for (int i = 0; i < SPINS && state < APPLIED; i++) {
+            Thread.onSpinWait();
+        }
+        if (state < APPLIED) {
+            synchronized (this) {
+                watched = true;
+                while (state < APPLIED) {
+                    long remaining = deadlineNanos - System.nanoTime();
+                    if (remaining <= 0) {
+                        throw new AwaitTimeoutException(level + " of a write still queued"
+                                                        + (channel == null ? "" : " on channel '" + channel.name() + "'"));
+                    }
+                    waitOn(this, remaining);
+                }
+            }
+        }
+        return outcome();
+    }
+
+    private T outcome() {
+        switch (state) {
+            case APPLIED:
+                return result;
+            case FAILED:
+                throw error;
+            default:
+                throw cancelled();
+        }
+    }
+
+    private synchronized CompletableFuture<T> appliedFuture() {
+        if (appliedFuture == null) {
+            appliedFuture = new CompletableFuture<>();
+            watched = true;
+            if (state >= APPLIED) {
+                completeFuture();
+            }
+        }
+        return appliedFuture;
+    }
+
+    private WriteCancelledException cancelled() {
+        return new WriteCancelledException(channel == null ? "?" : channel.name());
+    }
+
+    // ---- stage side -------------------------------------------------------------------------
+
+    /** Sequence stage: claims the write for an epoch; false when it was cancelled first. */
+    boolean trySequence() {
+        return state == SEQUENCED || STATE.compareAndSet(this, QUEUED, SEQUENCED);
+    }
+
+    void epoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    void complete(T result) {
+        this.result = result;
+        state = APPLIED;
+        wake();
+    }
+
+    void fail(EpochRingException error) {
+        this.error = error;
+        state = FAILED;
+        wake();
+    }
+
+    private void wake() {
+        if (watched) {
+            synchronized (this) {
+                notifyAll();
+                if (appliedFuture != null) {
+                    completeFuture();
+                }
+            }
+        }
+    }
+
+    private void completeFuture() {
+        int s = state;
+        if (s == APPLIED) {
+            appliedFuture.complete(result);
+        } else {
+            appliedFuture.completeExceptionally(s == FAILED ? error : cancelled());
+        }
+    }
+
+    // ---- waiting helpers shared with Watermark ------------------------------------------------
+
+    static long deadline(Duration timeout) {
+        long nanos = timeout.toNanos();
+        long now = System.nanoTime();
+        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    /** Waits on {@code monitor} (held by the caller) for up to {@code nanos}. */
+    static void waitOn(Object monitor, long nanos) {
+        try {
+            long millis = Math.min(nanos / 1_000_000, Long.MAX_VALUE / 2);
+            monitor.wait(millis, millis == 0 ? (int) Math.max(1, nanos) : 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EpochRingException("interrupted while waiting for a write; the write itself goes on", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WriteHandle[epoch=" + epoch + ", state=" + state + "]";
+    }
+}
