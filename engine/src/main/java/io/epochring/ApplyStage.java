@@ -93,21 +93,25 @@ final class ApplyStage<W, R, F> implements Stage {
 
     @SuppressWarnings("unchecked")
     private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EpochRingException journalError) {
-        if (journalError != null) {
-            deliver(handle, journalError);
-        } else {
+        R result = null;
+        EpochRingException error = journalError;
+        if (error == null) {
             try {
-                R result = delta.apply(epoch, (W) write);
-                if (handle != null) {
-                    handle.complete(result);
-                }
+                result = delta.apply(epoch, (W) write);
             } catch (Exception e) {
-                deliver(handle, new ApplyException(epoch, e));
+                error = new ApplyException(epoch, e);
             }
         }
+        // Watermark and counters move before the handle is released, so a caller returning from
+        // await(APPLIED) always sees them covering its write.
         lastApplied = epoch;
         applied.lazyAdvance(epoch);
         channel.onApplied();
+        if (error != null) {
+            deliver(handle, error);
+        } else if (handle != null) {
+            handle.complete(result);
+        }
     }
 
     private void deliver(WriteHandle<Object> handle, EpochRingException error) {
