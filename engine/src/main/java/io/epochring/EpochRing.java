@@ -59,6 +59,8 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     private volatile RingBuffer<Slot> ringBuffer;
     private ViewPublisher<F, S> views;
     private FlushProcessor<F, S> flushProcessor;
+    private Thread flushThread;
+    private final List<SinkWorker<F>> sinks = new ArrayList<>();
     private RecoveryReport recovery = RecoveryReport.NONE;
 
     EpochRing(EpochRingBuilder<W, R, F, S> config) {
@@ -139,11 +141,28 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         }
         ringBuffer = disruptor.start();
 
+        List<SinkWorker<?>> required = new ArrayList<>();
+        for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
+            SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
+                                                  config.retryPolicy, config.clock, config.listeners, config.errorHandler,
+                                                  this, durable);
+            sinks.add(sink);
+            if (sink.isRequired()) {
+                required.add(sink);
+            }
+        }
+        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, durable);
         flushProcessor = new FlushProcessor<>(this, handoff, config.flusher, views, watermarks, config.journal,
                                               config.retryPolicy, config.isTransient, config.listeners,
-                                              config.errorHandler, config.clock, timer, intervalNanos);
+                                              config.errorHandler, config.clock, timer, intervalNanos, tracker, sinks);
         threads.nextNames("flush");
-        threads.newThread(flushProcessor).start();
+        flushThread = threads.newThread(flushProcessor);
+        flushThread.start();
+        for (SinkWorker<F> sink : sinks) {
+            sink.tracker(tracker);
+            threads.nextNames("sink-" + sink.name());
+            threads.newThread(sink).start();
+        }
     }
 
     /**
@@ -195,11 +214,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      * @throws FlushFailedException when a terminal flush failure means it never will
      */
     public boolean awaitWatermark(DurabilityLevel level, long epoch, Duration timeout) {
-        Watermark watermark = watermarks.of(level);
-        if (level == DurabilityLevel.APPLIED || level == DurabilityLevel.JOURNALED) {
-            return watermark.await(epoch, WriteHandle.deadline(timeout));
-        }
-        return watermark.await(epoch, WriteHandle.deadline(timeout));
+        return watermarks.of(level).await(epoch, WriteHandle.deadline(timeout));
     }
 
     /** @return what readers see now: live delta, frozen deltas newest first, storage snapshot */
@@ -218,6 +233,11 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     public CoordinatorStats stats() {
         requireStarted();
         return flushProcessor.stats();
+    }
+
+    /** @return each secondary sink's health and counters, in configuration order */
+    public List<SinkStatus> sinks() {
+        return sinks.stream().map(SinkWorker::status).toList();
     }
 
     /** @return what {@link #start()} recovered from the journal */
@@ -261,6 +281,8 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         }
         disruptor.shutdown();
         putUninterruptibly(FlushProcessor.STOP);
+        joinUninterruptibly(flushThread);
+        sinks.forEach(SinkWorker::stop);
         threads.join();
         if (config.journal != null) {
             config.journal.close();
@@ -307,13 +329,21 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         return failure;
     }
 
-    /** Flush thread: a flush failed for good. Refuse writes from now on; fail waiters above WRITTEN. */
-    void fail(FlushFailedException error) {
+    /**
+     * Flush or sink thread: a flush failed for good. Refuse writes from now on; fail waiters above
+     * WRITTEN; tell listeners. Only the first failure counts.
+     */
+    synchronized void fail(FlushFailedException error) {
+        if (failure != null) {
+            return;
+        }
         failure = error;
         channels.values().forEach(Channel::close);
+        config.errorHandler.onError(error);
+        // Listeners hear first, so a waiter woken by the failure knows they have been told.
+        flushProcessor.terminalFailure(error);
         watermarks.written().fail(error);
         watermarks.durable().fail(error);
-        config.errorHandler.onError(error);
     }
 
     /** @return the error for a write or command the coordinator cannot take now */
@@ -357,6 +387,20 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
             while (channel.depth() > 0) {
                 idle.idle();
             }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

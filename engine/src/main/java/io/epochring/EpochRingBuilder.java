@@ -57,6 +57,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     FlushRetryPolicy retryPolicy = FlushRetryPolicy.defaults();
     Predicate<Throwable> isTransient = e -> e instanceof TransientFlushException;
     final List<FlushListener> listeners = new ArrayList<>();
+    final Map<String, SinkSpec<F>> sinks = new LinkedHashMap<>();
     ErrorHandler errorHandler;
     private final List<String> problems = new ArrayList<>();
 
@@ -156,6 +157,22 @@ public final class EpochRingBuilder<W, R, F, S> {
         return this;
     }
 
+    /**
+     * Adds a secondary sink fed every frozen delta after the primary flusher accepted it, on its
+     * own thread and queue.
+     */
+    public EpochRingBuilder<W, R, F, S> sink(String name, Sink<F> sink, SinkOptions options) {
+        if (name == null || sink == null || options == null) {
+            problems.add("sink name, sink and options must not be null (sink '" + name + "')");
+        } else if (sinks.containsKey(name)) {
+            problems.add("sink '" + name + "' is configured twice: sink names must be unique");
+        } else if (options.problem(name) != null) {
+            problems.add(options.problem(name));
+        }
+        sinks.put(name, new SinkSpec<>(sink, options));
+        return this;
+    }
+
     /** Receives errors that belong to no handle (a fire-and-forget write's apply error, a listener's throw). */
     public EpochRingBuilder<W, R, F, S> errorHandler(ErrorHandler errorHandler) {
         this.errorHandler = errorHandler;
@@ -196,6 +213,10 @@ public final class EpochRingBuilder<W, R, F, S> {
             errorHandler = e -> System.err.println(prefix + e);
         }
         return new EpochRing<>(this);
+    }
+
+    /** A configured sink. */
+    record SinkSpec<F>(Sink<F> sink, SinkOptions options) {
     }
 
     private static void require(boolean ok, String message) {

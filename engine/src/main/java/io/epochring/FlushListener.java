@@ -19,6 +19,10 @@ public interface FlushListener {
     default void onFlushFailed(EpochRange range, Throwable error, int attempt, boolean willRetry) {
     }
 
+    /** A sink dropped, refused or failed to deliver a delta (an audit record). */
+    default void onSinkEvent(SinkEvent event) {
+    }
+
     /** The coordinator gave up: it now refuses writes, and waiters above WRITTEN get {@code error}. */
     default void onTerminalFailure(FlushFailedException error) {
     }

@@ -36,6 +36,8 @@ final class FlushProcessor<F, S> implements Runnable {
     private final NanoClock clock;
     private final FlushTimer timer;
     private final long tickPeriodNanos;
+    private final DurabilityTracker tracker;
+    private final List<SinkWorker<F>> sinks;
 
     private volatile long flushCount;
     private volatile long flushFailures;
@@ -46,7 +48,8 @@ final class FlushProcessor<F, S> implements Runnable {
     FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, Flusher<F, S> flusher,
                    ViewPublisher<F, S> views, Watermarks watermarks, Journal journal, FlushRetryPolicy retryPolicy,
                    Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
-                   NanoClock clock, FlushTimer timer, long flushIntervalNanos) {
+                   NanoClock clock, FlushTimer timer, long flushIntervalNanos, DurabilityTracker tracker,
+                   List<SinkWorker<F>> sinks) {
         this.ring = ring;
         this.handoff = handoff;
         this.flusher = flusher;
@@ -60,6 +63,8 @@ final class FlushProcessor<F, S> implements Runnable {
         this.clock = clock;
         this.timer = timer;
         this.tickPeriodNanos = Math.max(100_000, Math.min(flushIntervalNanos / 2, 10_000_000));
+        this.tracker = tracker;
+        this.sinks = List.copyOf(sinks);
     }
 
     @Override
@@ -97,9 +102,13 @@ final class FlushProcessor<F, S> implements Runnable {
             }
         } catch (FlushFailedException e) {
             ring.fail(e);
-            for (FlushListener listener : listeners) {
-                notify(() -> listener.onTerminalFailure(e));
-            }
+        }
+    }
+
+    /** Tells listeners the coordinator failed for good. */
+    void terminalFailure(FlushFailedException error) {
+        for (FlushListener listener : listeners) {
+            notify(() -> listener.onTerminalFailure(error));
         }
     }
 
@@ -114,8 +123,8 @@ final class FlushProcessor<F, S> implements Runnable {
         });
         long nanos = clock.nanoTime() - start;
         // The view moves before WRITTEN, so a WRITTEN waiter always finds its data in the snapshot.
+        // Stats and listeners before WRITTEN, so a WRITTEN waiter finds them up to date too.
         views.onFlushed(frozen, snapshot);
-        watermarks.written().advance(batch.range.last());
         flushCount++;
         lastFlushNanos = nanos;
         totalFlushNanos += nanos;
@@ -123,18 +132,23 @@ final class FlushProcessor<F, S> implements Runnable {
         for (FlushListener listener : listeners) {
             notify(() -> listener.onFlushed(batch.range, nanos, attempts[0]));
         }
+        tracker.onPrimaryWritten(batch.range.last());
+        for (SinkWorker<F> sink : sinks) {
+            sink.offer(frozen, batch.range);
+        }
     }
 
     private void sync(EpochRange range) {
-        long written = watermarks.written().get();
+        long synced = tracker.primaryWritten();
         withRetry(range, "sync", () -> {
             flusher.sync();
             return null;
         });
+        // The checkpoint is recorded before DURABLE moves: a DURABLE write never needs replaying.
         if (journal != null) {
-            journal.checkpoint(written, written);
+            journal.checkpoint(tracker.durableIfSynced(synced), synced);
         }
-        watermarks.durable().advance(written);
+        tracker.onPrimarySynced(synced);
     }
 
     private <T> T withRetry(EpochRange range, String what, Callable<T> operation) {

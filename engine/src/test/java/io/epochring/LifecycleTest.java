@@ -49,7 +49,8 @@ class LifecycleTest {
     @Test
     void shouldReportTheFlushersErrorFromStop() {
         TestFlusher flusher = new TestFlusher();
-        var ring = EpochRing.builder(new MapDelta(), flusher).retryPolicy(FlushRetryPolicy.none()).errorHandler(e -> { }).build().start();
+        var ring = EpochRing.builder(new MapDelta(), flusher).name("failing-stop").retryPolicy(FlushRetryPolicy.none())
+                            .errorHandler(e -> { }).build().start();
         WriteHandle<Long> write = ring.channel("default").write(new Put("a", 1));
         flusher.failNext(1, () -> new java.io.IOException("disk on fire"));
 
@@ -57,7 +58,7 @@ class LifecycleTest {
             .isInstanceOf(FlushFailedException.class)
             .hasMessageContaining("disk on fire");
         assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(FlushFailedException.class);
-        assertThat(threadsNamed("epochring")).isEmpty();
+        assertThat(threadsNamed("failing-stop")).isEmpty();
     }
 
     @Test

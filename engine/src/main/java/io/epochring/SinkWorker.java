@@ -1,0 +1,224 @@
+package io.epochring;
+
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Feeds one {@link Sink} from its own bounded queue on its own thread: applies the overflow
+ * policy when the flush thread offers a delta, coalesces deltas that arrive within the batch
+ * window, retries failed deliveries under the coordinator's retry policy, and tracks health.
+ */
+final class SinkWorker<F> implements Runnable {
+
+    private final Sink.SinkDelta<F> stopMarker = new Sink.SinkDelta<>(null, EpochRange.emptyAfter(0));
+    private final String name;
+    private final Sink<F> sink;
+    private final SinkOptions options;
+    private final ArrayBlockingQueue<Sink.SinkDelta<F>> queue;
+    private final FlushRetryPolicy retryPolicy;
+    private final NanoClock clock;
+    private final List<FlushListener> listeners;
+    private final ErrorHandler errorHandler;
+    private final EpochRing<?, ?, F, ?> ring;
+    private DurabilityTracker tracker;
+
+    private volatile long deliveredEpoch;
+    private volatile int consecutiveFailures;
+    private volatile Throwable lastError;
+    private volatile long calls;
+    private volatile long deltasDelivered;
+    private volatile long deltasDropped;
+    private volatile long overflowFailures;
+
+    SinkWorker(String name, Sink<F> sink, SinkOptions options, FlushRetryPolicy retryPolicy, NanoClock clock,
+               List<FlushListener> listeners, ErrorHandler errorHandler, EpochRing<?, ?, F, ?> ring, long recovered) {
+        this.name = name;
+        this.sink = sink;
+        this.options = options;
+        this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
+        this.retryPolicy = retryPolicy;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+        this.errorHandler = errorHandler;
+        this.ring = ring;
+        this.deliveredEpoch = recovered;
+    }
+
+    void tracker(DurabilityTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    boolean isRequired() {
+        return options.mode() == SinkOptions.Mode.REQUIRED;
+    }
+
+    String name() {
+        return name;
+    }
+
+    long deliveredEpoch() {
+        return deliveredEpoch;
+    }
+
+    /** Flush thread: a delta the primary flusher accepted. */
+    void offer(F frozen, EpochRange range) {
+        Sink.SinkDelta<F> delta = new Sink.SinkDelta<>(frozen, range);
+        switch (options.overflow()) {
+            case BLOCK:
+                while (queue.size() >= options.queueCapacity()) {
+                    LockSupport.parkNanos(50_000);
+                }
+                queue.add(delta);
+                break;
+            case FAIL:
+                if (queue.size() >= options.queueCapacity()) {
+                    overflowFailures++;
+                    event(SinkEvent.Kind.OVERFLOW_FAILED, range, null);
+                } else {
+                    queue.add(delta);
+                }
+                break;
+            default:
+                while (queue.size() >= options.queueCapacity()) {
+                    Sink.SinkDelta<F> dropped = queue.poll();
+                    if (dropped != null) {
+                        deltasDropped++;
+                        event(SinkEvent.Kind.DROPPED_OLDEST, dropped.range(), null);
+                    }
+                }
+                queue.add(delta);
+                break;
+        }
+    }
+
+    /** Lets the worker deliver what is queued, then end. */
+    void stop() {
+        queue.add(stopMarker);
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            Sink.SinkDelta<F> first = take();
+            if (first == stopMarker) {
+                return;
+            }
+            List<Sink.SinkDelta<F>> batch = new ArrayList<>();
+            batch.add(first);
+            boolean stopping = gather(batch);
+            deliver(batch);
+            if (stopping) {
+                return;
+            }
+        }
+    }
+
+    private Sink.SinkDelta<F> take() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // only stop() ends the worker, so nothing queued is lost
+            }
+        }
+    }
+
+    /** Adds deltas arriving within the batch window; @return true when the stop marker came. */
+    private boolean gather(List<Sink.SinkDelta<F>> batch) {
+        long deadline = System.nanoTime() + options.batchWindow().toNanos();
+        while (true) {
+            Sink.SinkDelta<F> next;
+            try {
+                long remaining = deadline - System.nanoTime();
+                next = remaining > 0 ? queue.poll(remaining, TimeUnit.NANOSECONDS) : queue.poll();
+            } catch (InterruptedException e) {
+                continue;
+            }
+            if (next == null) {
+                return false;
+            }
+            if (next == stopMarker) {
+                return true;
+            }
+            batch.add(next);
+        }
+    }
+
+    private void deliver(List<Sink.SinkDelta<F>> batch) {
+        EpochRange range = new EpochRange(batch.get(0).range().first(), batch.get(batch.size() - 1).range().last());
+        List<Sink.SinkDelta<F>> deltas = Collections.unmodifiableList(batch);
+        long firstFailure = 0;
+        for (int attempt = 1; ring.failureCause() == null; attempt++) {
+            try {
+                sink.accept(deltas);
+                consecutiveFailures = 0;
+                calls++;
+                deltasDelivered += batch.size();
+                delivered(range);
+                return;
+            } catch (Exception e) {
+                long now = clock.nanoTime();
+                firstFailure = attempt == 1 ? now : firstFailure;
+                consecutiveFailures++;
+                lastError = e;
+                event(SinkEvent.Kind.DELIVERY_FAILED, range, e);
+                long delay = retryPolicy.delayNanos(attempt + 1);
+                if (now + delay - firstFailure > retryPolicy.windowNanos()) {
+                    giveUp(batch, range, e, attempt);
+                    return;
+                }
+                LockSupport.parkNanos(delay);
+            }
+        }
+    }
+
+    private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, Exception error, int attempts) {
+        if (isRequired()) {
+            ring.fail(new FlushFailedException(range, "required sink '" + name + "' could not deliver after "
+                                                              + attempts + " attempts", error));
+            return;
+        }
+        deltasDropped += batch.size();
+        event(SinkEvent.Kind.GAVE_UP, range, error);
+        delivered(range);
+    }
+
+    private void delivered(EpochRange range) {
+        deliveredEpoch = range.last();
+        if (isRequired()) {
+            tracker.onSinkDelivered();
+        }
+    }
+
+    private void event(SinkEvent.Kind kind, EpochRange range, Throwable error) {
+        SinkEvent event = new SinkEvent(name, kind, range, queue.size(), error);
+        for (FlushListener listener : listeners) {
+            try {
+                listener.onSinkEvent(event);
+            } catch (RuntimeException e) {
+                errorHandler.onError(e);
+            }
+        }
+    }
+
+    SinkStatus status() {
+        int failures = consecutiveFailures;
+        SinkHealth health = failures == 0 ? SinkHealth.HEALTHY
+                            : failures < options.unhealthyAfter() ? SinkHealth.DEGRADED : SinkHealth.UNHEALTHY;
+        int queued = queue.size();
+        for (Sink.SinkDelta<F> delta : queue) {
+            if (delta == stopMarker) {
+                queued--;
+            }
+        }
+        return new SinkStatus(name, health, failures, lastError, deliveredEpoch, calls, deltasDelivered,
+                              deltasDropped, overflowFailures, queued);
+    }
+}
