@@ -257,18 +257,22 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      * @throws FlushFailedException when the coordinator failed (now or earlier) to flush accepted writes
      */
     public void stop() {
+        // The whole stop holds the lifecycle lock: a concurrent stop() waits and then returns, and
+        // flush()/pause()/resume() racing with it are refused instead of landing after the last flush.
+        // No pipeline thread takes this lock, so the pipeline drains while it is held.
         synchronized (lifecycle) {
-            if (state == State.NEW || state == State.STOPPED) {
-                boolean wasNew = state == State.NEW;
-                state = State.STOPPED;
-                if (wasNew && config.journal != null) {
-                    config.journal.close();
-                }
-                throwIfFailed();
-                return;
+            if (state == State.RUNNING) {
+                state = State.STOPPING;
+                drainAndStopThreads();
+            } else if (state == State.NEW && config.journal != null) {
+                config.journal.close();
             }
-            state = State.STOPPING;
+            state = State.STOPPED;
+            throwIfFailed();
         }
+    }
+
+    private void drainAndStopThreads() {
         channels.values().forEach(Channel::close);
         ringBuffer.publishEvent(Slot.COMMAND_TRANSLATOR, Slot.STOP);
         awaitChannelsDrained();
@@ -277,7 +281,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         try {
             last.await(DurabilityLevel.DURABLE);
         } catch (EpochRingException e) {
-            // reported below through the failure
+            // a terminal failure: reported by stop() through throwIfFailed
         }
         disruptor.shutdown();
         putUninterruptibly(FlushProcessor.STOP);
@@ -287,8 +291,6 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         if (config.journal != null) {
             config.journal.close();
         }
-        state = State.STOPPED;
-        throwIfFailed();
     }
 
     /** Same as {@link #stop()}. */
