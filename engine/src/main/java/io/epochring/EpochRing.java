@@ -1,21 +1,12 @@
 package io.epochring;
 
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.EventHandlerGroup;
-import com.lmax.disruptor.dsl.ProducerType;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 
 /**
  * The write coordinator: takes writes from any number of threads through named {@link Channel}s,
@@ -48,20 +39,13 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     private final EpochRingBuilder<W, R, F, S> config;
     private final Watermarks watermarks;
     private final Map<String, Channel<W, R>> channels = new LinkedHashMap<>();
-    private final BlockingQueue<FrozenBatch> handoff = new ArrayBlockingQueue<>(2);
-    private final FlushTimer timer = new FlushTimer();
     private final NamedThreadFactory threads;
     private final Object lifecycle = new Object();
 
     private volatile State state = State.NEW;
     private volatile FlushFailedException failure;
-    private Disruptor<Slot> disruptor;
-    private volatile RingBuffer<Slot> ringBuffer;
-    private ViewPublisher<F, S> views;
-    private FlushProcessor<F, S> flushProcessor;
-    private Thread flushThread;
-    private final List<SinkWorker<F>> sinks = new ArrayList<>();
     private RecoveryReport recovery = RecoveryReport.NONE;
+    private volatile Pipeline<W, R, F, S> pipeline;
 
     EpochRing(EpochRingBuilder<W, R, F, S> config) {
         this.config = config;
@@ -94,7 +78,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
             }
             try {
                 recovery = config.journal == null ? RecoveryReport.NONE : new JournalRecovery<>(config.journal, config.codec, config.delta).run();
-                startPipeline();
+                pipeline = new Pipeline<>(this, config, watermarks, channels.size(), recovery, threads);
             } catch (RuntimeException e) {
                 state = State.STOPPED;
                 threads.interruptAndJoin();
@@ -106,62 +90,6 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
             state = State.RUNNING;
             channels.values().forEach(Channel::open);
             return this;
-        }
-    }
-
-    private void startPipeline() {
-        long lastEpoch = recovery.lastEpoch();
-        long durable = recovery.checkpoint().durableEpoch();
-        watermarks.applied().advance(lastEpoch);
-        watermarks.journal().advance(lastEpoch);
-        watermarks.written().advance(durable);
-        watermarks.durable().advance(durable);
-
-        views = new ViewPublisher<>(config.delta.view(), config.flusher.snapshot());
-        long intervalNanos = config.flushInterval.toNanos();
-        Stage sequence = new SequenceStage(channels.size(), lastEpoch);
-        Stage journal = config.journal == null ? null : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
-        Stage apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
-                                       intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer, lastEpoch, durable);
-        Stage publish = new PublishStage(handoff);
-
-        disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
-        disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
-        if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
-            threads.nextNames("pipeline");
-            disruptor.handleEventsWith(journal == null ? new StageHandler(sequence, apply, publish)
-                                                       : new StageHandler(sequence, journal, apply, publish));
-        } else {
-            threads.nextNames("sequence", journal == null ? null : "journal", "apply", "publish");
-            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence));
-            if (journal != null) {
-                chain = chain.then(new StageHandler(journal));
-            }
-            chain.then(new StageHandler(apply)).then(new StageHandler(publish));
-        }
-        ringBuffer = disruptor.start();
-
-        List<SinkWorker<?>> required = new ArrayList<>();
-        for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
-            SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
-                                                  config.retryPolicy, config.clock, config.listeners, config.errorHandler,
-                                                  this, durable);
-            sinks.add(sink);
-            if (sink.isRequired()) {
-                required.add(sink);
-            }
-        }
-        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, durable);
-        flushProcessor = new FlushProcessor<>(this, handoff, config.flusher, views, watermarks, config.journal,
-                                              config.retryPolicy, config.isTransient, config.listeners,
-                                              config.errorHandler, config.clock, timer, intervalNanos, tracker, sinks);
-        threads.nextNames("flush");
-        flushThread = threads.newThread(flushProcessor);
-        flushThread.start();
-        for (SinkWorker<F> sink : sinks) {
-            sink.tracker(tracker);
-            threads.nextNames("sink-" + sink.name());
-            threads.newThread(sink).start();
         }
     }
 
@@ -197,7 +125,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         synchronized (lifecycle) {
             requireRunning();
             WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
-            ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
+            pipeline.ringBuffer().publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
             return handle;
         }
     }
@@ -219,25 +147,22 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
 
     /** @return what readers see now: live delta, frozen deltas newest first, storage snapshot */
     public View<F, S> view() {
-        requireStarted();
-        return views.current();
+        return started().views().current();
     }
 
     /** @return a stream of views, starting with the current one */
     public ViewSubscription<F, S> subscribe() {
-        requireStarted();
-        return views.subscribe();
+        return started().views().subscribe();
     }
 
     /** @return watermarks and flush counters now */
     public CoordinatorStats stats() {
-        requireStarted();
-        return flushProcessor.stats();
+        return started().stats();
     }
 
     /** @return each secondary sink's health and counters, in configuration order */
     public List<SinkStatus> sinks() {
-        return sinks.stream().map(SinkWorker::status).toList();
+        return started().sinkStatus();
     }
 
     /** @return what {@link #start()} recovered from the journal */
@@ -274,20 +199,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
 
     private void drainAndStopThreads() {
         channels.values().forEach(Channel::close);
-        ringBuffer.publishEvent(Slot.COMMAND_TRANSLATOR, Slot.STOP);
-        awaitChannelsDrained();
-        WriteHandle<EpochRange> last = WriteHandle.forFlush(watermarks);
-        ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, last, true);
-        try {
-            last.await(DurabilityLevel.DURABLE);
-        } catch (EpochRingException e) {
-            // a terminal failure: reported by stop() through throwIfFailed
-        }
-        disruptor.shutdown();
-        putUninterruptibly(FlushProcessor.STOP);
-        joinUninterruptibly(flushThread);
-        sinks.forEach(SinkWorker::stop);
-        threads.join();
+        pipeline.drainAndStop(channels.values(), watermarks);
         if (config.journal != null) {
             config.journal.close();
         }
@@ -311,20 +223,18 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     }
 
     RingBuffer<Slot> ringBuffer() {
-        return ringBuffer;
+        return pipeline.ringBuffer();
     }
 
     void channelCommand(byte kind, Channel<?, ?> channel) {
         synchronized (lifecycle) {
             requireRunning();
-            ringBuffer.publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
+            pipeline.ringBuffer().publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
         }
     }
 
     void requestTick() {
-        if (!ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, Slot.TICK)) {
-            timer.tickDone();
-        }
+        pipeline.requestTick();
     }
 
     FlushFailedException failureCause() {
@@ -343,7 +253,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         channels.values().forEach(Channel::close);
         config.errorHandler.onError(error);
         // Listeners hear first, so a waiter woken by the failure knows they have been told.
-        flushProcessor.terminalFailure(error);
+        pipeline.terminalFailure(error);
         watermarks.written().fail(error);
         watermarks.durable().fail(error);
     }
@@ -371,73 +281,17 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         }
     }
 
-    private void requireStarted() {
-        if (views == null) {
+    private Pipeline<W, R, F, S> started() {
+        Pipeline<W, R, F, S> p = pipeline;
+        if (p == null) {
             throw new IllegalStateException("the coordinator is not started: call start() first");
         }
+        return p;
     }
 
     private void throwIfFailed() {
         if (failure != null) {
             throw failure;
-        }
-    }
-
-    private void awaitChannelsDrained() {
-        IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
-        for (Channel<W, R> channel : channels.values()) {
-            while (channel.depth() > 0) {
-                idle.idle();
-            }
-        }
-    }
-
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void putUninterruptibly(FrozenBatch batch) {
-        while (true) {
-            try {
-                handoff.put(batch);
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
-    private static final class StageExceptionHandler implements com.lmax.disruptor.ExceptionHandler<Slot> {
-        private final ErrorHandler errorHandler;
-
-        StageExceptionHandler(ErrorHandler errorHandler) {
-            this.errorHandler = errorHandler;
-        }
-
-        @Override
-        public void handleEventException(Throwable ex, long sequence, Slot event) {
-            errorHandler.onError(new EpochRingException("internal error in a ring stage at sequence " + sequence, ex));
-        }
-
-        @Override
-        public void handleOnStartException(Throwable ex) {
-            errorHandler.onError(ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(Throwable ex) {
-            errorHandler.onError(ex);
         }
     }
 }

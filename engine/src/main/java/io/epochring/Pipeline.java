@@ -1,0 +1,203 @@
+package io.epochring;
+
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.EventHandlerGroup;
+import com.lmax.disruptor.dsl.ProducerType;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * The running machinery of one coordinator: the ring with its stages laid out for the threading
+ * mode, the flush thread, the sink threads, and the order they are stopped in. {@link EpochRing}
+ * owns the lifecycle and the public API; this class owns the threads.
+ */
+final class Pipeline<W, R, F, S> {
+
+    private final BlockingQueue<FrozenBatch> handoff = new ArrayBlockingQueue<>(2);
+    private final FlushTimer timer = new FlushTimer();
+    private final List<SinkWorker<F>> sinks = new ArrayList<>();
+    private final NamedThreadFactory threads;
+    private final ViewPublisher<F, S> views;
+    private final Disruptor<Slot> disruptor;
+    private final RingBuffer<Slot> ringBuffer;
+    private final FlushProcessor<F, S> flushProcessor;
+    private final Thread flushThread;
+
+    Pipeline(EpochRing<W, R, F, S> ring, EpochRingBuilder<W, R, F, S> config, Watermarks watermarks, int channels,
+             RecoveryReport recovery, NamedThreadFactory threads) {
+        this.threads = threads;
+        long lastEpoch = recovery.lastEpoch();
+        long durable = recovery.checkpoint().durableEpoch();
+        watermarks.applied().advance(lastEpoch);
+        watermarks.journal().advance(lastEpoch);
+        watermarks.written().advance(durable);
+        watermarks.durable().advance(durable);
+
+        views = new ViewPublisher<>(config.delta.view(), config.flusher.snapshot());
+        long intervalNanos = config.flushInterval.toNanos();
+        Stage sequence = new SequenceStage(channels, lastEpoch);
+        Stage journal = config.journal == null ? null : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
+        Stage apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
+                                       intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer, lastEpoch, durable);
+        Stage publish = new PublishStage(handoff);
+
+        disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
+        disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
+        if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
+            threads.nextNames("pipeline");
+            disruptor.handleEventsWith(journal == null ? new StageHandler(sequence, apply, publish)
+                                                       : new StageHandler(sequence, journal, apply, publish));
+        } else {
+            threads.nextNames("sequence", journal == null ? null : "journal", "apply", "publish");
+            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence));
+            if (journal != null) {
+                chain = chain.then(new StageHandler(journal));
+            }
+            chain.then(new StageHandler(apply)).then(new StageHandler(publish));
+        }
+        ringBuffer = disruptor.start();
+
+        List<SinkWorker<?>> required = new ArrayList<>();
+        for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
+            SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
+                                                  config.retryPolicy, config.clock, config.listeners, config.errorHandler,
+                                                  ring, durable);
+            sinks.add(sink);
+            if (sink.isRequired()) {
+                required.add(sink);
+            }
+        }
+        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, durable);
+        sinks.forEach(sink -> sink.tracker(tracker));
+        flushProcessor = new FlushProcessor<>(ring, handoff, config.flusher, views, watermarks, config.journal,
+                                              config.retryPolicy, config.isTransient, config.listeners,
+                                              config.errorHandler, config.clock, timer, intervalNanos, tracker, sinks);
+        threads.nextNames("flush");
+        flushThread = threads.newThread(flushProcessor);
+        flushThread.start();
+        for (SinkWorker<F> sink : sinks) {
+            threads.nextNames("sink-" + sink.name());
+            threads.newThread(sink).start();
+        }
+    }
+
+    RingBuffer<Slot> ringBuffer() {
+        return ringBuffer;
+    }
+
+    ViewPublisher<F, S> views() {
+        return views;
+    }
+
+    CoordinatorStats stats() {
+        return flushProcessor.stats();
+    }
+
+    List<SinkStatus> sinkStatus() {
+        return sinks.stream().map(SinkWorker::status).toList();
+    }
+
+    void terminalFailure(FlushFailedException error) {
+        flushProcessor.terminalFailure(error);
+    }
+
+    void requestTick() {
+        if (!ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, Slot.TICK)) {
+            timer.tickDone();
+        }
+    }
+
+    /**
+     * Stops in dependency order: held writes fail, every accepted write applies, a last flush
+     * with sync lands (or fails), the ring halts, the flush thread ends, sinks deliver what they
+     * hold and end, and every thread is joined. Channels must already be closed.
+     */
+    void drainAndStop(Collection<? extends Channel<?, ?>> channels, Watermarks watermarks) {
+        ringBuffer.publishEvent(Slot.COMMAND_TRANSLATOR, Slot.STOP);
+        awaitDrained(channels);
+        WriteHandle<EpochRange> last = WriteHandle.forFlush(watermarks);
+        ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, last, true);
+        try {
+            last.await(DurabilityLevel.DURABLE);
+        } catch (EpochRingException e) {
+            // a terminal failure: the coordinator reports it from stop()
+        }
+        disruptor.shutdown();
+        putUninterruptibly(FlushProcessor.STOP);
+        joinUninterruptibly(flushThread);
+        sinks.forEach(SinkWorker::stop);
+        threads.join();
+    }
+
+    private static void awaitDrained(Collection<? extends Channel<?, ?>> channels) {
+        IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        for (Channel<?, ?> channel : channels) {
+            while (channel.depth() > 0) {
+                idle.idle();
+            }
+        }
+    }
+
+    private void putUninterruptibly(FrozenBatch batch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                handoff.put(batch);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
+    private static final class StageExceptionHandler implements ExceptionHandler<Slot> {
+        private final ErrorHandler errorHandler;
+
+        StageExceptionHandler(ErrorHandler errorHandler) {
+            this.errorHandler = errorHandler;
+        }
+
+        @Override
+        public void handleEventException(Throwable ex, long sequence, Slot event) {
+            errorHandler.onError(new EpochRingException("internal error in a ring stage at sequence " + sequence, ex));
+        }
+
+        @Override
+        public void handleOnStartException(Throwable ex) {
+            errorHandler.onError(ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(Throwable ex) {
+            errorHandler.onError(ex);
+        }
+    }
+}
