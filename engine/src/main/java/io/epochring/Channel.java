@@ -41,7 +41,13 @@ public final class Channel<W, R> {
     private final Sequence claimed = new Sequence(0);
     /** Permits given back by the apply stage (writes applied, cancelled or failed). Single writer. */
     private final Sequence released = new Sequence(0);
-    private final Sequence applied = new Sequence(0);
+    /**
+     * Producers' last read of {@link #released}: checking capacity against it avoids touching the
+     * consumer's hot cache line on every write (the Disruptor's gating-sequence cache, per channel).
+     */
+    private final Sequence releasedCache = new Sequence(0);
+    /** Writes given back without being applied (cancelled, failed at stop). Rare; applied = released - dropped. */
+    private final Sequence dropped = new Sequence(0);
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong maxDepth = new AtomicLong();
@@ -169,7 +175,7 @@ public final class Channel<W, R> {
     public ChannelStats stats() {
         long c = claimed.get() & ~CLOSED;
         long r = released.get();
-        return new ChannelStats(name, c, applied.get(), rejected.get(), cancelled.get(), c - r, maxDepth.get());
+        return new ChannelStats(name, c, r - dropped.get(), rejected.get(), cancelled.get(), c - r, maxDepth.get());
     }
 
     @Override
@@ -204,12 +210,12 @@ public final class Channel<W, R> {
 
     /** Apply stage: a write of this channel was applied (successfully or not). */
     void onApplied() {
-        applied.set(applied.get() + 1);
         released.set(released.get() + 1);
     }
 
     /** Apply stage: a write of this channel left without being applied (cancelled, shut down). */
     void onDropped() {
+        dropped.set(dropped.get() + 1);
         released.set(released.get() + 1);
     }
 
@@ -225,12 +231,22 @@ public final class Channel<W, R> {
             if ((c & CLOSED) != 0) {
                 throw coordinator.refusal(write);
             }
-            long depth = c - released.get();
+            long depth = c - releasedCache.get();
             if (depth >= capacity) {
-                return false;
+                long r = released.get();
+                releasedCache.set(r);
+                depth = c - r;
+                if (depth >= capacity) {
+                    return false;
+                }
             }
             if (claimed.compareAndSet(c, c + 1)) {
-                recordDepth(depth + 1);
+                if (depth + 1 > maxDepth.get()) {
+                    // The cached estimate may be high; a new maximum is recorded from the real count.
+                    long r = released.get();
+                    releasedCache.set(r);
+                    recordDepth(c + 1 - r);
+                }
                 return true;
             }
         }
