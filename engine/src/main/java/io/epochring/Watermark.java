@@ -8,14 +8,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One monotonic durability watermark and the threads and futures waiting on it.
  *
- * <p>Design note: each watermark has a single writer (apply stage, journal stage or flush thread),
- * so advancing is a store, not a CAS. Waiters spin briefly, then block on this object's monitor;
+ * <p>Design note: each watermark has a single writer (apply stage, journal stage or flush thread,
+ * or the durability tracker's lock), so advancing is a store, not a CAS. Waiters spin briefly,
+ * yield briefly, then block on this object's monitor;
  * the writer pays a monitor only when someone is blocked ({@code waiters != 0}). The store and the
  * waiter count are both volatile, so a writer either sees the waiter or the waiter sees the value.
  */
 final class Watermark {
 
-    private static final int SPINS = 2_000;
+    private static final int SPINS = 1_000;
+    private static final int YIELDS = 100;
 
     private final DurabilityLevel level;
     private final Sequence value = new Sequence(0);
@@ -66,11 +68,15 @@ final class Watermark {
      * @throws EpochRingException the watermark's failure, when it will never reach the epoch
      */
     boolean await(long epoch, long deadlineNanos) {
-        for (int i = 0; i < SPINS; i++) {
+        for (int i = 0; i < SPINS + YIELDS; i++) {
             if (reached(epoch)) {
                 return true;
             }
-            Thread.onSpinWait();
+            if (i < SPINS) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
         }
         synchronized (this) {
             waiters++;

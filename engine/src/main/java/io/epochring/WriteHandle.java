@@ -24,7 +24,8 @@ public final class WriteHandle<T> {
     private static final int FAILED = 3;
     private static final int CANCELLED = 4;
 
-    private static final int SPINS = 2_000;
+    private static final int SPINS = 1_000;
+    private static final int YIELDS = 100;
     private static final VarHandle STATE;
 
     static {
@@ -139,8 +140,12 @@ public final class WriteHandle<T> {
     }
 
     private T awaitResolved(DurabilityLevel level, long deadlineNanos) {
+        // Spin, then yield (on a small machine the apply thread may need this core), then block.
         for (int i = 0; i < SPINS && state < APPLIED; i++) {
             Thread.onSpinWait();
+        }
+        for (int i = 0; i < YIELDS && state < APPLIED; i++) {
+            Thread.yield();
         }
         if (state < APPLIED) {
             synchronized (this) {
