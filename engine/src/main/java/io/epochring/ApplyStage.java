@@ -20,13 +20,14 @@ final class ApplyStage<W, R, F> implements Stage {
     private final long flushThresholdBytes;
     private final boolean syncEveryFlush;
     private final FlushTimer timer;
+    private final Channel<?, ?>[] channels;
 
     private long lastApplied;
     private long lastCut;
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, long lastApplied, long lastCut) {
+               FlushTimer timer, Channel<?, ?>[] channels, long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -36,6 +37,7 @@ final class ApplyStage<W, R, F> implements Stage {
         this.flushThresholdBytes = flushThresholdBytes;
         this.syncEveryFlush = syncEveryFlush;
         this.timer = timer;
+        this.channels = channels.clone();
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
         timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
@@ -83,6 +85,13 @@ final class ApplyStage<W, R, F> implements Stage {
                 break;
             default:
                 break;
+        }
+    }
+
+    @Override
+    public void onBatchStart() {
+        for (Channel<?, ?> channel : channels) {
+            channel.sampleDepth();
         }
     }
 

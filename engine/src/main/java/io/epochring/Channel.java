@@ -208,6 +208,14 @@ public final class Channel<W, R> {
         return (claimed.get() & ~CLOSED) - released.get();
     }
 
+    /**
+     * Apply stage, at each batch start (when the queue is deepest): records the depth for the
+     * maximum-depth statistic, so producers never have to read the consumer's counter for it.
+     */
+    void sampleDepth() {
+        recordDepth(depth());
+    }
+
     /** Apply stage: a write of this channel was applied (successfully or not). */
     void onApplied() {
         released.set(released.get() + 1);
@@ -236,17 +244,12 @@ public final class Channel<W, R> {
                 long r = released.get();
                 releasedCache.set(r);
                 depth = c - r;
+                recordDepth(depth);
                 if (depth >= capacity) {
                     return false;
                 }
             }
             if (claimed.compareAndSet(c, c + 1)) {
-                if (depth + 1 > maxDepth.get()) {
-                    // The cached estimate may be high; a new maximum is recorded from the real count.
-                    long r = released.get();
-                    releasedCache.set(r);
-                    recordDepth(c + 1 - r);
-                }
                 return true;
             }
         }

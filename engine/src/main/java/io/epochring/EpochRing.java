@@ -78,7 +78,7 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
             }
             try {
                 recovery = config.journal == null ? RecoveryReport.NONE : new JournalRecovery<>(config.journal, config.codec, config.delta).run();
-                pipeline = new Pipeline<>(this, config, watermarks, channels.size(), recovery, threads);
+                pipeline = new Pipeline<>(this, config, watermarks, channels.values().toArray(new Channel<?, ?>[0]), recovery, threads);
             } catch (RuntimeException e) {
                 state = State.STOPPED;
                 threads.interruptAndJoin();

@@ -33,7 +33,7 @@ final class Pipeline<W, R, F, S> {
     private final FlushProcessor<F, S> flushProcessor;
     private final Thread flushThread;
 
-    Pipeline(EpochRing<W, R, F, S> ring, EpochRingBuilder<W, R, F, S> config, Watermarks watermarks, int channels,
+    Pipeline(EpochRing<W, R, F, S> ring, EpochRingBuilder<W, R, F, S> config, Watermarks watermarks, Channel<?, ?>[] channels,
              RecoveryReport recovery, NamedThreadFactory threads) {
         this.threads = threads;
         long lastEpoch = recovery.lastEpoch();
@@ -45,25 +45,26 @@ final class Pipeline<W, R, F, S> {
 
         views = new ViewPublisher<>(config.delta.view(), config.flusher.snapshot());
         long intervalNanos = config.flushInterval.toNanos();
-        Stage sequence = new SequenceStage(channels, lastEpoch);
-        Stage journal = config.journal == null ? null : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
-        Stage apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
-                                       intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer, lastEpoch, durable);
-        Stage publish = new PublishStage(handoff);
+        SequenceStage sequence = new SequenceStage(channels.length, lastEpoch);
+        JournalStage<W> journal = config.journal == null ? null
+                                  : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
+        ApplyStage<W, R, F> apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
+                                                     intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer,
+                                                     channels, lastEpoch, durable);
+        PublishStage publish = new PublishStage(handoff);
 
         disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
         disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
         if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
             threads.nextNames("pipeline");
-            disruptor.handleEventsWith(journal == null ? new StageHandler(sequence, apply, publish)
-                                                       : new StageHandler(sequence, journal, apply, publish));
+            disruptor.handleEventsWith(new StageHandler(sequence, journal, apply, publish));
         } else {
             threads.nextNames("sequence", journal == null ? null : "journal", "apply", "publish");
-            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence));
+            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null));
             if (journal != null) {
-                chain = chain.then(new StageHandler(journal));
+                chain = chain.then(new StageHandler(null, journal, null, null));
             }
-            chain.then(new StageHandler(apply)).then(new StageHandler(publish));
+            chain.then(new StageHandler(null, null, apply, null)).then(new StageHandler(null, null, null, publish));
         }
         ringBuffer = disruptor.start();
 

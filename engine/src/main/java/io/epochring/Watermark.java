@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Watermark {
 
-    private static final int SPINS = 1_000;
+    private static final int SPINS = 200;
     private static final int YIELDS = 100;
 
     private final DurabilityLevel level;

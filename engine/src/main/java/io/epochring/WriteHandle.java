@@ -24,7 +24,7 @@ public final class WriteHandle<T> {
     private static final int FAILED = 3;
     private static final int CANCELLED = 4;
 
-    private static final int SPINS = 1_000;
+    private static final int SPINS = 200;
     private static final int YIELDS = 100;
     private static final VarHandle STATE;
 
