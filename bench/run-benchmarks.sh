@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the JMH suite and renders its report into perf-results/.
+#
+#   bench/run-benchmarks.sh quick [extra JMH options]   # every benchmark once, short iterations (~3 min)
+#   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings (~30 min)
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
+#
+# Build first: mvn -q package -pl bench -am -DskipTests  (or from a full `mvn install`).
+# Writes perf-results/<date>-jdk<N>-<cores>cores-<profile>.json, .txt (JMH's own output), .md and .png.
+set -euo pipefail
+
+profile=${1:-quick}
+shift || true
+root=$(cd "$(dirname "$0")/.." && pwd)
+jar="$root/bench/target/benchmarks.jar"
+java=${JAVA:-java}
+
+case "$profile" in
+  quick) options=(-f 1 -wi 1 -i 2 -w 1s -r 1s -p ringSize=65536) ;;
+  full)  options=() ;;
+  *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
+esac
+if [[ ! -f "$jar" ]]; then
+  echo "no $jar: build it first with  mvn -q package -pl bench -am -DskipTests" >&2
+  exit 1
+fi
+
+version=$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version =/ {print $2}')
+if (( version >= 24 )); then
+  # JDK 24+ warns about sun.misc.Unsafe memory access (JMH itself, Chronicle) and native access; JDK 17 refuses
+  # these flags, so they cannot live in @Fork. The launcher reads JDK_JAVA_OPTIONS, and so do JMH's forks.
+  export JDK_JAVA_OPTIONS="${JDK_JAVA_OPTIONS:-} --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+fi
+name="$(date +%Y-%m-%d)-jdk${version}-$(nproc)cores-${profile}"
+mkdir -p "$root/perf-results"
+cd "$root"   # JMH writes jmh.lock into java.io.tmpdir; results go where we say
+
+"$java" -jar "$jar" "${options[@]}" -prof gc -rf json -rff "perf-results/$name.json" "$@" | tee "perf-results/$name.txt"
+"$java" -cp "$jar" io.epochring.bench.report.PerfReport "perf-results/$name.json" perf-results

@@ -1,0 +1,99 @@
+package io.epochring.bench;
+
+import io.epochring.Channel;
+import io.epochring.DurabilityLevel;
+import io.epochring.EpochRing;
+import io.epochring.ThreadingMode;
+import io.epochring.bench.CounterDelta.Counter;
+import io.epochring.bench.peer.BlockingQueueCoordinator;
+import io.epochring.bench.peer.PeerChannel;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One producer writes one counter increment and waits for it to be APPLIED, the way a caller
+ * would: {@code write(w).await(APPLIED)} on EpochRing, {@code write(w).join()} on the peer. The
+ * operation's time is the round trip from the producer through the apply thread and back; JMH
+ * samples it (p50, p99, p99.9, max). The result is the running count, so the handle path is
+ * measured with its real result.
+ *
+ * <p>The ring size does not matter with one write in flight, so it is fixed.
+ */
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 2, jvmArgsAppend = {Jvm.AGRONA, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.HEADLESS})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+public class PingPongApplyLatency {
+
+    static final int RING_SIZE = 65536;
+    static final String CHANNEL = "a";
+
+    @State(Scope.Benchmark)
+    public static class EpochRingState {
+        @Param({"SINGLE_THREAD", "THREAD_PER_STAGE"})
+        public ThreadingMode threadingMode;
+        @Param({WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
+        public String waitStrategy;
+
+        EpochRing<Long, Long, Counter, Long> ring;
+        Channel<Long, Long> channel;
+
+        @Setup(Level.Trial)
+        public void start() {
+            ring = Rings.epochRing(CounterDelta.countingResults(), threadingMode, waitStrategy, RING_SIZE, CHANNEL);
+            channel = ring.channel(CHANNEL);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            ring.stop();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class PeerState {
+        BlockingQueueCoordinator<Long, Long, Counter, Long> peer;
+        PeerChannel<Long, Long> channel;
+
+        @Setup(Level.Trial)
+        public void start() {
+            peer = Rings.peer(CounterDelta.countingResults(), RING_SIZE, CHANNEL);
+            channel = peer.channel(CHANNEL);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            peer.stop();
+        }
+    }
+
+    @Benchmark
+    public Long epochRing(EpochRingState state) {
+        return state.channel.write(CounterDelta.ONE).await(DurabilityLevel.APPLIED, Rings.STUCK);
+    }
+
+    @Benchmark
+    public Long peer(PeerState state) {
+        try {
+            return state.channel.write(CounterDelta.ONE).get(Rings.STUCK.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the peer did not apply a write: " + e, e);
+        }
+    }
+}

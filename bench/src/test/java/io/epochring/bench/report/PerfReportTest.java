@@ -1,0 +1,95 @@
+package io.epochring.bench.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The report tool turns a JMH JSON file into a markdown table with ratios and verdicts, and PNG charts. */
+class PerfReportTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void shouldWriteRatiosVerdictsAndChartsForEachBenchmark() throws Exception {
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-full.json");
+        Files.writeString(json, "[" + String.join(",",
+            throughput("OneToOneApplyThroughput.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"waitStrategy\":\"yielding\",\"ringSize\":\"65536\"", 30e6, 1e6, 0.02),
+            throughput("OneToOneApplyThroughput.epochRing", "\"threadingMode\":\"THREAD_PER_STAGE\",\"waitStrategy\":\"yielding\",\"ringSize\":\"65536\"", 10e6, 1e6, 12),
+            throughput("OneToOneApplyThroughput.peer", "\"ringSize\":\"65536\"", 12e6, 0.5e6, 25),
+            throughput("OneToOneApplyThroughput.ceiling", "\"waitStrategy\":\"yielding\",\"ringSize\":\"65536\"", 45e6, 2e6, 0),
+            latency("PingPongApplyLatency.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"waitStrategy\":\"yielding\"", 0.5, 4.0, 73),
+            latency("PingPongApplyLatency.peer", null, 8.0, 30.0, 170)) + "]");
+
+        Path report = PerfReport.render(json, folder.resolve("out"));
+
+        String md = Files.readString(report);
+        assertThat(report.getFileName().toString()).isEqualTo("2026-01-01-jdk17-2cores-full.md");
+        assertThat(md).contains("| cores | 2 |");
+        assertThat(md).contains("| EpochRing SINGLE_THREAD | yielding / 65536 | 30.00 M ± 1.00 M | 12.00 M ± 500.0 k | 2.50× | 45.00 M ± 2.00 M | 0.67× | met (peer ≥ 2.00×), met (ceiling ≥ 0.60×) |");
+        assertThat(md).contains("| EpochRing THREAD_PER_STAGE | yielding / 65536 | 10.00 M ± 1.00 M | 12.00 M ± 500.0 k | 0.83× | 45.00 M ± 2.00 M | 0.22× | **missed** (peer ≥ 2.00×), **missed** (ceiling ≥ 0.60×) |");
+        assertThat(md).contains("| 1. apply throughput: >= 2x the peer | partly: 1 of 2 | 2.50× (EpochRing SINGLE_THREAD yielding / 65536) | 0.83× (EpochRing THREAD_PER_STAGE yielding / 65536) |");
+        assertThat(md).contains("| 3. latency p99: <= 0.5x the peer's | met: 1 of 1 | 0.13× (EpochRing SINGLE_THREAD yielding) |");
+        assertThat(md).contains("| 7. allocation, fire-and-forget: <= 8 B/write | partly: 1 of 2 | 0.02 B");
+        assertThat(md).contains("| PingPongApplyLatency | EpochRing SINGLE_THREAD | yielding | 73 | met (≤ 128 B) |");
+        assertThat(md).contains("| 2. two producers: >= 2x the peer | not measured | - | - |");
+        assertThat(md).contains("![OneToOneApplyThroughput](2026-01-01-jdk17-2cores-full-OneToOneApplyThroughput.png)");
+
+        for (String chart : List.of("OneToOneApplyThroughput", "PingPongApplyLatency")) {
+            BufferedImage png = ImageIO.read(folder.resolve("out/2026-01-01-jdk17-2cores-full-" + chart + ".png").toFile());
+            assertThat(png.getWidth()).isEqualTo(Charts.WIDTH);
+            assertThat(png.getHeight()).isEqualTo(Charts.HEIGHT);
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileThatIsNotAJmhResult() throws Exception {
+        Path json = folder.resolve("bad.json");
+        Files.writeString(json, "{\"benchmark\": 1}");
+        assertThatThrownBy(() -> PerfReport.render(json, folder)).isInstanceOf(IllegalArgumentException.class)
+                                                                  .hasMessageContaining("not a JMH JSON result file");
+        assertThatThrownBy(() -> PerfReport.render(folder.resolve("missing.json"), folder))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no JMH result file");
+    }
+
+    @Test
+    void shouldReadJmhJsonWithNanStringsEscapesAndNesting() {
+        Object parsed = Json.parse("[{\"a\": \"NaN\", \"b\": [1, -2.5e3, [true, null]], \"c\": \"x\\\"\\u00e9\\n\"}]");
+        assertThat(parsed).isEqualTo(List.of(java.util.Map.of("a", "NaN", "b", List.of(1.0, -2500.0, java.util.Arrays.asList(true, null)),
+                                                              "c", "x\"é\n")));
+        assertThatThrownBy(() -> Json.parse("[1, }")).isInstanceOf(IllegalArgumentException.class)
+                                                    .hasMessageContaining("offset 4");
+    }
+
+    private static String throughput(String benchmark, String params, double score, double error, double allocBytes) {
+        return row(benchmark, "thrpt", params, String.format(Locale.ROOT,
+            "\"primaryMetric\": {\"score\": %s, \"scoreError\": %s, \"scoreUnit\": \"ops/s\", \"scorePercentiles\": {\"50.0\": %s}}",
+            score, error, score), allocBytes);
+    }
+
+    private static String latency(String benchmark, String params, double p50, double p99, double allocBytes) {
+        return row(benchmark, "sample", params, String.format(Locale.ROOT,
+            "\"primaryMetric\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"us/op\", \"scorePercentiles\": "
+            + "{\"0.0\": 0.1, \"50.0\": %s, \"90.0\": %s, \"99.0\": %s, \"99.9\": %s, \"99.99\": %s, \"100.0\": %s}}",
+            p50, p50, p50 * 2, p99, p99 * 3, p99 * 10, p99 * 100), allocBytes);
+    }
+
+    private static String row(String benchmark, String mode, String params, String primary, double allocBytes) {
+        return "{\"jmhVersion\": \"1.37\", \"benchmark\": \"io.epochring.bench." + benchmark + "\", \"mode\": \"" + mode + "\","
+               + "\"threads\": 1, \"forks\": 2, \"jvm\": \"java\", \"jvmArgs\": [\"-Xmx1g\"], \"jdkVersion\": \"17.0.15\","
+               + "\"vmName\": \"OpenJDK 64-Bit Server VM\", \"vmVersion\": \"17.0.15\", \"warmupIterations\": 5, \"warmupTime\": \"1 s\","
+               + "\"measurementIterations\": 5, \"measurementTime\": \"2 s\","
+               + (params == null ? "" : "\"params\": {" + params + "},")
+               + primary + ", \"secondaryMetrics\": {\"gc.alloc.rate.norm\": {\"score\": " + allocBytes
+               + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"B/op\"}}}";
+    }
+}
