@@ -21,13 +21,14 @@ final class ApplyStage<W, R, F> implements Stage {
     private final boolean syncEveryFlush;
     private final FlushTimer timer;
     private final Channel<?, ?>[] channels;
+    private final EpochRing<?, ?, ?, ?> ring;
 
     private long lastApplied;
     private long lastCut;
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, Channel<?, ?>[] channels, long lastApplied, long lastCut) {
+               FlushTimer timer, Channel<?, ?>[] channels, EpochRing<?, ?, ?, ?> ring, long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -38,6 +39,7 @@ final class ApplyStage<W, R, F> implements Stage {
         this.syncEveryFlush = syncEveryFlush;
         this.timer = timer;
         this.channels = channels.clone();
+        this.ring = ring;
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
         timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
@@ -146,10 +148,22 @@ final class ApplyStage<W, R, F> implements Stage {
     private EpochRange cut(Slot slot, boolean syncRequested) {
         boolean sync = syncRequested || syncEveryFlush;
         EpochRange range = EpochRange.emptyAfter(lastApplied);
+        if (ring.failureCause() != null) {
+            return range;
+        }
         if (lastApplied > lastCut) {
             range = new EpochRange(lastCut + 1, lastApplied);
-            F frozen = delta.freeze();
-            views.onFreeze(frozen, delta.view());
+            F frozen;
+            F live;
+            try {
+                frozen = delta.freeze();
+                live = delta.view();
+            } catch (RuntimeException e) {
+                // Without a freeze nothing can be flushed again: fail loudly, once, rather than on every tick.
+                ring.fail(new FlushFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
+                return range;
+            }
+            views.onFreeze(frozen, live);
             slot.cut = new FrozenBatch(frozen, range, sync);
             lastCut = lastApplied;
         } else if (syncRequested) {

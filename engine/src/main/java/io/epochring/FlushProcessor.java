@@ -82,7 +82,7 @@ final class FlushProcessor<F, S> implements Runnable {
             if (batch != null) {
                 process(batch);
             }
-            if (timer.shouldTick(clock.nanoTime(), watermarks.applied().get())) {
+            if (ring.failureCause() == null && timer.shouldTick(clock.nanoTime(), watermarks.applied().get())) {
                 timer.tickSent();
                 ring.requestTick();
             }

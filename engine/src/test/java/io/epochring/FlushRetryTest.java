@@ -169,4 +169,42 @@ class FlushRetryTest {
         assertThat(ring.failure()).get().extracting(Throwable::getMessage).asString().contains("disk gone");
         assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class).hasMessageContaining("disk gone");
     }
+
+    @Test
+    void shouldFailOnceAndStopTickingWhenTheDeltaCannotFreeze() {
+        java.util.concurrent.atomic.AtomicInteger freezes = new java.util.concurrent.atomic.AtomicInteger();
+        MapDelta broken = new MapDelta();
+        Delta<Put, Long, java.util.Map<String, Long>> delta = new Delta<>() {
+            @Override
+            public Long apply(long epoch, Put write) {
+                return broken.apply(epoch, write);
+            }
+
+            @Override
+            public long estimatedSizeBytes() {
+                return broken.estimatedSizeBytes();
+            }
+
+            @Override
+            public java.util.Map<String, Long> view() {
+                return broken.view();
+            }
+
+            @Override
+            public java.util.Map<String, Long> freeze() {
+                freezes.incrementAndGet();
+                throw new IllegalStateException("cannot seal");
+            }
+        };
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        var ring = EpochRing.builder(delta, new TestFlusher()).flushInterval(Duration.ofMillis(1)).errorHandler(errors::add).build().start();
+        WriteHandle<Long> write = ring.channel("default").write(new Put("a", 1));
+
+        assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(FlushFailedException.class)
+            .hasMessageContaining("Delta.freeze()").hasRootCauseMessage("cannot seal");
+        assertThatThrownBy(() -> ring.channel("default").tryWrite(new Put("b", 2))).isInstanceOf(CoordinatorFailedException.class);
+        assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class);
+        assertThat(freezes).hasValue(1);
+        assertThat(errors).hasSize(1);
+    }
 }
