@@ -102,6 +102,10 @@ final class FlushProcessor<F, S> implements Runnable {
             }
         } catch (FlushFailedException e) {
             ring.fail(e);
+        } catch (RuntimeException e) {
+            // Anything else (a journal checkpoint that cannot be written, a bug) must not kill this
+            // thread silently: DURABLE would never move and stop() would wait forever.
+            ring.fail(new FlushFailedException(batch.range, "the flush thread hit an unexpected error", e));
         }
     }
 
@@ -146,7 +150,11 @@ final class FlushProcessor<F, S> implements Runnable {
         });
         // The checkpoint is recorded before DURABLE moves: a DURABLE write never needs replaying.
         if (journal != null) {
-            journal.checkpoint(tracker.durableIfSynced(synced), synced);
+            try {
+                journal.checkpoint(tracker.durableIfSynced(synced), synced);
+            } catch (RuntimeException e) {
+                throw new FlushFailedException(range, "the journal checkpoint could not be written after a successful sync", e);
+            }
         }
         tracker.onPrimarySynced(synced);
     }

@@ -27,14 +27,15 @@ public interface Journal extends AutoCloseable {
     long replay(long afterEpoch, ReplayHandler handler);
 
     /**
-     * Appends one write record. Not visible to readers (nor counted as journaled) until
-     * {@link #commit()}.
+     * Appends one write record. It may be visible to readers at once, but the engine counts it as
+     * JOURNALED only after the next {@link #commit()} returns.
      */
     void append(long epoch, String channel, DirectBuffer payload, int offset, int length);
 
     /**
-     * Ends a ring batch: makes the appended records readable, and applies the sync policy.
-     * Called at each ring batch end, so appends are committed in groups.
+     * Ends a ring batch: makes the appended records durable as far as the sync policy says. Called
+     * at each ring batch end, so appends are committed (and synced) in groups. A throw puts the
+     * coordinator in its failed state: the batch is never reported JOURNALED.
      */
     void commit();
 

@@ -12,14 +12,16 @@ final class JournalStage<W> implements Stage {
     private final Journal journal;
     private final WriteCodec<W> codec;
     private final Watermark journaled;
+    private final EpochRing<?, ?, ?, ?> ring;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private long lastAppended;
     private boolean pending;
 
-    JournalStage(Journal journal, WriteCodec<W> codec, Watermark journaled, long lastEpoch) {
+    JournalStage(Journal journal, WriteCodec<W> codec, Watermark journaled, EpochRing<?, ?, ?, ?> ring, long lastEpoch) {
         this.journal = journal;
         this.codec = codec;
         this.journaled = journaled;
+        this.ring = ring;
         this.lastAppended = lastEpoch;
     }
 
@@ -38,8 +40,18 @@ final class JournalStage<W> implements Stage {
 
     @Override
     public void onBatchEnd() {
-        if (pending) {
-            journal.commit();
+        if (pending && ring.failureCause() == null) {
+            try {
+                journal.commit();
+            } catch (RuntimeException e) {
+                // The batch may not be synced: JOURNALED must never claim it, now or later, and
+                // its waiters (unlike after a storage failure) will never be journaled.
+                FlushFailedException error = new FlushFailedException(new EpochRange(journaled.get() + 1, lastAppended),
+                                                                      "the journal could not commit (sync) a batch", e);
+                ring.fail(error);
+                journaled.fail(error);
+                return;
+            }
             pending = false;
             journaled.advance(lastAppended);
         }

@@ -47,7 +47,7 @@ final class Pipeline<W, R, F, S> {
         long intervalNanos = config.flushInterval.toNanos();
         SequenceStage sequence = new SequenceStage(channels.length, lastEpoch);
         JournalStage<W> journal = config.journal == null ? null
-                                  : new JournalStage<>(config.journal, config.codec, watermarks.journal(), lastEpoch);
+                                  : new JournalStage<>(config.journal, config.codec, watermarks.journal(), ring, lastEpoch);
         ApplyStage<W, R, F> apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
                                                      intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer,
                                                      channels, ring, lastEpoch, durable);
