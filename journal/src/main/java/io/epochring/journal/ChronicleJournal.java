@@ -1,0 +1,403 @@
+package io.epochring.journal;
+
+import io.epochring.EpochRingException;
+import io.epochring.Journal;
+import io.epochring.JournalCorruptedException;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.TimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@link Journal} of an {@code EpochRing}, on Chronicle Queue: one memory-mapped, append-only
+ * directory of roll-cycle files holding a record per write and a record per durability checkpoint
+ * (format in {@code package-info}).
+ *
+ * <pre>{@code
+ * ChronicleJournal journal = ChronicleJournal.builder(Path.of("data/journal"))
+ *     .syncPolicy(SyncPolicy.PER_BATCH).retainFiles(3).build();
+ * EpochRing<Put, Long, View, Snap> ring = EpochRing.builder(delta, flusher)
+ *     .journal(journal, codec).build().start();   // recovers from the journal, then runs
+ * }</pre>
+ *
+ * <p>Guarantees: a record is all-or-nothing (a crash mid-append leaves no partial record);
+ * payloads come back byte for byte; replay never skips a record silently: a damaged record, file
+ * or chain of writes is a {@link JournalCorruptedException} naming the file, record and epoch.
+ * One writer per directory ({@link JournalLockedException} for a second); {@link JournalInspector}
+ * may read alongside.
+ *
+ * <p>Threads, as the coordinator uses it: {@link #append} and {@link #commit} on the ring's journal
+ * thread, {@link #checkpoint} on the flush thread (each gets its own Chronicle appender, created
+ * on first use, because appenders are bound to their thread), everything else on the thread that
+ * starts or stops the coordinator.
+ *
+ * <p>Design note (commit): every record is its own Chronicle document, so it is readable once
+ * appended and {@link #commit} only applies the sync policy. One document per batch would save a
+ * lock per record but make the flush thread's checkpoints wait for whole batches, and one damaged
+ * document would take a batch of records with it.
+ */
+public final class ChronicleJournal implements Journal {
+
+    static {
+        ChronicleSetup.apply();
+    }
+
+    private final Path directory;
+    private final SyncPolicy syncPolicy;
+    private final TimeProvider time;
+    private final WriterLock lock;
+    private final SingleChronicleQueue queue;
+    private final RetentionSweeper retention;
+
+    private volatile JournalTail tail;
+    private volatile boolean closed;
+
+    // ---- journal thread ----
+    private ExcerptAppender writeAppender;
+    private final RecordWriter writeRecords = new RecordWriter();
+    private final AppenderSync writeSync = new AppenderSync();
+    private long lastWriteEpoch = -1;
+    private long appends;
+    private long commits;
+    private long syncs;
+    private long lastSyncNanos;
+    private boolean unsynced;
+
+    // ---- checkpointing thread (the flush thread) ----
+    private final Object checkpointLock = new Object();
+    private ExcerptAppender checkpointAppender;
+    private Thread checkpointThread;
+    private final RecordWriter checkpointRecords = new RecordWriter();
+    private final AppenderSync checkpointSync = new AppenderSync();
+    private volatile Checkpoint lastCheckpoint;
+    private int lastCheckpointCycle = Integer.MIN_VALUE;
+
+    // ---- published counters (written by one thread each, read by any) ----
+    private volatile long publishedAppends;
+    private volatile long publishedCommits;
+    private volatile long publishedSyncs;
+    private volatile long syncedEpoch;
+    private volatile long checkpoints;
+    private volatile long checkpointSyncs;
+    private volatile long syncedCheckpoint;
+    private volatile long filesDeleted;
+    private volatile String lastRetentionError;
+
+    private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock, SingleChronicleQueue queue) {
+        this.directory = config.directory;
+        this.syncPolicy = config.syncPolicy;
+        this.time = config.timeProvider;
+        this.lock = lock;
+        this.queue = queue;
+        this.retention = config.retention ? new RetentionSweeper(queue, directory, config.retainFiles, time) : null;
+    }
+
+    /** @return a builder for a journal in {@code directory} (created if missing) */
+    public static ChronicleJournalBuilder builder(Path directory) {
+        return new ChronicleJournalBuilder(directory);
+    }
+
+    static ChronicleJournal open(ChronicleJournalBuilder config) {
+        WriterLock lock;
+        try {
+            lock = WriterLock.acquire(config.directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not lock journal directory " + config.directory + " for writing (" + e
+                                           + "): check that it is on a local file system and writable", e);
+        }
+        try {
+            RollCycle existing = config.rollCycleSet ? null : RollCycleNames.of(config.directory);
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(config.directory)
+                .rollCycle(existing != null ? existing : config.rollCycle)
+                .timeProvider(config.timeProvider);
+            if (config.syncPolicy.syncs()) {
+                builder.syncMode(SyncMode.SYNC); // without it Chronicle's sync() is an async hint
+            }
+            return new ChronicleJournal(config, lock, builder.build());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw new EpochRingException("could not open journal directory " + config.directory + " with Chronicle Queue (" + e
+                                         + "): if it holds files that are not a journal, give the journal a directory of its own", e);
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public SyncPolicy syncPolicy() {
+        return syncPolicy;
+    }
+
+    // ---- recovery (the starting thread) -------------------------------------------------------
+
+    @Override
+    public Checkpoint lastCheckpoint() {
+        Checkpoint written = lastCheckpoint;
+        return written != null ? written : tail().checkpoint();
+    }
+
+    @Override
+    public long lastEpoch() {
+        Checkpoint written = lastCheckpoint;
+        return Math.max(Math.max(tail().lastEpoch(), lastWriteEpoch), written == null ? 0 : written.writtenEpoch());
+    }
+
+    @Override
+    public long replay(long afterEpoch, ReplayHandler handler) {
+        requireOpen();
+        long replayed = 0;
+        try (JournalCursor cursor = new JournalCursor(queue)) {
+            cursor.seekAfter(afterEpoch);
+            RecordReader record = cursor.record;
+            while (cursor.next()) {
+                if (!record.isWrite() || record.epoch <= afterEpoch) {
+                    continue;
+                }
+                try {
+                    handler.onWrite(record.epoch, record.channel, record.payload, record.payloadOffset, record.payloadLength);
+                } catch (JournalCorruptedException e) {
+                    // Typically the codec could not decode the payload: say where the record is.
+                    throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + ". Nothing after this record"
+                                                        + " was replayed: check that the coordinator uses the codec that wrote the journal", e);
+                }
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
+    private JournalTail tail() {
+        JournalTail t = tail;
+        if (t == null) {
+            requireOpen();
+            synchronized (this) {
+                t = tail;
+                if (t == null) {
+                    t = JournalTail.locate(queue);
+                    tail = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    // ---- the journal thread -----------------------------------------------------------------
+
+    /**
+     * Appends one write record; readable at once, forced to disk per the sync policy at
+     * {@link #commit()}. Allocates nothing (past the first call per channel name).
+     *
+     * @throws IllegalArgumentException when {@code epoch} does not follow the last appended one
+     */
+    @Override
+    public void append(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        if (writeAppender == null) {
+            openWriteAppender();
+        }
+        if (epoch <= lastWriteEpoch) {
+            throw new IllegalArgumentException("journal append at epoch " + epoch + " after epoch " + lastWriteEpoch
+                                               + ": epochs must increase (is a second coordinator using this journal object?)");
+        }
+        writeRecords.write(writeAppender, epoch, lastWriteEpoch, channel, payload, offset, length);
+        lastWriteEpoch = epoch;
+        appends++;
+        unsynced = true;
+    }
+
+    /** Ends a ring batch: applies the sync policy to the records appended since the last one. */
+    @Override
+    public void commit() {
+        if (writeAppender == null) {
+            return;
+        }
+        commits++;
+        if (unsynced && syncDue()) {
+            writeSync.sync(writeAppender);
+            syncs++;
+            unsynced = false;
+            publishedSyncs = syncs;
+            syncedEpoch = lastWriteEpoch;
+        }
+        publishedAppends = appends;
+        publishedCommits = commits;
+    }
+
+    private boolean syncDue() {
+        switch (syncPolicy.kind()) {
+            case PER_BATCH:
+                return true;
+            case INTERVAL:
+                long now = time.currentTimeNanos();
+                if (now - lastSyncNanos >= syncPolicy.interval().toNanos()) {
+                    lastSyncNanos = now;
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void openWriteAppender() {
+        requireOpen();
+        lastWriteEpoch = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        writeAppender = queue.createAppender();
+        lastSyncNanos = time.currentTimeNanos();
+    }
+
+    // ---- the flush thread -------------------------------------------------------------------
+
+    /**
+     * Appends a checkpoint record; under {@link SyncPolicy#PER_BATCH} or an interval it is on disk
+     * when this returns. Then, with retention on, deletes files now wholly below
+     * {@code durableEpoch}; a retention failure is recorded (see {@link #stats()}) and never fails
+     * the checkpoint.
+     *
+     * @throws IllegalArgumentException when the epochs are inconsistent or go backwards
+     */
+    @Override
+    public void checkpoint(long durableEpoch, long writtenEpoch) {
+        requireOpen();
+        synchronized (checkpointLock) {
+            Checkpoint previous = lastCheckpoint();
+            if (durableEpoch < 0 || writtenEpoch < durableEpoch || durableEpoch < previous.durableEpoch()) {
+                throw new IllegalArgumentException("bad checkpoint (durable " + durableEpoch + ", written " + writtenEpoch
+                                                   + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
+            }
+            ExcerptAppender appender = checkpointAppender();
+            checkpointRecords.checkpoint(appender, durableEpoch, writtenEpoch);
+            long index = appender.lastIndexAppended();
+            if (syncPolicy.syncs()) {
+                checkpointSync.sync(appender);
+                checkpointSyncs++;
+                syncedCheckpoint = durableEpoch;
+            }
+            queue.tableStorePut(JournalTail.CHECKPOINT_HINT_KEY, index);
+            Checkpoint checkpoint = new Checkpoint(durableEpoch, writtenEpoch);
+            lastCheckpoint = checkpoint;
+            lastCheckpointCycle = queue.rollCycle().toCycle(index);
+            checkpoints++;
+            if (retention != null) {
+                sweep(checkpoint, lastCheckpointCycle);
+            }
+        }
+    }
+
+    private ExcerptAppender checkpointAppender() {
+        Thread current = Thread.currentThread();
+        if (checkpointAppender == null) {
+            checkpointAppender = queue.createAppender();
+        } else if (checkpointThread != current) {
+            // Appenders are bound to a thread; calls never overlap (checkpointLock), so hand it over.
+            checkpointAppender.singleThreadedCheckReset();
+        }
+        checkpointThread = current;
+        return checkpointAppender;
+    }
+
+    /**
+     * Deletes the files wholly below the last checkpoint's durable epoch now, as a checkpoint
+     * does with retention on (see {@link ChronicleJournalBuilder#retainFiles(int)}).
+     *
+     * @return the files deleted, oldest first
+     * @throws IllegalStateException when retention is off
+     */
+    public List<Path> applyRetention() {
+        requireOpen();
+        if (retention == null) {
+            throw new IllegalStateException("retention is off for journal " + directory + ": enable it with builder.retainFiles(n)");
+        }
+        synchronized (checkpointLock) {
+            Checkpoint checkpoint = lastCheckpoint();
+            int cycle = lastCheckpointCycle;
+            if (cycle == Integer.MIN_VALUE) {
+                long index = tail().checkpointIndex();
+                if (index < 0) {
+                    return List.of();
+                }
+                cycle = queue.rollCycle().toCycle(index);
+            }
+            return sweep(checkpoint, cycle);
+        }
+    }
+
+    private List<Path> sweep(Checkpoint checkpoint, int checkpointCycle) {
+        try {
+            List<Path> deleted = retention.sweep(checkpoint, checkpointCycle);
+            filesDeleted += deleted.size();
+            return deleted;
+        } catch (IOException | RuntimeException e) {
+            lastRetentionError = "retention after checkpoint " + checkpoint + " failed: " + e;
+            return List.of();
+        }
+    }
+
+    // ---- any thread -------------------------------------------------------------------------
+
+    /** @return counters since this journal was opened */
+    public JournalStats stats() {
+        return new JournalStats(publishedAppends, publishedCommits, publishedSyncs, syncedEpoch, checkpoints, checkpointSyncs,
+                                syncedCheckpoint, filesDeleted, lastRetentionError);
+    }
+
+    /**
+     * Closes the files and releases the writer lock. With a syncing policy, the newest file is
+     * forced to disk first (covering an interval policy's unsynced tail). Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (checkpointLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            if (syncPolicy.syncs()) {
+                forceNewestFile();
+            }
+        } finally {
+            try {
+                queue.close();
+            } finally {
+                lock.close();
+            }
+        }
+    }
+
+    private void forceNewestFile() {
+        int cycle = queue.lastCycle();
+        if (cycle == Integer.MIN_VALUE || cycle < 0) {
+            return;
+        }
+        SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+        if (store != null) {
+            try {
+                AppenderSync.force(store.file());
+            } finally {
+                queue.closeStore(store);
+            }
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("journal " + directory + " is closed: open a new ChronicleJournal");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ChronicleJournal[" + directory + ", " + syncPolicy + (closed ? ", closed" : "") + "]";
+    }
+}

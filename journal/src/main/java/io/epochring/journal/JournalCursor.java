@@ -1,0 +1,345 @@
+package io.epochring.journal;
+
+import io.epochring.JournalCorruptedException;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.File;
+import java.util.NavigableSet;
+
+/**
+ * Reads verified records from a journal queue in order, one at a time, and refuses to skip any.
+ * On top of each record's own checks ({@link RecordReader}) it checks that write records chain
+ * (each names the previous write's epoch), and at the end of each file that nothing after the last
+ * readable record was lost: Chronicle keeps the position of the last complete document in the
+ * file header, so a damaged header or a truncated file that makes Chronicle stop early is noticed.
+ *
+ * <p>Chronicle tailers belong to the thread that creates them: create, use and close a cursor on
+ * one thread.
+ */
+final class JournalCursor implements AutoCloseable {
+
+    /** Chronicle's document header: a 4-byte length word before the content. */
+    private static final int DOCUMENT_HEADER_LENGTH = 4;
+    private static final long UNKNOWN = -1;
+
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final RollCycle rollCycle;
+    final RecordReader record = new RecordReader();
+
+    /** The current record's place: Chronicle index, cycle and byte offset of its content. */
+    long index;
+    int cycle;
+    long position;
+
+    private long lastWriteEpoch = UNKNOWN;
+    private long floorEpoch = UNKNOWN;
+    /** The file of the last record read, and where that record is: to check nothing was lost after it. */
+    private int tailCycle = Integer.MIN_VALUE;
+    private long tailHeaderPosition = UNKNOWN;
+    private String tailFile;
+    private long tailIndex;
+    private long tailEpoch;
+    private boolean tailCheckpoint;
+
+    JournalCursor(SingleChronicleQueue queue) {
+        this.queue = queue;
+        this.rollCycle = queue.rollCycle();
+        this.tailer = queue.createTailer();
+    }
+
+    /** Back to the first record of the oldest file. */
+    void toStart() {
+        tailer.direction(TailerDirection.FORWARD).toStart();
+        resetChecks(UNKNOWN);
+    }
+
+    /**
+     * Positions the cursor so that reading on returns every write with an epoch above
+     * {@code afterEpoch} and no write at or below it (checkpoints in between come along). Finds the
+     * place by binary search over the files' record numbers, so recovery does not read the part of
+     * the journal that is already durable.
+     */
+    void seekAfter(long afterEpoch) {
+        if (afterEpoch <= 0) {
+            toStart();
+            return;
+        }
+        long[] cycles = cycles();
+        long[] starts = new long[cycles.length + 1];
+        for (int i = 0; i < cycles.length; i++) {
+            starts[i + 1] = starts[i] + recordsInCycle((int) cycles[i]);
+        }
+        long low = 0;
+        long high = starts[cycles.length];
+        while (low < high) {
+            long middle = (low + high) >>> 1;
+            long epoch = findWrite(indexOf(cycles, starts, middle), TailerDirection.FORWARD, Integer.MIN_VALUE);
+            if (epoch == -1 || epoch > afterEpoch) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        if (low == starts[cycles.length]) {
+            tailer.toEnd();
+        } else {
+            moveTo(indexOf(cycles, starts, low));
+        }
+        resetChecks(afterEpoch);
+    }
+
+    /** @return whether a record with this Chronicle index exists; the next read returns it */
+    boolean moveTo(long queueIndex) {
+        boolean found;
+        try {
+            found = tailer.direction(TailerDirection.FORWARD).moveToIndex(queueIndex);
+        } catch (RuntimeException | InternalError e) {
+            throw unreadable(e);
+        }
+        resetChecks(UNKNOWN);
+        return found;
+    }
+
+    /**
+     * Reads the next record.
+     *
+     * @return false at the end of the journal
+     * @throws JournalCorruptedException when the record, or the journal around it, is damaged
+     */
+    boolean next() {
+        if (readRecord()) {
+            checkRecordSequence();
+            return true;
+        }
+        if (!recordsMissingAtEnd()) {
+            return false;
+        }
+        // A live writer may have completed a record between our read and the check: look once more.
+        if (readRecord()) {
+            checkRecordSequence();
+            return true;
+        }
+        if (recordsMissingAtEnd()) {
+            throw recordsLost();
+        }
+        return false;
+    }
+
+    /** @return the current record's file name (the cycle file), e.g. {@code 20261125-13F.cq4} */
+    String fileName() {
+        File file = tailer.currentFile();
+        return file == null ? "cycle " + cycle : file.getName();
+    }
+
+    /** @return the current record's number within its file (0 for the first) */
+    long sequenceInFile() {
+        return rollCycle.toSequenceNumber(index);
+    }
+
+    /** @return the last write epoch read since the last seek, or -1 */
+    long lastWriteEpoch() {
+        return lastWriteEpoch;
+    }
+
+    /** Describes where the current record is, for messages. */
+    String where() {
+        return "file " + fileName() + " of journal " + queue.file() + ", record " + sequenceInFile()
+               + " of that file (index 0x" + Long.toHexString(index) + ", byte offset " + position + ")";
+    }
+
+    /** @return an error about the current record, naming where it is and what to do */
+    JournalCorruptedException corrupted(String problem) {
+        return journalCorrupt(problem + " - at " + where() + describeRecord());
+    }
+
+    private static JournalCorruptedException journalCorrupt(String problemAndPlace) {
+        return new JournalCorruptedException("journal is corrupt: " + problemAndPlace + ". Nothing after this point was replayed;"
+                                             + " restore the journal directory from a backup, or move the damaged files aside if"
+                                             + " losing the writes in them is acceptable");
+    }
+
+    private String describeRecord() {
+        if (!record.epochKnown) {
+            return "";
+        }
+        if (!record.checksumOk) {
+            return ", epoch field " + record.epoch + " (unverified)";
+        }
+        return record.isCheckpoint() ? ", checkpoint of durable epoch " + record.epoch + " (written " + record.secondEpoch + ")"
+                                     : ", epoch " + record.epoch;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+
+    // ---- reading ----------------------------------------------------------------------------
+
+    private boolean readRecord() {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            Bytes<?> bytes = dc.wire().bytes();
+            index = dc.index();
+            cycle = tailer.cycle();
+            position = bytes.readPosition();
+            String problem = record.read(bytes);
+            if (problem != null) {
+                throw corrupted(problem);
+            }
+        } catch (JournalCorruptedException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            // Chronicle fails in its own ways on damaged files (bad header, unmappable region).
+            throw unreadable(e);
+        }
+        return true;
+    }
+
+    private void checkRecordSequence() {
+        if (cycle != tailCycle) {
+            if (tailCycle != Integer.MIN_VALUE && recordsMissingIn(tailCycle, tailHeaderPosition)) {
+                throw recordsLost();
+            }
+            tailCycle = cycle;
+            tailFile = fileName();
+        }
+        tailHeaderPosition = position - DOCUMENT_HEADER_LENGTH;
+        tailIndex = index;
+        tailEpoch = record.epoch;
+        tailCheckpoint = record.isCheckpoint();
+        if (!record.isWrite()) {
+            return;
+        }
+        long previous = record.secondEpoch;
+        if (lastWriteEpoch != UNKNOWN && previous != lastWriteEpoch) {
+            throw corrupted(previous > lastWriteEpoch
+                            ? "write records are missing: this record follows epoch " + previous + " but the last write read was epoch " + lastWriteEpoch
+                            : "write record repeats or goes back: it follows epoch " + previous + " but the last write read was epoch " + lastWriteEpoch);
+        }
+        if (lastWriteEpoch == UNKNOWN && floorEpoch != UNKNOWN && previous > floorEpoch) {
+            throw corrupted("write records are missing: the first write above epoch " + floorEpoch + " follows epoch " + previous);
+        }
+        lastWriteEpoch = record.epoch;
+    }
+
+    private boolean recordsMissingAtEnd() {
+        return tailCycle != Integer.MIN_VALUE && recordsMissingIn(tailCycle, tailHeaderPosition);
+    }
+
+    /** Chronicle records, per file, where the last complete document starts. */
+    private boolean recordsMissingIn(int fileCycle, long lastHeaderPosition) {
+        SingleChronicleQueueStore store;
+        try {
+            store = queue.storeForCycle(fileCycle, queue.epoch(), false, null);
+        } catch (RuntimeException | InternalError e) {
+            throw unreadable(e);
+        }
+        if (store == null) {
+            return false; // deleted by retention since we read it
+        }
+        try {
+            return store.writePosition() > lastHeaderPosition;
+        } finally {
+            queue.closeStore(store);
+        }
+    }
+
+    private JournalCorruptedException recordsLost() {
+        String last = tailCheckpoint ? ", checkpoint of durable epoch " + tailEpoch : ", epoch " + tailEpoch;
+        return journalCorrupt("records are missing at the end of the file " + tailFile + " of journal " + queue.file()
+                         + ": its header says a complete record starts after record " + rollCycle.toSequenceNumber(tailIndex)
+                         + " of that file (index 0x" + Long.toHexString(tailIndex) + last + "), the last one that can be read"
+                         + " (the file was truncated, or a record header was damaged)");
+    }
+
+    private JournalCorruptedException unreadable(Throwable e) {
+        return new JournalCorruptedException("journal is corrupt: Chronicle Queue could not read past " + where() + " (" + e
+                                             + "). Restore the journal directory from a backup, or move the damaged files aside"
+                                             + " if losing the writes in them is acceptable", e);
+    }
+
+    private void resetChecks(long floor) {
+        lastWriteEpoch = UNKNOWN;
+        floorEpoch = floor;
+        tailCycle = Integer.MIN_VALUE;
+        tailHeaderPosition = UNKNOWN;
+    }
+
+    // ---- binary search ----------------------------------------------------------------------
+
+    /** @return the cycles of the journal's files, oldest first */
+    long[] cycles() {
+        int first = queue.firstCycle();
+        int last = queue.lastCycle();
+        if (first == Integer.MAX_VALUE || last < first) {
+            return new long[0];
+        }
+        NavigableSet<Long> cycles = queue.listCyclesBetween(first, last);
+        long[] result = new long[cycles.size()];
+        int i = 0;
+        for (Long c : cycles) {
+            result[i++] = c;
+        }
+        return result;
+    }
+
+    private long indexOf(long[] cycles, long[] starts, long ordinal) {
+        int file = 0;
+        while (starts[file + 1] <= ordinal) {
+            file++;
+        }
+        return rollCycle.toIndex((int) cycles[file], ordinal - starts[file]);
+    }
+
+    /**
+     * Reads from {@code queueIndex} in {@code direction}, checking each record but not their
+     * sequence, until the first write record.
+     *
+     * @param withinCycle stop at the edge of this cycle; {@link Integer#MIN_VALUE} for no limit
+     * @return that write's epoch, or -1 when there is none
+     */
+    long findWrite(long queueIndex, TailerDirection direction, int withinCycle) {
+        try {
+            tailer.direction(direction);
+            if (!tailer.moveToIndex(queueIndex)) {
+                return -1;
+            }
+            while (readRecord()) {
+                if (withinCycle != Integer.MIN_VALUE && cycle != withinCycle) {
+                    return -1;
+                }
+                if (record.isWrite()) {
+                    return record.epoch;
+                }
+            }
+            return -1;
+        } catch (JournalCorruptedException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw unreadable(e);
+        } finally {
+            tailer.direction(TailerDirection.FORWARD);
+            resetChecks(UNKNOWN);
+        }
+    }
+
+    /** @return the number of records in the file of {@code fileCycle} */
+    long recordsInCycle(int fileCycle) {
+        return Math.max(0, tailer.excerptsInCycle(fileCycle));
+    }
+
+    /** @return the Chronicle index of record {@code sequence} of the file of {@code fileCycle} */
+    long indexOf(int fileCycle, long sequence) {
+        return rollCycle.toIndex(fileCycle, sequence);
+    }
+}

@@ -1,0 +1,194 @@
+package io.epochring.journal;
+
+import io.epochring.EpochRingException;
+import io.epochring.Journal.Checkpoint;
+import io.epochring.JournalCorruptedException;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a journal directory without changing it: lists records and checkpoints, and summarises
+ * the files. It takes no lock, so it may run while a coordinator is writing (it then sees the
+ * journal as it was when each call read it). Damage is reported as by recovery, with a
+ * {@link JournalCorruptedException} naming the file, record and epoch.
+ *
+ * <pre>{@code
+ * try (JournalInspector inspector = JournalInspector.open(Path.of("data/journal"))) {
+ *     System.out.println(inspector.summary());
+ *     inspector.records(1_000, 20).forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Calls are serialised; use one inspector from one thread at a time.
+ */
+public final class JournalInspector implements AutoCloseable {
+
+    static {
+        ChronicleSetup.apply();
+    }
+
+    private final Path directory;
+    /** Opened once the journal has a file: then its roll cycle can be told from the file names. */
+    private SingleChronicleQueue queue;
+
+    private JournalInspector(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * Opens a journal directory for reading.
+     *
+     * @throws IllegalArgumentException when {@code directory} is not a journal directory
+     */
+    public static JournalInspector open(Path directory) {
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("no journal at " + directory + ": it is not a directory; give the path of a journal directory");
+        }
+        File[] queueFiles = directory.toFile().listFiles((dir, name) -> name.endsWith(".cq4") || name.endsWith(".cq4t"));
+        if (queueFiles == null || queueFiles.length == 0) {
+            throw new IllegalArgumentException("no journal in " + directory + ": it holds no Chronicle Queue files (*.cq4, metadata.cq4t);"
+                                               + " give the directory a ChronicleJournal wrote");
+        }
+        JournalInspector inspector = new JournalInspector(directory);
+        inspector.queue();
+        return inspector;
+    }
+
+    /** @return the queue, or null while the journal has no file yet (nothing to read) */
+    private SingleChronicleQueue queue() {
+        if (queue == null) {
+            RollCycle rollCycle = RollCycleNames.of(directory);
+            if (rollCycle == null && !hasQueueFiles()) {
+                return null;
+            }
+            try {
+                SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true);
+                if (rollCycle != null) {
+                    builder.rollCycle(rollCycle);
+                }
+                queue = builder.build();
+            } catch (RuntimeException e) {
+                throw new EpochRingException("could not open journal " + directory + " for reading (" + e
+                                             + "): check its permissions, or whether its metadata.cq4t is damaged", e);
+            }
+        }
+        queue.refreshDirectoryListing();
+        return queue;
+    }
+
+    private boolean hasQueueFiles() {
+        File[] files = directory.toFile().listFiles((dir, name) -> name.endsWith(".cq4"));
+        return files != null && files.length > 0;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * Reads the whole journal, checking every record.
+     *
+     * @throws JournalCorruptedException when a record or file is damaged
+     */
+    public synchronized JournalSummary summary() {
+        SingleChronicleQueue queue = queue();
+        if (queue == null) {
+            return new JournalSummary(0, 0, 0, 0, 0, Checkpoint.NONE, List.of(), 0);
+        }
+        Map<String, long[]> files = new TreeMap<>(); // name -> records, first, last, used bytes
+        long firstEpoch = 0;
+        long lastEpoch = 0;
+        long writes = 0;
+        long checkpoints = 0;
+        Checkpoint lastCheckpoint = Checkpoint.NONE;
+        try (JournalCursor cursor = new JournalCursor(queue)) {
+            cursor.toStart();
+            RecordReader record = cursor.record;
+            while (cursor.next()) {
+                long[] file = files.computeIfAbsent(cursor.fileName(), name -> new long[4]);
+                file[0]++;
+                file[3] = cursor.position + record.length;
+                if (record.isWrite()) {
+                    writes++;
+                    firstEpoch = firstEpoch == 0 ? record.epoch : firstEpoch;
+                    lastEpoch = record.epoch;
+                    file[1] = file[1] == 0 ? record.epoch : file[1];
+                    file[2] = record.epoch;
+                } else {
+                    checkpoints++;
+                    lastCheckpoint = new Checkpoint(record.epoch, record.secondEpoch);
+                }
+            }
+        }
+        File[] onDisk = directory.toFile().listFiles((dir, name) -> name.endsWith(".cq4"));
+        if (onDisk != null) {
+            for (File file : onDisk) {
+                files.putIfAbsent(file.getName(), new long[4]);
+            }
+        }
+        List<JournalFile> list = new ArrayList<>(files.size());
+        long bytes = 0;
+        for (Map.Entry<String, long[]> entry : files.entrySet()) {
+            long[] f = entry.getValue();
+            list.add(new JournalFile(entry.getKey(), f[0], f[1], f[2], f[3], directory.resolve(entry.getKey()).toFile().length()));
+            bytes += f[3];
+        }
+        return new JournalSummary(firstEpoch, lastEpoch, writes + checkpoints, writes, checkpoints, lastCheckpoint, list, bytes);
+    }
+
+    /**
+     * Lists records in journal order, starting at the first write with an epoch of at least
+     * {@code fromEpoch} (checkpoint records in between included), found by binary search.
+     *
+     * @param fromEpoch the smallest write epoch wanted; 0 for the start of the journal
+     * @param limit     at most this many records
+     * @throws IllegalArgumentException  when {@code fromEpoch < 0} or {@code limit < 1}
+     * @throws JournalCorruptedException when a record on the way is damaged
+     */
+    public synchronized List<JournalEntry> records(long fromEpoch, int limit) {
+        if (fromEpoch < 0 || limit < 1) {
+            throw new IllegalArgumentException("records(fromEpoch, limit) needs fromEpoch >= 0 and limit >= 1, was ("
+                                               + fromEpoch + ", " + limit + ")");
+        }
+        SingleChronicleQueue queue = queue();
+        if (queue == null) {
+            return List.of();
+        }
+        List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 1024));
+        try (JournalCursor cursor = new JournalCursor(queue)) {
+            cursor.seekAfter(fromEpoch - 1);
+            RecordReader record = cursor.record;
+            while (entries.size() < limit && cursor.next()) {
+                if (record.isWrite()) {
+                    entries.add(new JournalEntry(RecordType.WRITE, record.epoch, record.channel, record.payloadCopy(), 0, 0,
+                                                 cursor.fileName(), cursor.index, cursor.position));
+                } else {
+                    entries.add(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
+                                                 record.secondEpoch, cursor.fileName(), cursor.index, cursor.position));
+                }
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (queue != null) {
+            queue.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JournalInspector[" + directory + "]";
+    }
+}

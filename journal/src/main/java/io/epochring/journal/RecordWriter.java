@@ -1,0 +1,89 @@
+package io.epochring.journal;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.zip.CRC32C;
+
+import static io.epochring.journal.RecordFormat.CHANNEL_LENGTH_OFFSET;
+import static io.epochring.journal.RecordFormat.CHECKPOINT_LENGTH;
+import static io.epochring.journal.RecordFormat.CHECKSUM_LENGTH;
+import static io.epochring.journal.RecordFormat.EPOCH_OFFSET;
+import static io.epochring.journal.RecordFormat.HEADER_LENGTH;
+import static io.epochring.journal.RecordFormat.ORDER;
+import static io.epochring.journal.RecordFormat.PAYLOAD_LENGTH_OFFSET;
+import static io.epochring.journal.RecordFormat.SECOND_EPOCH_OFFSET;
+import static io.epochring.journal.RecordFormat.TYPE_CHECKPOINT;
+import static io.epochring.journal.RecordFormat.TYPE_OFFSET;
+import static io.epochring.journal.RecordFormat.TYPE_WRITE;
+import static io.epochring.journal.RecordFormat.VERSION;
+import static io.epochring.journal.RecordFormat.VERSION_OFFSET;
+
+/**
+ * Encodes records (see {@link RecordFormat}) into Chronicle documents. One instance per appending
+ * thread; nothing is allocated per record: each record is built in a reused array (grown for the
+ * largest payload seen) and the checksum object is reused.
+ */
+final class RecordWriter {
+
+    private final CRC32C crc = new CRC32C();
+    private final ChannelNames channels = new ChannelNames();
+    private byte[] record = new byte[256];
+    private final UnsafeBuffer recordBuffer = new UnsafeBuffer(record);
+
+    /** Appends one WRITE record as one document: all of it becomes visible, or none of it. */
+    void write(ExcerptAppender appender, long epoch, long previousEpoch, String channel,
+               DirectBuffer payload, int offset, int length) {
+        byte[] name = channels.encode(channel);
+        payload.boundsCheck(offset, length);
+        int payloadStart = HEADER_LENGTH + name.length;
+        int recordLength = payloadStart + length + CHECKSUM_LENGTH;
+        if (record.length < recordLength) {
+            record = new byte[Math.max(recordLength, record.length * 2)];
+            recordBuffer.wrap(record);
+        }
+        // The whole record is assembled in one reused array: one checksum call and one copy into
+        // the mapped file, the cheapest way through Chronicle's bounds checks for small records.
+        putHeader(TYPE_WRITE, name.length, length, epoch, previousEpoch);
+        System.arraycopy(name, 0, record, HEADER_LENGTH, name.length);
+        payload.getBytes(offset, record, payloadStart, length);
+        seal(recordLength);
+        append(appender, recordLength);
+    }
+
+    /** Appends one CHECKPOINT record. */
+    void checkpoint(ExcerptAppender appender, long durableEpoch, long writtenEpoch) {
+        putHeader(TYPE_CHECKPOINT, 0, 0, durableEpoch, writtenEpoch);
+        seal(CHECKPOINT_LENGTH);
+        append(appender, CHECKPOINT_LENGTH);
+    }
+
+    private void seal(int recordLength) {
+        int checksummed = recordLength - CHECKSUM_LENGTH;
+        crc.reset();
+        crc.update(record, 0, checksummed);
+        recordBuffer.putInt(checksummed, (int) crc.getValue(), ORDER);
+    }
+
+    private void append(ExcerptAppender appender, int recordLength) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                dc.wire().bytes().write(record, 0, recordLength);
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose();
+                throw e;
+            }
+        }
+    }
+
+    private void putHeader(byte type, int channelLength, int payloadLength, long epoch, long secondEpoch) {
+        recordBuffer.putByte(VERSION_OFFSET, VERSION);
+        recordBuffer.putByte(TYPE_OFFSET, type);
+        recordBuffer.putShort(CHANNEL_LENGTH_OFFSET, (short) channelLength, ORDER);
+        recordBuffer.putInt(PAYLOAD_LENGTH_OFFSET, payloadLength, ORDER);
+        recordBuffer.putLong(EPOCH_OFFSET, epoch, ORDER);
+        recordBuffer.putLong(SECOND_EPOCH_OFFSET, secondEpoch, ORDER);
+    }
+}

@@ -1,0 +1,41 @@
+/**
+ * EpochRing's journal on Chronicle Queue: the {@link io.epochring.Journal} a coordinator appends
+ * every write to, recovers from, and checkpoints into; plus retention and read-only inspection.
+ * Entry points: {@link io.epochring.journal.ChronicleJournal#builder(java.nio.file.Path)} and
+ * {@link io.epochring.journal.JournalInspector#open(java.nio.file.Path)}.
+ *
+ * <pre>
+ *  ring journal thread                      flush thread (after Flusher.sync)
+ *  append(epoch, channel, payload) -------+  checkpoint(durable, written) ---------+
+ *    one Chronicle document per record    |    CHECKPOINT record; msync unless     |
+ *    (visible at once, never torn)        |    SyncPolicy.NONE; hint -> metadata   |
+ *  commit() at ring batch end             |    retention sweep (if on)             |
+ *    SyncPolicy: NONE | PER_BATCH msync   |                                        |
+ *    | INTERVAL msync                     v                                        v
+ *                   +----------------------------------------------------------------+
+ *  journal dir      | 20261125-12F.cq4 | 20261125-13F.cq4 | 20261125-14F.cq4 (newest) |
+ *                   +----------------------------------------------------------------+
+ *                   metadata.cq4t (Chronicle; our checkpoint hint)   epochring-writer.lock
+ *                   retention-audit.jsonl (one JSON line per deleted file)
+ *
+ *  one record (little-endian; CRC32C over everything before it):
+ *  +-----+------+--------+--------+---------+-----------------+---------+---------+-------+
+ *  | ver | type | chLen  | payLen | epoch   | prev write epoch| channel | payload | crc32c|
+ *  | 1 B | 1 B  | 2 B    | 4 B    | 8 B     | 8 B             | chLen B | payLen B| 4 B   |
+ *  +-----+------+--------+--------+---------+-----------------+---------+---------+-------+
+ *    type 1 = WRITE; type 2 = CHECKPOINT (chLen = payLen = 0; epoch = durable,
+ *    prev write epoch = written; no channel or payload)
+ *
+ *  recovery (EpochRing.start): lastCheckpoint()  -- from the hinted checkpoint record, read on
+ *                              replay(durable)   -- binary search to the first write above durable,
+ *                                                   then every record, checked, in order
+ *                              lastEpoch()       -- the newest write or checkpointed epoch
+ * </pre>
+ *
+ * <p>What replay checks, so that nothing is skipped silently: each record's version, type,
+ * lengths and CRC; that each write names the previous write's epoch (a missing record breaks the
+ * chain); and that each file ends where Chronicle's header says its last complete record is (a
+ * truncated file or a damaged header stops Chronicle early). A record torn by a crash is never
+ * visible: Chronicle marks a document complete only when it is whole.
+ */
+package io.epochring.journal;

@@ -1,0 +1,231 @@
+package io.epochring.journal;
+
+import io.epochring.Journal.Checkpoint;
+import io.epochring.RecoveryReport;
+import io.epochring.WriteHandle;
+import io.epochring.journal.support.ChildJvm;
+import io.epochring.journal.support.CrashRecoveryMain;
+import io.epochring.journal.support.CrashWriterMain;
+import io.epochring.journal.support.FileFlusher;
+import io.epochring.journal.support.PutCodec;
+import io.epochring.journal.support.RecordingDelta;
+import io.epochring.journal.support.RecordingDelta.Applied;
+import io.epochring.journal.support.Rings;
+import io.epochring.journal.support.TestDirs;
+import io.epochring.journal.support.TornRecordMain;
+import io.epochring.testing.Put;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static io.epochring.DurabilityLevel.APPLIED;
+import static io.epochring.DurabilityLevel.DURABLE;
+import static io.epochring.DurabilityLevel.JOURNALED;
+import static io.epochring.DurabilityLevel.WRITTEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Behaviours 35, 38 and 37 with real processes: a child JVM writes with JOURNALED acknowledgements
+ * and is killed with SIGKILL at a random moment; a second child is killed in the middle of
+ * recovering that journal; then this JVM recovers and checks every acknowledged write is there
+ * exactly once. And a kill in the middle of one record's append leaves no trace of it.
+ *
+ * <p>Rounds: {@code -Depochring.crash.rounds} (5 by default, 100 with {@code -Pcrash}); a failing
+ * round can be replayed with {@code -Depochring.crash.seed}.
+ */
+class CrashRecoveryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String[] POLICIES = {"NONE", "PER_BATCH", "INTERVAL"};
+
+    /** An acknowledged write as the child printed it. */
+    record Ack(long epoch, String key, long value) {
+    }
+
+    /** What recovering a journal gives, read with the journal alone. */
+    record Reference(Checkpoint checkpoint, List<Applied> replayed, long lastEpoch) {
+    }
+
+    @Test
+    void shouldRecoverEveryJournaledWriteAfterKillNineAtRandomMoments() throws Exception {
+        int rounds = Integer.getInteger("epochring.crash.rounds", 5);
+        long seed = Long.getLong("epochring.crash.seed", System.nanoTime());
+        Random random = new Random(seed);
+        long acknowledged = 0;
+        long replayed = 0;
+        int killedMidRecovery = 0;
+        for (int round = 1; round <= rounds; round++) {
+            String context = "round " + round + " of " + rounds + " (seed " + seed + ")";
+            long start = System.nanoTime();
+            int[] counts = runRound(random, context);
+            System.out.printf("crash round %d: %d acknowledged, %d replayed, %s, %d ms%n", round, counts[0], counts[1],
+                              counts[2] == 1 ? "recovery killed half-way" : "no recovery to kill", (System.nanoTime() - start) / 1_000_000);
+            acknowledged += counts[0];
+            replayed += counts[1];
+            killedMidRecovery += counts[2];
+        }
+        System.out.printf("crash test: %d rounds, %d acknowledged writes all recovered (%d by replay, the rest from storage),"
+                          + " %d recoveries killed half-way, seed %d%n", rounds, acknowledged, replayed, killedMidRecovery, seed);
+        assertThat(acknowledged).as("the children acknowledged writes").isGreaterThan(rounds);
+    }
+
+    @Test
+    void shouldNeverReplayARecordTornByAKillInTheMiddleOfItsAppend() throws Exception {
+        Path dir = TestDirs.fresh("torn");
+        Path journalDir = dir.resolve("journal");
+        // given a process killed while one record is half written
+        try (ChildJvm writer = ChildJvm.start(TornRecordMain.class, dir.resolve("torn.log"), journalDir.toString())) {
+            writer.awaitLine("TORN", WAIT);
+            writer.kill();
+        }
+
+        // then the half record is not there, and the next writer goes on from the last whole one
+        try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            assertThat(ChronicleJournalTest.replay(journal, 0)).extracting(ChronicleJournalTest.Replayed::epoch)
+                                                               .containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(journal.lastEpoch()).isEqualTo(5);
+            ChronicleJournalTest.append(journal, 6, "a", "whole");
+            journal.commit();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            List<ChronicleJournalTest.Replayed> replayed = ChronicleJournalTest.replay(journal, 0);
+            assertThat(replayed).extracting(ChronicleJournalTest.Replayed::epoch).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+            assertThat(replayed.get(5).payload()).isEqualTo("whole");
+        }
+        try (JournalInspector inspector = JournalInspector.open(journalDir)) {
+            assertThat(inspector.summary().writes()).isEqualTo(6);
+        }
+    }
+
+    /** @return {acknowledged writes, writes recovered by replay, 1 if a recovery was killed half-way} */
+    private int[] runRound(Random random, String context) throws Exception {
+        Path dir = TestDirs.fresh("crash");
+        Path journalDir = dir.resolve("journal");
+        Path storage = dir.resolve("storage.txt");
+        String policy = POLICIES[random.nextInt(POLICIES.length)];
+        context += ", sync " + policy + ", " + dir;
+
+        // given a writer killed at a random moment
+        List<Ack> acks = new ArrayList<>();
+        try (ChildJvm writer = ChildJvm.start(CrashWriterMain.class, dir.resolve("writer.log"), journalDir.toString(),
+                                              storage.toString(), policy, String.valueOf(1 + random.nextInt(4)))) {
+            writer.awaitLine("STARTED", WAIT);
+            parse(writer.awaitLine("ACK", WAIT), acks); // then kill at a random moment of the steady state
+            long deadline = System.nanoTime() + Duration.ofMillis(100 + random.nextInt(1400)).toNanos();
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                String line = writer.nextLine(Duration.ofNanos(left));
+                if (line != null) {
+                    parse(line, acks);
+                } else if (!writer.isAlive()) {
+                    throw new AssertionError(context + ": the writer ended by itself; see " + writer.log());
+                }
+            }
+            writer.kill();
+            for (String line : writer.remainingLines()) { // printed before the kill: acknowledged too
+                parse(line, acks);
+            }
+        }
+        assertThat(acks).as(context + ": acknowledgements before the kill").isNotEmpty();
+
+        // then a reader finds the journal intact, and recovery gives a definite state
+        try (JournalInspector inspector = JournalInspector.open(journalDir)) {
+            inspector.summary();
+        }
+        Reference reference = recoverWithJournalOnly(journalDir);
+
+        // given a second process killed in the middle of recovering it
+        int killedMidRecovery = 0;
+        if (reference.replayed().size() > 1) {
+            long holdAt = 1 + random.nextInt(reference.replayed().size() - 1);
+            try (ChildJvm recovering = ChildJvm.start(CrashRecoveryMain.class, dir.resolve("recovery.log"), journalDir.toString(),
+                                                      storage.toString(), String.valueOf(holdAt))) {
+                recovering.awaitLine("HELD", WAIT);
+                recovering.kill();
+                killedMidRecovery = 1;
+            }
+        }
+
+        // when this process recovers
+        FileFlusher.Stored stored = FileFlusher.load(storage);
+        RecordingDelta delta = new RecordingDelta();
+        var ring = Rings.start(delta, new FileFlusher(storage), ChronicleJournal.builder(journalDir).build());
+        try {
+            RecoveryReport report = ring.recovery();
+            long durable = report.checkpoint().durableEpoch();
+            long last = report.lastEpoch();
+
+            // then recovery is the same as before the half-way recovery
+            assertThat(report.checkpoint()).as(context).isEqualTo(reference.checkpoint());
+            assertThat(last).as(context).isEqualTo(reference.lastEpoch());
+            assertThat(delta.applied()).as(context).isEqualTo(reference.replayed());
+            // and it replayed each epoch above the checkpoint once, contiguously, up to the last journaled
+            assertThat(delta.applied()).extracting(Applied::epoch).as(context).containsExactlyElementsOf(range(durable + 1, last));
+            assertThat(stored.lastEpoch()).as(context + ": storage covers the checkpoint").isGreaterThanOrEqualTo(durable);
+
+            // and every acknowledged write is there, at its epoch, exactly once
+            Map<Long, Put> byEpoch = new java.util.HashMap<>();
+            delta.applied().forEach(a -> byEpoch.put(a.epoch(), a.put()));
+            Set<Long> epochs = new HashSet<>();
+            for (Ack ack : acks) {
+                assertThat(epochs.add(ack.epoch())).as(context + ": epoch %d acknowledged twice", ack.epoch()).isTrue();
+                assertThat(ack.epoch()).as(context + ": acknowledged epoch beyond the journal").isLessThanOrEqualTo(last);
+                if (ack.epoch() > durable) {
+                    assertThat(byEpoch.get(ack.epoch())).as(context + ": replayed write at epoch %d", ack.epoch())
+                                                        .isEqualTo(new Put(ack.key(), ack.value()));
+                } else {
+                    assertThat(stored.data()).as(context + ": stored write at epoch %d", ack.epoch())
+                                             .containsEntry(ack.key(), ack.value());
+                }
+            }
+            assertThat(ring.watermark(APPLIED)).as(context).isEqualTo(last);
+            assertThat(ring.watermark(JOURNALED)).as(context).isEqualTo(last);
+            assertThat(ring.watermark(WRITTEN)).as(context).isEqualTo(durable);
+            assertThat(ring.watermark(DURABLE)).as(context).isEqualTo(durable);
+
+            // and epochs go on from the last journaled one
+            WriteHandle<Long> next = ring.channel("a").write(new Put("after-recovery", -1));
+            next.await(JOURNALED, WAIT);
+            assertThat(next.epoch()).as(context).isEqualTo(last + 1);
+            ring.flush(true).await(DURABLE, WAIT);
+        } finally {
+            ring.stop();
+        }
+        TestDirs.deleteRecursively(dir);
+        return new int[] {acks.size(), reference.replayed().size(), killedMidRecovery};
+    }
+
+    /** Recovery as the engine does it, but into a list and without starting a coordinator (nothing is written). */
+    private static Reference recoverWithJournalOnly(Path journalDir) {
+        PutCodec codec = new PutCodec();
+        try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            Checkpoint checkpoint = journal.lastCheckpoint();
+            List<Applied> replayed = new ArrayList<>();
+            journal.replay(checkpoint.durableEpoch(),
+                           (epoch, channel, payload, offset, length) -> replayed.add(new Applied(epoch, codec.decode(payload, offset, length))));
+            return new Reference(checkpoint, replayed, journal.lastEpoch());
+        }
+    }
+
+    private static void parse(String line, List<Ack> acks) {
+        String[] parts = line.split(" ");
+        // The kill may cut the last line short: only a whole line is an acknowledgement.
+        if (parts.length == 4 && parts[0].equals("ACK") && parts[3].matches("-?\\d+")) {
+            acks.add(new Ack(Long.parseLong(parts[1]), parts[2], Long.parseLong(parts[3])));
+        }
+    }
+
+    private static List<Long> range(long first, long last) {
+        List<Long> epochs = new ArrayList<>();
+        for (long e = first; e <= last; e++) {
+            epochs.add(e);
+        }
+        return epochs;
+    }
+}
