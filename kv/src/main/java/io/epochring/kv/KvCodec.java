@@ -1,0 +1,74 @@
+package io.epochring.kv;
+
+import io.epochring.WriteCodec;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * The journal format of a {@link KvWrite}: any bytes as key and value, round-tripped exactly.
+ *
+ * <pre>
+ *  offset 0   1 byte   kind: 'P' put, 'D' delete
+ *  offset 1   4 bytes  key length n (little-endian int32)
+ *  offset 5   n bytes  key
+ *  offset 5+n rest     value (put only; may be empty)
+ * </pre>
+ *
+ * A payload that does not follow this layout fails {@link #decode} with a message naming what is
+ * wrong, which recovery reports as a corrupt journal record.
+ */
+public final class KvCodec implements WriteCodec<KvWrite> {
+
+    /** The codec is stateless: share it. */
+    public static final KvCodec INSTANCE = new KvCodec();
+
+    static final byte PUT = 'P';
+    static final byte DELETE = 'D';
+    private static final int HEADER = 5;
+
+    private KvCodec() {
+    }
+
+    @Override
+    public int encode(KvWrite write, MutableDirectBuffer buffer, int offset) {
+        byte[] key = write.key();
+        buffer.putByte(offset, write.isDelete() ? DELETE : PUT);
+        buffer.putInt(offset + 1, key.length, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(offset + HEADER, key);
+        if (write.isDelete()) {
+            return HEADER + key.length;
+        }
+        buffer.putBytes(offset + HEADER + key.length, write.value());
+        return HEADER + key.length + write.value().length;
+    }
+
+    @Override
+    public KvWrite decode(DirectBuffer buffer, int offset, int length) {
+        if (length < HEADER) {
+            throw new IllegalArgumentException("kv payload of " + length + " bytes is shorter than its " + HEADER + "-byte header");
+        }
+        byte kind = buffer.getByte(offset);
+        int keyLength = buffer.getInt(offset + 1, ByteOrder.LITTLE_ENDIAN);
+        if (keyLength < 0 || keyLength > length - HEADER) {
+            throw new IllegalArgumentException("kv payload of " + length + " bytes claims a key of " + keyLength + " bytes");
+        }
+        byte[] key = new byte[keyLength];
+        buffer.getBytes(offset + HEADER, key);
+        int valueLength = length - HEADER - keyLength;
+        if (kind == DELETE) {
+            if (valueLength != 0) {
+                throw new IllegalArgumentException("kv delete payload carries " + valueLength + " unexpected bytes after its key");
+            }
+            return KvWrite.delete(key);
+        }
+        if (kind != PUT) {
+            throw new IllegalArgumentException("kv payload has unknown kind byte 0x" + Integer.toHexString(kind & 0xff)
+                                               + " (expected 'P' or 'D')");
+        }
+        byte[] value = new byte[valueLength];
+        buffer.getBytes(offset + HEADER + keyLength, value);
+        return KvWrite.put(key, value);
+    }
+}

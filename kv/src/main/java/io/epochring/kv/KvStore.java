@@ -1,0 +1,381 @@
+package io.epochring.kv;
+
+import io.epochring.Channel;
+import io.epochring.DurabilityLevel;
+import io.epochring.EpochRange;
+import io.epochring.EpochRing;
+import io.epochring.EpochRingBuilder;
+import io.epochring.Flusher;
+import io.epochring.Journal;
+import io.epochring.RecoveryReport;
+import io.epochring.View;
+import io.epochring.WriteHandle;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A key-value store whose writes go through an {@link EpochRing}: puts and deletes from any thread
+ * are ordered into epochs, journaled (optionally), applied to an in-memory {@link KvDelta}, and
+ * flushed in the background into an embedded RocksDB database. Reads see every applied write.
+ *
+ * <pre>{@code
+ * try (KvStore store = KvStore.open(Path.of("data"))) {
+ *     store.put(key, value).await(DurabilityLevel.JOURNALED);   // survives kill -9 from here on
+ *     byte[] v = store.get(key);                                // read-your-writes
+ * }
+ * }</pre>
+ *
+ * <p>Reads merge, newest first, the live delta, the frozen deltas waiting for the flusher, and the
+ * RocksDB snapshot of one {@link View}. The coordinator replaces the view atomically at each
+ * freeze and each flush, and a view's frozen deltas and snapshot never change, so a read never
+ * sees part of a flush: a key is either still in a frozen delta of the view or in its snapshot.
+ *
+ * <p>Directory layout: {@code <dir>/db} (RocksDB) and, with a journal, {@code <dir>/journal}.
+ * {@link #open} recovers: RocksDB holds every flushed write, and the coordinator replays the
+ * journal above its last durable checkpoint into the delta.
+ */
+public final class KvStore implements AutoCloseable {
+
+    private final Path dir;
+    private final RocksDbFlusher flusher;
+    private final KvDelta delta;
+    private final EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring;
+    private final Channel<KvWrite, Long> defaultChannel;
+    private volatile boolean closed;
+
+    private KvStore(Path dir, RocksDbFlusher flusher, KvDelta delta, EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring,
+                    String defaultChannel) {
+        this.dir = dir;
+        this.flusher = flusher;
+        this.delta = delta;
+        this.ring = ring;
+        this.defaultChannel = ring.channel(defaultChannel);
+    }
+
+    /** Opens (or creates) a store in {@code dir} with the default options. */
+    public static KvStore open(Path dir) {
+        return open(dir, KvOptions.defaults());
+    }
+
+    /**
+     * Opens (or creates) the store in {@code dir} and recovers it: RocksDB's contents plus a
+     * replay of the journal above its last durable checkpoint.
+     *
+     * @throws KvStoreException when the directory cannot be used (locked by another store,
+     *                          unreadable, a database in another format, a journal that does not
+     *                          belong to the database)
+     * @throws io.epochring.JournalCorruptedException when the journal cannot be replayed
+     */
+    public static KvStore open(Path dir, KvOptions options) {
+        Objects.requireNonNull(dir, "dir must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        createDirectory(dir);
+        RocksDbFlusher flusher = RocksDbFlusher.open(dir.resolve("db"));
+        Journal journal = null;
+        try {
+            journal = options.journal() ? StoreJournal.open(dir.resolve("journal"), options) : null;
+            if (journal != null) {
+                checkJournalMatches(flusher, journal);
+            }
+            KvDelta delta = new KvDelta();
+            EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring = newRing(delta, flusher, journal, options);
+            journal = null; // the coordinator owns it from here: start() or stop() closes it
+            try {
+                ring.start();
+            } catch (RuntimeException e) {
+                ring.stop();
+                throw e;
+            }
+            return new KvStore(dir, flusher, delta, ring, options.channelNames().get(0));
+        } catch (RuntimeException e) {
+            closeQuietly(journal, e);
+            try {
+                flusher.close();
+            } catch (RuntimeException closeError) {
+                e.addSuppressed(closeError);
+            }
+            throw e;
+        }
+    }
+
+    private static EpochRing<KvWrite, Long, KvSegment, KvSnapshot> newRing(KvDelta delta, RocksDbFlusher flusher, Journal journal,
+                                                                           KvOptions options) {
+        Flusher<KvSegment, KvSnapshot> decorated = options.flusherDecorator().apply(flusher);
+        EpochRingBuilder<KvWrite, Long, KvSegment, KvSnapshot> builder = EpochRing.builder(delta, decorated)
+            .name(options.name())
+            .ringSize(options.ringSize())
+            .flushInterval(options.flushInterval())
+            .flushThresholdBytes(options.flushThresholdBytes())
+            .syncEveryFlush(options.syncEveryFlush())
+            .threadingMode(options.threadingMode());
+        for (String channel : options.channelNames()) {
+            builder.channel(channel, options.channelCapacity(channel));
+        }
+        if (journal != null) {
+            builder.journal(journal, KvCodec.INSTANCE);
+        }
+        options.ringCustomizer().accept(builder);
+        return builder.build();
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    /**
+     * Puts {@code value} under {@code key} through the default channel, waiting for space if the
+     * channel is full. Wait on the handle for the durability you need.
+     *
+     * @return the write's handle; its apply result is the write's sequence
+     */
+    public WriteHandle<Long> put(byte[] key, byte[] value) {
+        return write(KvWrite.put(key, value));
+    }
+
+    /** Deletes {@code key} through the default channel (a tombstone until flushed). */
+    public WriteHandle<Long> delete(byte[] key) {
+        return write(KvWrite.delete(key));
+    }
+
+    /** Submits a put or delete through the default channel. */
+    public WriteHandle<Long> write(KvWrite write) {
+        return defaultChannel.write(write);
+    }
+
+    /**
+     * @return the named channel, for producers that want their own queue, FIFO order and the
+     * non-blocking or timed ways to write
+     * @throws IllegalArgumentException naming the configured channels when there is none by that name
+     */
+    public Channel<KvWrite, Long> channel(String name) {
+        return ring.channel(name);
+    }
+
+    /** Same as {@code ring().flush(sync)}: freezes what was applied and hands it to RocksDB. */
+    public WriteHandle<EpochRange> flush(boolean sync) {
+        return ring.flush(sync);
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    /**
+     * @return the value of {@code key} as of every write applied so far, or null when absent or deleted
+     */
+    public byte[] get(byte[] key) {
+        KvEntry entry = entry(key);
+        return entry == null || entry.isTombstone() ? null : entry.value();
+    }
+
+    /**
+     * @return what the newest layer holding {@code key} has for it (a tombstone when it was
+     * deleted and not yet flushed), or null when no layer has it
+     */
+    public KvEntry entry(byte[] key) {
+        Objects.requireNonNull(key, "get: key must not be null");
+        while (true) {
+            View<KvSegment, KvSnapshot> view = view();
+            KvEntry entry = view.live().get(key);
+            if (entry != null) {
+                return entry;
+            }
+            for (KvSegment frozen : view.frozen()) {
+                entry = frozen.get(key);
+                if (entry != null) {
+                    return entry;
+                }
+            }
+            KvSnapshot snapshot = view.snapshot();
+            if (snapshot.tryAcquire()) {
+                try {
+                    return snapshot.entry(key);
+                } finally {
+                    snapshot.release();
+                }
+            }
+            // A newer flush replaced and released this view's snapshot meanwhile: read the new view.
+        }
+    }
+
+    /**
+     * @param from first key, inclusive; null for the first key
+     * @param to   end key, exclusive; null for no end
+     * @return the live keys in the range, in ascending unsigned-byte order
+     */
+    public List<KvEntry> scan(byte[] from, byte[] to) {
+        return scan(from, to, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #scan(byte[], byte[])}, returning at most {@code limit} entries. */
+    public List<KvEntry> scan(byte[] from, byte[] to, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("scan: limit must be >= 0, was " + limit);
+        }
+        List<KvEntry> result = new ArrayList<>();
+        forEach(from, to, entry -> {
+            if (result.size() < limit) {
+                result.add(entry);
+            }
+        }, limit);
+        return result;
+    }
+
+    /**
+     * Streams the live keys in [from, to) to {@code visitor} in ascending order, from one view,
+     * without collecting them.
+     *
+     * @return the number of entries visited
+     */
+    public long forEach(byte[] from, byte[] to, Consumer<KvEntry> visitor) {
+        return forEach(from, to, visitor, Long.MAX_VALUE);
+    }
+
+    private long forEach(byte[] from, byte[] to, Consumer<KvEntry> visitor, long limit) {
+        while (true) {
+            View<KvSegment, KvSnapshot> view = view();
+            KvSnapshot snapshot = view.snapshot();
+            if (!snapshot.tryAcquire()) {
+                continue; // superseded and released: read the newer view
+            }
+            try (EntryCursor stored = snapshot.cursor(from, to)) {
+                List<Iterator<KvEntry>> newestFirst = new ArrayList<>(view.frozen().size() + 2);
+                newestFirst.add(view.live().scan(from, to));
+                for (KvSegment frozen : view.frozen()) {
+                    newestFirst.add(frozen.scan(from, to));
+                }
+                newestFirst.add(stored);
+                MergingIterator merged = new MergingIterator(newestFirst);
+                long visited = 0;
+                while (visited < limit && merged.hasNext()) {
+                    KvEntry entry = merged.next();
+                    if (!entry.isTombstone()) {
+                        visitor.accept(entry);
+                        visited++;
+                    }
+                }
+                return visited;
+            } finally {
+                snapshot.release();
+            }
+        }
+    }
+
+    // ---- state ----------------------------------------------------------------------------------
+
+    /** @return the coordinator, for watermarks, statistics, views and subscriptions */
+    public EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring() {
+        return ring;
+    }
+
+    /** @return what opening replayed from the journal (all zero without one) */
+    public RecoveryReport recovery() {
+        return ring.recovery();
+    }
+
+    /** @return the last epoch RocksDB held when the store was opened */
+    public long storedEpoch() {
+        return flusher.storedEpoch();
+    }
+
+    /** @return the last epoch written to RocksDB so far */
+    public long writtenEpoch() {
+        return flusher.writtenEpoch();
+    }
+
+    /** @return the watermark of {@code level} */
+    public long watermark(DurabilityLevel level) {
+        return ring.watermark(level);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * Stops the coordinator (flushing and syncing every accepted write, closing the journal), then
+     * closes RocksDB. Idempotent.
+     *
+     * @throws io.epochring.FlushFailedException when accepted writes could not be flushed (they
+     *                                           are in the journal and come back at the next open)
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        RuntimeException failure = null;
+        try {
+            ring.stop();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            flusher.close();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KvStore[" + dir + (closed ? ", closed]" : "]");
+    }
+
+    KvDelta delta() {
+        return delta;
+    }
+
+    RocksDbFlusher flusher() {
+        return flusher;
+    }
+
+    private View<KvSegment, KvSnapshot> view() {
+        if (closed) {
+            throw new IllegalStateException("the store at " + dir + " is closed: open it again to read");
+        }
+        return ring.view();
+    }
+
+    private static void createDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new KvStoreException("cannot create the store directory " + dir + " (" + e
+                                       + "): check the path and its permissions", e);
+        }
+    }
+
+    /** A database created just now cannot hold what an existing journal says was flushed to it. */
+    private static void checkJournalMatches(RocksDbFlusher flusher, Journal journal) {
+        long checkpointed = journal.lastCheckpoint().durableEpoch();
+        if (flusher.storedEpoch() < checkpointed) {
+            throw new KvStoreException("RocksDB at " + flusher.path() + " holds writes up to epoch " + flusher.storedEpoch()
+                                       + " but the journal's checkpoint says epochs up to " + checkpointed
+                                       + " were made durable in it: the database was deleted or replaced, and replaying the"
+                                       + " journal cannot bring back what it no longer holds; restore the database directory"
+                                       + " or move the journal away to start over");
+        }
+    }
+
+    private static void closeQuietly(Journal journal, RuntimeException failure) {
+        if (journal != null) {
+            try {
+                journal.close();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.epochring.kv.cli;
+
+import io.epochring.ThreadingMode;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Option value parsers that accept what people type: 1_000_000, 2M, 64MiB, 200ms. */
+final class Converters {
+
+    private static final Pattern NUMBER = Pattern.compile("([0-9][0-9_,]*)\\s*([a-zA-Z]*)");
+
+    private Converters() {
+    }
+
+    /** A count: digits with optional _ or , separators and an optional k or M suffix (x1,000 / x1,000,000). */
+    static final class Count implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            Matcher m = NUMBER.matcher(value.trim());
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a count (examples: 1000000, 1_000_000, 2M, 500k)");
+            }
+            long multiplier = switch (m.group(2)) {
+                case "" -> 1;
+                case "k", "K" -> 1_000;
+                case "m", "M" -> 1_000_000;
+                default -> throw new TypeConversionException("'" + value + "' has an unknown suffix '" + m.group(2) + "' (use k or M)");
+            };
+            return Math.multiplyExact(digits(value, m.group(1)), multiplier);
+        }
+    }
+
+    /** A size in bytes: digits and an optional binary unit (B, KiB, MiB, GiB, or k, m, g). */
+    static final class Size implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            Matcher m = NUMBER.matcher(value.trim());
+            if (!m.matches()) {
+                throw new TypeConversionException("'" + value + "' is not a size (examples: 4096, 64KiB, 64MiB, 1GiB)");
+            }
+            long multiplier = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                case "", "b" -> 1;
+                case "k", "kb", "kib" -> 1L << 10;
+                case "m", "mb", "mib" -> 1L << 20;
+                case "g", "gb", "gib" -> 1L << 30;
+                default -> throw new TypeConversionException("'" + value + "' has an unknown unit '" + m.group(2) + "' (use B, KiB, MiB or GiB)");
+            };
+            return Math.multiplyExact(digits(value, m.group(1)), multiplier);
+        }
+    }
+
+    /** A duration: a number and a unit (us, ms, s, m), or ISO-8601 (PT0.2S). */
+    static final class Time implements ITypeConverter<Duration> {
+        private static final Pattern AMOUNT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(us|µs|ms|s|m)");
+
+        @Override
+        public Duration convert(String value) {
+            String text = value.trim();
+            Matcher m = AMOUNT.matcher(text.toLowerCase(Locale.ROOT));
+            if (m.matches()) {
+                double amount = Double.parseDouble(m.group(1));
+                double nanos = switch (m.group(2)) {
+                    case "us", "µs" -> amount * 1e3;
+                    case "ms" -> amount * 1e6;
+                    case "s" -> amount * 1e9;
+                    default -> amount * 60e9;
+                };
+                return Duration.ofNanos((long) nanos);
+            }
+            try {
+                return Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + value + "' is not a duration (examples: 200ms, 2s, 500us, PT0.2S)");
+            }
+        }
+    }
+
+    /** single (one consumer thread for the whole ring) or per-stage (a thread per stage). */
+    static final class Threading implements ITypeConverter<ThreadingMode> {
+        @Override
+        public ThreadingMode convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+                case "single", "single-thread" -> ThreadingMode.SINGLE_THREAD;
+                case "per-stage", "thread-per-stage" -> ThreadingMode.THREAD_PER_STAGE;
+                default -> throw new TypeConversionException("'" + value + "' is not a threading mode (use single or per-stage)");
+            };
+        }
+    }
+
+    private static long digits(String value, String digits) {
+        try {
+            return Long.parseLong(digits.replace("_", "").replace(",", ""));
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is too large");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.epochring.kv.cli;
+
+import io.epochring.ThreadingMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code epochring demo}: parses and checks the options, then runs a {@link DemoWorkload}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+         description = {"Runs a write workload on a journaled RocksDB store and reports on it.",
+                        "Producers write puts through their own channels while a progress line on stderr shows writes/s,",
+                        "the four watermarks and flushes; then it prints throughput, latency per durability level,",
+                        "flushes and journal size, and reads every key back, before and after reopening the store",
+                        "(exit code 1 when a key does not match)."})
+final class DemoCommand implements Callable<Integer>, EpochRingCli.Verbose {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--writes", paramLabel = "N", converter = Converters.Count.class, defaultValue = "1000000",
+            description = "puts per producer (default: ${DEFAULT-VALUE}); accepts 1_000_000 or 1M")
+    long writes;
+
+    @Option(names = "--producers", paramLabel = "N", defaultValue = "2", description = "producer threads, one channel each (default: ${DEFAULT-VALUE})")
+    int producers;
+
+    @Option(names = "--keys", paramLabel = "N", converter = Converters.Count.class, defaultValue = "100000",
+            description = "distinct keys, split between producers (default: ${DEFAULT-VALUE})")
+    long keys;
+
+    @Option(names = "--value-size", paramLabel = "BYTES", converter = Converters.Size.class, defaultValue = "100",
+            description = "bytes per value, 8 to 1MiB (default: ${DEFAULT-VALUE})")
+    long valueSize;
+
+    @Option(names = "--sync", paramLabel = "POLICY", defaultValue = "none",
+            description = "journal sync policy: none (page cache; survives a process crash), batch (msync per ring batch),"
+                          + " interval (msync every --sync-interval) (default: ${DEFAULT-VALUE})")
+    SyncMode sync;
+
+    @Option(names = "--sync-interval", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "50ms",
+            description = "journal sync period for --sync interval (default: ${DEFAULT-VALUE})")
+    Duration syncInterval;
+
+    @Option(names = "--no-journal", description = "run without a journal (no JOURNALED level, no recovery of unflushed writes)")
+    boolean noJournal;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "store directory, new or empty (default: a temporary directory)")
+    Path dir;
+
+    @Option(names = "--keep", description = "keep the temporary directory at the end (for recover and inspect)")
+    boolean keep;
+
+    @Option(names = "--flush-interval", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "200ms",
+            description = "flush the delta to RocksDB at least this often (default: ${DEFAULT-VALUE})")
+    Duration flushInterval;
+
+    @Option(names = "--flush-bytes", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "64MiB",
+            description = "flush when the delta holds about this much (default: ${DEFAULT-VALUE})")
+    long flushBytes;
+
+    @Option(names = "--threading", paramLabel = "MODE", converter = Converters.Threading.class, defaultValue = "single",
+            description = "single (one ring thread for all stages) or per-stage (default: ${DEFAULT-VALUE})")
+    ThreadingMode threading;
+
+    @Option(names = "--sample-every", paramLabel = "N", defaultValue = "256",
+            description = "await one write in N at every durability level for the latency summary (default: ${DEFAULT-VALUE})")
+    int sampleEvery;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    private final boolean interactive;
+
+    DemoCommand(boolean interactive) {
+        this.interactive = interactive;
+    }
+
+    @Override
+    public boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        check(writes > 0 && writes <= Integer.MAX_VALUE, "--writes must be between 1 and " + Format.count(Integer.MAX_VALUE) + ", was " + writes);
+        check(producers > 0 && producers <= 64, "--producers must be between 1 and 64, was " + producers);
+        check(keys >= producers && keys <= 100_000_000, "--keys must be between --producers (" + producers + ") and 100,000,000, was " + keys);
+        check(valueSize >= 8 && valueSize <= 1 << 20, "--value-size must be between 8 and 1048576 bytes, was " + valueSize);
+        check(!syncInterval.isNegative() && !syncInterval.isZero(), "--sync-interval must be > 0, was " + syncInterval);
+        check(!flushInterval.isNegative() && !flushInterval.isZero(), "--flush-interval must be > 0, was " + flushInterval);
+        check(flushBytes > 0, "--flush-bytes must be > 0, was " + flushBytes);
+        check(sampleEvery > 0, "--sample-every must be > 0, was " + sampleEvery);
+        check(!(noJournal && sync != SyncMode.NONE), "--sync " + sync.name().toLowerCase() + " needs the journal: drop --no-journal");
+        DemoWorkload.Config config = new DemoWorkload.Config((int) writes, producers, (int) keys, (int) valueSize, !noJournal, sync,
+                                                             syncInterval, dir, keep, flushInterval, flushBytes, threading, sampleEvery);
+        return new DemoWorkload(config, spec.commandLine().getOut(), spec.commandLine().getErr(), interactive).run();
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+}

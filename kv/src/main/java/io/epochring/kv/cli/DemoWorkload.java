@@ -1,0 +1,280 @@
+package io.epochring.kv.cli;
+
+import io.epochring.Channel;
+import io.epochring.CoordinatorStats;
+import io.epochring.DurabilityLevel;
+import io.epochring.RecoveryReport;
+import io.epochring.ThreadingMode;
+import io.epochring.journal.JournalInspector;
+import io.epochring.journal.JournalSummary;
+import io.epochring.journal.SyncPolicy;
+import io.epochring.kv.KvOptions;
+import io.epochring.kv.KvStore;
+import io.epochring.kv.KvWrite;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The demo's run: producers write puts through their own channels, most fire-and-forget and one
+ * in {@code sampleEvery} awaited at every durability level; then a final durable flush, a
+ * verification pass, a close and reopen (recovery), a second verification, and the summary.
+ */
+final class DemoWorkload {
+
+    /** The checked demo options. */
+    record Config(int writesPerProducer, int producers, int keys, int valueSize, boolean journal, SyncMode sync,
+                  Duration syncInterval, Path dir, boolean keep, Duration flushInterval, long flushBytes,
+                  ThreadingMode threading, int sampleEvery) {
+        long totalWrites() {
+            return (long) writesPerProducer * producers;
+        }
+    }
+
+    private static final long FINAL_WAIT_MINUTES = 5;
+    private static final int CHANNEL_CAPACITY = 512;
+
+    private final Config config;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean interactive;
+    private final DemoModel model;
+    private final LatencySampler sampler;
+
+    DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+        this.model = new DemoModel(config.keys(), config.producers(), config.valueSize());
+        this.sampler = new LatencySampler(levels(config.journal()));
+    }
+
+    /** @return the exit code: OK when every key verified, FAILURE otherwise */
+    int run() throws Exception {
+        boolean temporary = config.dir() == null;
+        Path dir = temporary ? Files.createTempDirectory("epochring-demo-") : prepare(config.dir());
+        boolean keep = config.keep() || !temporary;
+        try {
+            out.println(String.format(Locale.ROOT, "EpochRing demo: %d producer%s x %s puts over %s keys, %d-byte values",
+                                      config.producers(), config.producers() == 1 ? "" : "s", Format.count(config.writesPerProducer()),
+                                      Format.count(config.keys()), config.valueSize()));
+            out.println("  store       " + dir + " (" + describeSetup() + ")");
+            out.flush();
+            return runIn(dir);
+        } finally {
+            if (keep) {
+                out.println("  kept        " + dir + "  (try: epochring recover --dir " + dir + "; epochring inspect --dir " + dir + " --limit 10)");
+            } else {
+                deleteRecursively(dir);
+            }
+            out.flush();
+        }
+    }
+
+    /** What one run measured, for the summary. */
+    private record Results(long produceNanos, long durableNanos, CoordinatorStats stats, DemoModel.Verification live,
+                           String journal, long dbBytes, long reopenNanos, RecoveryReport recovery, DemoModel.Verification reopened) {
+        boolean ok() {
+            return live.ok() && reopened.ok();
+        }
+    }
+
+    private int runIn(Path dir) throws Exception {
+        KvOptions options = storeOptions();
+        long produceNanos;
+        long durableNanos;
+        CoordinatorStats stats;
+        DemoModel.Verification live;
+        try (KvStore store = KvStore.open(dir, options)) {
+            long start = System.nanoTime();
+            ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED)).start();
+            try {
+                produce(store);
+                produceNanos = System.nanoTime() - start;
+                store.flush(true).await(DurabilityLevel.DURABLE, Duration.ofMinutes(FINAL_WAIT_MINUTES));
+                durableNanos = System.nanoTime() - start;
+                sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
+            } finally {
+                progress.close();
+            }
+            stats = store.ring().stats();
+            live = model.verify(store);
+        }
+        String journal = config.journal() ? describeJournal(dir.resolve("journal")) : "off";
+        long dbBytes = Format.directorySize(dir.resolve("db"));
+
+        // Reopening runs recovery; the second pass reads what a restarted service would see.
+        long reopenStart = System.nanoTime();
+        try (KvStore store = KvStore.open(dir, options)) {
+            long reopenNanos = System.nanoTime() - reopenStart;
+            Results results = new Results(produceNanos, durableNanos, stats, live, journal, dbBytes, reopenNanos, store.recovery(),
+                                          model.verify(store));
+            printSummary(results);
+            return results.ok() ? EpochRingCli.OK : EpochRingCli.FAILURE;
+        }
+    }
+
+    private void printSummary(Results r) {
+        printThroughput(r.produceNanos(), r.durableNanos());
+        printLatency();
+        CoordinatorStats stats = r.stats();
+        out.println("  flushes     " + Format.count(stats.flushCount()) + " (mean " + Format.millis(stats.meanFlushNanos()) + ", max "
+                    + Format.millis(stats.maxFlushNanos()) + ", " + stats.flushFailures() + " failed attempts)");
+        out.println("  on disk     journal " + r.journal() + "; RocksDB " + Format.bytes(r.dbBytes()));
+        out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": checkpoint at epoch "
+                    + Format.count(r.recovery().checkpoint().durableEpoch()) + ", " + Format.count(r.recovery().replayed())
+                    + " journal records replayed");
+        out.println("  verify      " + describe(r.live()) + "; after reopen: " + describe(r.reopened()));
+        for (String example : r.live().ok() ? r.reopened().examples() : r.live().examples()) {
+            out.println("              mismatch: " + example);
+        }
+        out.println("  result      " + (r.ok() ? "OK" : "FAILED: the store did not return what was written"));
+        out.flush();
+    }
+
+    private KvOptions storeOptions() {
+        KvOptions.Builder options = KvOptions.builder().journal(config.journal()).journalSync(syncPolicy()).name("demo")
+                                             .flushInterval(config.flushInterval()).flushThresholdBytes(config.flushBytes())
+                                             .threadingMode(config.threading());
+        // Small channels keep the queue in front of the ring short: producers run flat out, so a
+        // deep queue would only add waiting time to every sampled write's latency.
+        for (int p = 0; p < config.producers(); p++) {
+            options.channel("producer-" + p, CHANNEL_CAPACITY);
+        }
+        return options.build();
+    }
+
+    private SyncPolicy syncPolicy() {
+        return switch (config.sync()) {
+            case NONE -> SyncPolicy.NONE;
+            case BATCH -> SyncPolicy.PER_BATCH;
+            case INTERVAL -> SyncPolicy.interval(config.syncInterval());
+        };
+    }
+
+    private void produce(KvStore store) throws InterruptedException, ExecutionException {
+        ExecutorService producers = Executors.newFixedThreadPool(config.producers(), r -> new Thread(r, "epochring-demo-producer"));
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int p = 0; p < config.producers(); p++) {
+                int producer = p;
+                running.add(producers.submit(() -> {
+                    go.await();
+                    produce(store, producer);
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> producer : running) {
+                producer.get();
+            }
+        } finally {
+            producers.shutdownNow();
+        }
+    }
+
+    private void produce(KvStore store, int producer) {
+        Channel<KvWrite, Long> channel = store.channel("producer-" + producer);
+        SplittableRandom random = new SplittableRandom(0x5eedL * 31 + producer);
+        int own = model.keysOf(producer);
+        for (int i = 0; i < config.writesPerProducer(); i++) {
+            int k = model.keyIndex(producer, random.nextInt(own));
+            KvWrite write = KvWrite.put(model.key(k), model.value(producer, i));
+            if (i % config.sampleEvery() == 0) {
+                long start = System.nanoTime();
+                sampler.track(channel.write(write), start);
+            } else {
+                channel.publish(write);
+            }
+            model.wrote(k, i);
+        }
+    }
+
+    private void printThroughput(long produceNanos, long durableNanos) {
+        out.println("  throughput  " + Format.count(config.totalWrites()) + " writes in " + Format.seconds(produceNanos) + " = "
+                    + Format.rate(config.totalWrites(), produceNanos) + " writes/s (all DURABLE after " + Format.seconds(durableNanos) + ")");
+    }
+
+    private void printLatency() {
+        List<DurabilityLevel> levels = levels(config.journal());
+        out.println("  latency     us from submit to level, " + Format.count(sampler.histogram(DurabilityLevel.APPLIED).getTotalCount())
+                    + " sampled writes (1 in " + config.sampleEvery() + ")");
+        out.println(String.format(Locale.ROOT, "              %-10s %9s %9s %9s %9s %9s", "level", "p50", "p90", "p99", "p99.9", "max"));
+        for (DurabilityLevel level : levels) {
+            Histogram h = sampler.histogram(level);
+            out.println(String.format(Locale.ROOT, "              %-10s %9s %9s %9s %9s %9s", level, Format.micros(h.getValueAtPercentile(50)),
+                                      Format.micros(h.getValueAtPercentile(90)), Format.micros(h.getValueAtPercentile(99)),
+                                      Format.micros(h.getValueAtPercentile(99.9)), Format.micros(h.getMaxValue())));
+        }
+    }
+
+    private String describeSetup() {
+        String journal = !config.journal() ? "no journal"
+            : "journal sync " + config.sync().name().toLowerCase(Locale.ROOT)
+              + (config.sync() == SyncMode.INTERVAL ? " every " + Format.millis(config.syncInterval().toNanos()) : "");
+        return journal + "; flush every " + Format.millis(config.flushInterval().toNanos()) + " or " + Format.bytes(config.flushBytes())
+               + "; " + (config.threading() == ThreadingMode.SINGLE_THREAD ? "single-thread" : "thread-per-stage") + " ring";
+    }
+
+    /** Chronicle preallocates sparse files, so the size that matters is what the records use. */
+    private static String describeJournal(Path journal) {
+        try (JournalInspector inspector = JournalInspector.open(journal)) {
+            JournalSummary summary = inspector.summary();
+            return Format.count(summary.writes()) + " writes + " + Format.count(summary.checkpoints()) + " checkpoints, "
+                   + Format.bytes(summary.bytes()) + " in " + summary.files().size() + " file" + (summary.files().size() == 1 ? "" : "s");
+        }
+    }
+
+    private static String describe(DemoModel.Verification v) {
+        return Format.count(v.keys()) + " keys " + (v.ok() ? "all match" : Format.count(v.mismatches()) + " MISMATCHED")
+               + " (" + Format.seconds(v.nanos()) + ")";
+    }
+
+    private static List<DurabilityLevel> levels(boolean journal) {
+        return Stream.of(DurabilityLevel.values()).filter(l -> journal || l != DurabilityLevel.JOURNALED).toList();
+    }
+
+    private static Path prepare(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UsageException("--dir " + dir + " is a file: pass a new or empty directory");
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UsageException("--dir " + dir + " is not empty: the demo verifies every key, so it needs a new or empty"
+                                             + " directory (use 'epochring recover' on an existing store)");
+                }
+            }
+        }
+        return Files.createDirectories(dir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // A leftover temporary directory is not worth failing the demo over; say where it is.
+            System.err.println("epochring demo: could not delete " + dir + " (" + e.getMessage() + "); remove it by hand");
+        }
+    }
+}

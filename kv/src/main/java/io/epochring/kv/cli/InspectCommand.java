@@ -1,0 +1,169 @@
+package io.epochring.kv.cli;
+
+import io.epochring.journal.JournalEntry;
+import io.epochring.journal.JournalFile;
+import io.epochring.journal.JournalInspector;
+import io.epochring.journal.JournalSummary;
+import io.epochring.journal.RecordType;
+import io.epochring.kv.KvCodec;
+import io.epochring.kv.KvWrite;
+import org.agrona.concurrent.UnsafeBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code epochring inspect}: a journal's summary (files, epochs, last checkpoint) and its records
+ * from an epoch on, each write decoded as a put or delete. Reads without locking, so it works on
+ * the journal of a running store.
+ */
+@Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
+         description = {"Dumps a journal: summary, records and checkpoints.",
+                        "Prints the journal's files, epochs and last checkpoint, then its records from an epoch on",
+                        "(writes decoded as puts and deletes). Safe while a store is writing the journal."})
+final class InspectCommand implements Callable<Integer>, EpochRingCli.Verbose {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "a store directory (its journal/ is read) or a journal directory")
+    Path dir;
+
+    @Option(names = "--from", paramLabel = "EPOCH", converter = Converters.Count.class, defaultValue = "0",
+            description = "first write epoch to list (default: the start)")
+    long from;
+
+    @Option(names = "--limit", paramLabel = "N", converter = Converters.Count.class, defaultValue = "20",
+            description = "records to list (default: ${DEFAULT-VALUE})")
+    long limit;
+
+    @Option(names = "--json", description = "print one JSON object instead of text")
+    boolean json;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > 10_000_000) {
+            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 10,000,000, was " + limit);
+        }
+        Path journal = StoreDirectory.journalOf(dir);
+        JournalInspector inspector;
+        try {
+            inspector = JournalInspector.open(journal);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        try (inspector) {
+            JournalSummary summary = inspector.summary();
+            List<JournalEntry> records = inspector.records(from, (int) limit);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? json(journal, summary, records) : text(journal, summary, records));
+            out.flush();
+        }
+        return EpochRingCli.OK;
+    }
+
+    private String text(Path journal, JournalSummary summary, List<JournalEntry> records) {
+        StringBuilder s = new StringBuilder();
+        s.append("journal     ").append(journal).append('\n');
+        s.append("  records     ").append(Format.count(summary.records())).append(": ").append(Format.count(summary.writes()))
+         .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
+                                                                 + Format.count(summary.lastEpoch()) + ")")
+         .append(", ").append(Format.count(summary.checkpoints())).append(" checkpoints\n");
+        s.append("  checkpoint  ").append(summary.checkpoints() == 0 ? "none yet"
+                                                                     : "durable " + Format.count(summary.lastCheckpoint().durableEpoch())
+                                                                       + ", written " + Format.count(summary.lastCheckpoint().writtenEpoch()))
+         .append('\n');
+        s.append("  files       ").append(summary.files().size()).append(", ").append(Format.bytes(summary.bytes())).append(" used\n");
+        for (JournalFile file : summary.files()) {
+            s.append("              ").append(file.name()).append(": ").append(Format.count(file.records())).append(" records")
+             .append(file.lastEpoch() == 0 ? "" : ", epochs " + Format.count(file.firstEpoch()) + ".." + Format.count(file.lastEpoch()))
+             .append(", ").append(Format.bytes(file.usedBytes())).append(" used\n");
+        }
+        s.append(records.isEmpty() ? "no records" : "records") .append(" from epoch ").append(Format.count(from))
+         .append(" (at most ").append(Format.count(limit)).append("):");
+        for (JournalEntry entry : records) {
+            s.append('\n');
+            if (entry.type() == RecordType.WRITE) {
+                s.append(String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decode(entry)));
+            } else {
+                s.append(String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch())));
+            }
+            s.append("  [").append(entry.file()).append(" @ ").append(entry.position()).append(']');
+        }
+        return s.toString();
+    }
+
+    private String json(Path journal, JournalSummary summary, List<JournalEntry> records) {
+        Json j = new Json().open('{');
+        j.field("journal", journal.toString());
+        j.open("summary", '{').field("records", summary.records()).field("writes", summary.writes())
+         .field("checkpoints", summary.checkpoints()).field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch())
+         .open("lastCheckpoint", '{').field("durableEpoch", summary.lastCheckpoint().durableEpoch())
+         .field("writtenEpoch", summary.lastCheckpoint().writtenEpoch()).close('}')
+         .field("usedBytes", summary.bytes());
+        j.open("files", '[');
+        for (JournalFile file : summary.files()) {
+            j.open('{').field("name", file.name()).field("records", file.records()).field("firstEpoch", file.firstEpoch())
+             .field("lastEpoch", file.lastEpoch()).field("usedBytes", file.usedBytes()).field("sizeBytes", file.sizeBytes()).close('}');
+        }
+        j.close(']').close('}');
+        j.open("records", '[');
+        for (JournalEntry entry : records) {
+            j.open('{').field("type", entry.type().name());
+            if (entry.type() == RecordType.WRITE) {
+                j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
+                KvWrite write = decodeOrNull(entry);
+                if (write != null) {
+                    j.field("op", write.isDelete() ? "delete" : "put");
+                    String key = new String(write.key(), StandardCharsets.UTF_8);
+                    if (java.util.Arrays.equals(key.getBytes(StandardCharsets.UTF_8), write.key())) {
+                        j.field("key", key);
+                    } else {
+                        j.field("keyBase64", Base64.getEncoder().encodeToString(write.key()));
+                    }
+                    if (!write.isDelete()) {
+                        j.field("valueLength", write.value().length);
+                    }
+                }
+            } else {
+                j.field("durableEpoch", entry.durableEpoch()).field("writtenEpoch", entry.writtenEpoch());
+            }
+            j.field("file", entry.file()).field("index", entry.index()).field("position", entry.position()).close('}');
+        }
+        return j.close(']').close('}').toString();
+    }
+
+    private static String decode(JournalEntry entry) {
+        KvWrite write = decodeOrNull(entry);
+        if (write == null) {
+            return entry.payloadLength() + "-byte payload (not a key-value write)";
+        }
+        return write.toString();
+    }
+
+    private static KvWrite decodeOrNull(JournalEntry entry) {
+        byte[] payload = entry.payload();
+        try {
+            return KvCodec.INSTANCE.decode(new UnsafeBuffer(payload), 0, payload.length);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

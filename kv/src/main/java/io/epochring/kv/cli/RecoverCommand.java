@@ -1,0 +1,77 @@
+package io.epochring.kv.cli;
+
+import io.epochring.DurabilityLevel;
+import io.epochring.RecoveryReport;
+import io.epochring.kv.KvOptions;
+import io.epochring.kv.KvStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code epochring recover}: opens a store, which replays its journal above the last durable
+ * checkpoint, reports what came back, then closes it, which flushes the replayed writes into
+ * RocksDB and records a new checkpoint.
+ */
+@Command(name = "recover", mixinStandardHelpOptions = true, sortOptions = false,
+         description = {"Reopens a store, replaying its journal, and reports what came back.",
+                        "The journal is replayed above its last durable checkpoint; the command prints epochs, watermarks",
+                        "and the number of keys, then flushes the replayed writes into RocksDB and closes the store."})
+final class RecoverCommand implements Callable<Integer>, EpochRingCli.Verbose {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the store directory (holding db/ and journal/)")
+    Path dir;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    @Override
+    public boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public Integer call() {
+        StoreDirectory.requireStore(dir);
+        PrintWriter out = spec.commandLine().getOut();
+        boolean journaled = Files.isDirectory(dir.resolve("journal"));
+        KvOptions options = KvOptions.builder().name("recover").journal(journaled).build();
+        long start = System.nanoTime();
+        long written;
+        try (KvStore store = KvStore.open(dir, options)) {
+            long openNanos = System.nanoTime() - start;
+            RecoveryReport recovery = store.recovery();
+            out.println("recovered   " + dir + " in " + Format.seconds(openNanos));
+            if (journaled) {
+                out.println("  journal     checkpoint: durable epoch " + Format.count(recovery.checkpoint().durableEpoch())
+                            + " (written " + Format.count(recovery.checkpoint().writtenEpoch()) + ")");
+                out.println("              replayed " + Format.count(recovery.replayed()) + " records above it in "
+                            + Format.seconds(recovery.nanos())
+                            + (recovery.replayed() == 0 ? "" : " (" + Format.count(Math.round(recovery.recordsPerSecond())) + " records/s)")
+                            + "; last journaled epoch " + Format.count(recovery.lastEpoch()));
+            } else {
+                out.println("  journal     none (" + dir.resolve("journal") + " does not exist): RocksDB holds everything there is");
+            }
+            out.println("  rocksdb     held writes up to epoch " + Format.count(store.storedEpoch()) + " when opened");
+            out.println("  watermarks  applied " + Format.count(store.watermark(DurabilityLevel.APPLIED))
+                        + (journaled ? "  journaled " + Format.count(store.watermark(DurabilityLevel.JOURNALED)) : "")
+                        + "  written " + Format.count(store.watermark(DurabilityLevel.WRITTEN))
+                        + "  durable " + Format.count(store.watermark(DurabilityLevel.DURABLE)));
+            out.println("  keys        " + Format.count(store.forEach(null, null, entry -> { })) + " live keys");
+            out.flush();
+            written = store.watermark(DurabilityLevel.APPLIED);
+        }
+        out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written));
+        out.flush();
+        return EpochRingCli.OK;
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * The {@code epochring} command-line tool ({@link io.epochring.kv.cli.EpochRingCli}), packaged
+ * as {@code kv/target/epochring.jar} with the JVM flags Chronicle Queue needs in its manifest.
+ *
+ * <pre>
+ *  epochring demo      producers --publish/write--> KvStore (journal + RocksDB, temp dir)
+ *                        |  1 write in N: futures at APPLIED, JOURNALED, WRITTEN, DURABLE -> HdrHistogram
+ *                        |  ProgressLine (stderr): writes/s, watermarks, flushes
+ *                        v
+ *                      flush(sync) -> verify every key -> close, reopen (recover) -> verify -> summary
+ *
+ *  epochring recover   KvStore.open (replays the journal above its checkpoint) -> report -> close (flush)
+ *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec (text or JSON)
+ * </pre>
+ *
+ * <p>Errors: bad options and bad directories exit with 2, failures while running with 1; either
+ * way the error is one line on stderr naming what is wrong and what to do ({@code --verbose}
+ * adds the stack trace).
+ */
+package io.epochring.kv.cli;

@@ -1,0 +1,301 @@
+package io.epochring.kv;
+
+import io.epochring.DurabilityLevel;
+import io.epochring.EpochRange;
+import io.epochring.View;
+import io.epochring.WriteHandle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.epochring.kv.Bytes.b;
+import static io.epochring.kv.Bytes.s;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KvStoreTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private KvStore store;
+    private GatedFlusher gate;
+
+    @AfterEach
+    void closeStore() {
+        if (gate != null) {
+            gate.open();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** A store without journal whose flushes only happen when the test asks, through a gate. */
+    private KvStore openGated() {
+        AtomicReference<GatedFlusher> holder = new AtomicReference<>();
+        store = KvStore.open(dir, KvOptions.builder().journal(false).flushInterval(Duration.ofHours(1))
+                                           .flusherDecorator(f -> {
+                                               holder.set(new GatedFlusher(f));
+                                               return holder.get();
+                                           }).build());
+        gate = holder.get();
+        return store;
+    }
+
+    @Test
+    void shouldReadYourWritesFromLiveFrozenAndFlushedData() throws Exception {
+        // given a store whose flusher is held back
+        openGated();
+        gate.close();
+
+        // when a write is applied, it is visible from the live delta
+        store.put(b("a"), b("1")).await(DurabilityLevel.APPLIED);
+        assertThat(s(store.get(b("a")))).isEqualTo("1");
+
+        // when it is frozen and the flush is held, it is visible from the frozen delta
+        WriteHandle<EpochRange> flush = store.flush(false);
+        gate.awaitStarted(TIMEOUT);
+        store.put(b("b"), b("2")).await(DurabilityLevel.APPLIED);
+        View<KvSegment, KvSnapshot> frozenView = store.ring().view();
+        assertThat(frozenView.frozen()).hasSize(1);
+        assertThat(frozenView.frozen().get(0).get(b("a"))).isNotNull();
+        assertThat(frozenView.live().get(b("a"))).isNull();
+        assertThat(s(store.get(b("a")))).isEqualTo("1");
+        assertThat(s(store.get(b("b")))).isEqualTo("2");
+        assertThat(frozenView.snapshot().get(b("a"))).isNull();
+
+        // when the flush completes, it is read from RocksDB
+        gate.open();
+        flush.await(DurabilityLevel.WRITTEN, TIMEOUT);
+        View<KvSegment, KvSnapshot> flushedView = store.ring().view();
+        assertThat(flushedView.frozen()).isEmpty();
+        assertThat(s(flushedView.snapshot().get(b("a")))).isEqualTo("1");
+        assertThat(s(store.get(b("a")))).isEqualTo("1");
+        assertThat(s(store.get(b("b")))).isEqualTo("2");
+        assertThat(store.get(b("never-written"))).isNull();
+    }
+
+    @Test
+    void shouldCarryTheSequenceOfTheLastWriteAcrossLayers() throws Exception {
+        openGated();
+        long first = store.put(b("k"), b("v1")).await(DurabilityLevel.APPLIED);
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        assertThat(store.entry(b("k")).sequence()).isEqualTo(first);
+
+        long second = store.put(b("k"), b("v2")).await(DurabilityLevel.APPLIED);
+        assertThat(second).isGreaterThan(first);
+        assertThat(store.entry(b("k")).sequence()).isEqualTo(second);
+        assertThat(store.delta().lastSequence()).isEqualTo(second);
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        assertThat(store.entry(b("k")).sequence()).isEqualTo(second);
+        assertThat(store.writtenEpoch()).isEqualTo(second);
+    }
+
+    @Test
+    void shouldHideDeletedKeysInEveryLayer() throws Exception {
+        // given three keys in RocksDB
+        openGated();
+        store.put(b("a"), b("1"));
+        store.put(b("b"), b("2"));
+        store.put(b("c"), b("3"));
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+
+        // a delete in the live delta shadows the stored value
+        store.delete(b("a")).await(DurabilityLevel.APPLIED);
+        assertThat(store.get(b("a"))).isNull();
+        assertThat(store.entry(b("a")).isTombstone()).isTrue();
+
+        // a frozen tombstone still shadows it, and so does a newer live one
+        gate.close();
+        WriteHandle<EpochRange> flush = store.flush(false);
+        gate.awaitStarted(TIMEOUT);
+        store.delete(b("b")).await(DurabilityLevel.APPLIED);
+        assertThat(store.get(b("a"))).isNull();
+        assertThat(store.get(b("b"))).isNull();
+        assertThat(s(store.get(b("c")))).isEqualTo("3");
+
+        // once flushed, RocksDB no longer holds them
+        gate.open();
+        flush.await(DurabilityLevel.WRITTEN, TIMEOUT);
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        KvSnapshot snapshot = store.ring().view().snapshot();
+        assertThat(snapshot.get(b("a"))).isNull();
+        assertThat(snapshot.get(b("b"))).isNull();
+        assertThat(store.entry(b("a"))).isNull();
+        assertThat(s(store.get(b("c")))).isEqualTo("3");
+
+        // and a put after a delete brings the key back
+        store.put(b("a"), b("again")).await(DurabilityLevel.APPLIED);
+        assertThat(s(store.get(b("a")))).isEqualTo("again");
+    }
+
+    @Test
+    void shouldScanAcrossLiveFrozenAndStoredDataInKeyOrder() throws Exception {
+        // given stored k1, k3, k5
+        openGated();
+        store.put(b("k1"), b("stored"));
+        store.put(b("k3"), b("stored"));
+        store.put(b("k5"), b("stored"));
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        // and frozen k2, a newer k3, and a delete of k5
+        gate.close();
+        store.put(b("k2"), b("frozen"));
+        store.put(b("k3"), b("frozen"));
+        store.delete(b("k5"));
+        store.flush(false);
+        gate.awaitStarted(TIMEOUT);
+        // and live k4, k6 and a delete of k1
+        store.put(b("k4"), b("live"));
+        store.put(b("k6"), b("live"));
+        store.delete(b("k1")).await(DurabilityLevel.APPLIED);
+
+        // then a scan merges the three layers, newest wins, deleted keys are skipped
+        assertThat(render(store.scan(null, null))).containsExactly("k2=frozen", "k3=frozen", "k4=live", "k6=live");
+        assertThat(render(store.scan(b("k3"), b("k6")))).containsExactly("k3=frozen", "k4=live");
+        assertThat(render(store.scan(b("k0"), null, 2))).containsExactly("k2=frozen", "k3=frozen");
+        assertThat(store.scan(b("k6"), b("k3"))).isEmpty();
+
+        // and the same after everything is flushed
+        gate.open();
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        assertThat(render(store.scan(null, null))).containsExactly("k2=frozen", "k3=frozen", "k4=live", "k6=live");
+    }
+
+    @Test
+    void shouldKeepFlushedDataAcrossReopen() throws Exception {
+        store = KvStore.open(dir, KvOptions.builder().journal(false).build());
+        store.put(b("kept"), b("yes")).await(DurabilityLevel.DURABLE, TIMEOUT);
+        store.put(b("gone"), b("soon"));
+        store.delete(b("gone")).await(DurabilityLevel.APPLIED);
+        store.close();
+
+        store = KvStore.open(dir, KvOptions.builder().journal(false).build());
+        assertThat(s(store.get(b("kept")))).isEqualTo("yes");
+        assertThat(store.get(b("gone"))).isNull();
+        assertThat(store.storedEpoch()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseToOpenADirectoryAnotherStoreHolds() {
+        store = KvStore.open(dir, KvOptions.builder().journal(false).build());
+        assertThatThrownBy(() -> KvStore.open(dir, KvOptions.builder().journal(false).build()))
+            .isInstanceOf(KvStoreException.class)
+            .hasMessageContaining("is locked")
+            .hasMessageContaining(dir.resolve("db").toString());
+    }
+
+    @Test
+    void shouldReleaseSnapshotsNoViewOrReaderHolds() throws Exception {
+        openGated();
+        RocksDbFlusher rocks = store.flusher();
+        // a reader holds the snapshot of the current view
+        KvSnapshot held = store.ring().view().snapshot();
+        assertThat(held.tryAcquire()).isTrue();
+
+        for (int i = 0; i < 20; i++) {
+            store.put(b("k" + i), b("v" + i));
+            store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        }
+        // the current snapshot, the one it replaced, and the one the reader holds
+        assertThat(rocks.openSnapshots()).isEqualTo(3);
+        assertThat(held.isReleased()).isFalse();
+        assertThat(held.get(b("k0"))).isNull();
+
+        held.release();
+        assertThat(held.isReleased()).isTrue();
+        assertThat(rocks.openSnapshots()).isEqualTo(2);
+        assertThatThrownBy(() -> held.get(b("k0"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("read ring.view() again");
+
+        store.close();
+        store = null;
+        assertThat(rocks.openSnapshots()).isZero();
+    }
+
+    @Test
+    void shouldRefuseReadsAfterClose() {
+        store = KvStore.open(dir, KvOptions.builder().journal(false).build());
+        store.close();
+        assertThatThrownBy(() -> store.get(b("a"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        store = null;
+    }
+
+    @Test
+    void shouldNameWhatIsWrongWithBadInput() throws Exception {
+        store = KvStore.open(dir, KvOptions.builder().journal(false).channel("orders", 16).build());
+
+        assertThatThrownBy(() -> store.put(null, b("v"))).isInstanceOf(NullPointerException.class).hasMessage("put: key must not be null");
+        assertThatThrownBy(() -> store.put(b("k"), null)).isInstanceOf(NullPointerException.class)
+            .hasMessageContaining("to remove a key use KvWrite.delete(key)");
+        assertThatThrownBy(() -> store.get(null)).isInstanceOf(NullPointerException.class).hasMessage("get: key must not be null");
+        assertThatThrownBy(() -> store.channel("payments")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("unknown channel 'payments'").hasMessageContaining("[orders]");
+        assertThatThrownBy(() -> store.scan(null, null, -1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit must be >= 0");
+        // nothing accepted before the bad calls was lost
+        store.put(b("k"), b("v")).await(DurabilityLevel.APPLIED);
+        assertThat(s(store.get(b("k")))).isEqualTo("v");
+
+        assertThatThrownBy(() -> KvOptions.builder().flushInterval(Duration.ZERO).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("bad KvOptions: flushInterval must be > 0, was PT0S");
+        assertThatThrownBy(() -> KvOptions.builder().channel("a", 1).channel("a", 2).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel 'a' is configured twice");
+        assertThatThrownBy(() -> KvOptions.builder().ringSize(1000).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ringSize must be a power of two");
+        Path file = java.nio.file.Files.writeString(dir.resolve("a-file"), "x");
+        assertThatThrownBy(() -> KvStore.open(file)).isInstanceOf(KvStoreException.class)
+            .hasMessageContaining("cannot create the store directory " + file);
+    }
+
+    @Test
+    void shouldRefuseADatabaseThatIsBehindItsJournalsCheckpoint() throws Exception {
+        // given a journaled store whose writes were made durable, then its database deleted
+        Path storeDir = dir.resolve("store");
+        try (KvStore journaled = KvStore.open(storeDir)) {
+            journaled.put(b("a"), b("1")).await(DurabilityLevel.DURABLE, TIMEOUT);
+        }
+        try (var files = java.nio.file.Files.walk(storeDir.resolve("db"))) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
+
+        assertThatThrownBy(() -> KvStore.open(storeDir)).isInstanceOf(KvStoreException.class)
+            .hasMessageContaining("holds writes up to epoch 0 but the journal's checkpoint says epochs up to 1 were made durable")
+            .hasMessageContaining("restore the database directory");
+        // and the failed open left nothing locked
+        assertThat(java.nio.file.Files.exists(storeDir.resolve("journal"))).isTrue();
+        try (var journal = io.epochring.journal.ChronicleJournal.builder(storeDir.resolve("journal")).build()) {
+            assertThat(journal.lastEpoch()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldRecoverJournaledWritesOnOpen() throws Exception {
+        // given a journaled store closed cleanly, and reopened
+        Path storeDir = dir.resolve("store");
+        try (KvStore journaled = KvStore.open(storeDir)) {
+            journaled.put(b("a"), b("1"));
+            journaled.delete(b("a"));
+            journaled.put(b("b"), b("2")).await(DurabilityLevel.JOURNALED);
+        }
+        try (KvStore reopened = KvStore.open(storeDir)) {
+            // then epochs continue after the journal's last one, and the data is there
+            assertThat(reopened.recovery().lastEpoch()).isEqualTo(3);
+            assertThat(reopened.recovery().checkpoint().durableEpoch()).isEqualTo(3);
+            assertThat(reopened.get(b("a"))).isNull();
+            assertThat(s(reopened.get(b("b")))).isEqualTo("2");
+            assertThat(reopened.put(b("c"), b("3")).await(DurabilityLevel.JOURNALED)).isEqualTo(4L);
+        }
+    }
+
+    private static List<String> render(List<KvEntry> entries) {
+        return entries.stream().map(e -> s(e.key()) + "=" + s(e.value())).toList();
+    }
+}

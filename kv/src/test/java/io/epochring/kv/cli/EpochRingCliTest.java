@@ -1,0 +1,287 @@
+package io.epochring.kv.cli;
+
+import io.epochring.DurabilityLevel;
+import io.epochring.journal.ChronicleJournal;
+import io.epochring.journal.JournalEntry;
+import io.epochring.journal.JournalInspector;
+import io.epochring.kv.KvCodec;
+import io.epochring.kv.KvOptions;
+import io.epochring.kv.KvStore;
+import io.epochring.kv.KvWrite;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The tool run in-process, as a user would run it, checking output and exit codes. */
+class EpochRingCliTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = EpochRingCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                                        false, args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    // ---- demo -----------------------------------------------------------------------------------
+
+    @Test
+    void shouldRunTheDemoWithSmallNumbersAndVerifyEveryKey() {
+        Path dir = tmp.resolve("demo");
+
+        Run run = run("demo", "--writes", "5_000", "--producers", "2", "--keys", "1000", "--value-size", "32",
+                      "--flush-interval", "20ms", "--sample-every", "16", "--dir", dir.toString());
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("EpochRing demo: 2 producers x 5,000 puts over 1,000 keys, 32-byte values")
+                             .contains("throughput  10,000 writes in")
+                             .containsPattern("APPLIED +[0-9.]+ ")
+                             .containsPattern("JOURNALED +[0-9.]+ ")
+                             .containsPattern("WRITTEN +[0-9.]+ ")
+                             .containsPattern("DURABLE +[0-9.]+ ")
+                             .contains("journal 10,000 writes")
+                             .contains("verify      1,000 keys all match")
+                             .contains("after reopen: 1,000 keys all match")
+                             .contains("result      OK")
+                             .contains("kept        " + dir);
+        // progress on stderr: plain lines (not a terminal), ending at all 10,000 writes durable
+        assertThat(run.err()).doesNotContain("\r").contains("10,000 writes").contains("durable 10,000");
+        assertThat(dir.resolve("db")).isDirectory();
+        assertThat(dir.resolve("journal")).isDirectory();
+    }
+
+    @Test
+    void shouldRemoveTheDemosTemporaryDirectoryUnlessKept() {
+        Run run = run("demo", "--writes", "1000", "--keys", "100", "--no-journal", "--sample-every", "10");
+
+        assertThat(run.exit()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("journal off").contains("result      OK").doesNotContain("kept");
+        Path store = Path.of(run.out().lines().filter(l -> l.startsWith("  store")).findFirst().orElseThrow().split("\\s+")[2]);
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void shouldRunTheDemoWithEachSyncPolicyAndThreadingMode() {
+        for (String[] options : new String[][] {{"--sync", "batch"}, {"--sync", "interval", "--sync-interval", "5ms"}, {"--threading", "per-stage"}}) {
+            String[] args = concat(new String[] {"demo", "--writes", "2000", "--keys", "200", "--sample-every", "50"}, options);
+            Run run = run(args);
+            assertThat(run.exit()).as(String.join(" ", args) + "\n" + run.out() + run.err()).isZero();
+            assertThat(run.out()).contains("result      OK");
+        }
+    }
+
+    // ---- recover and inspect --------------------------------------------------------------------
+
+    @Test
+    void shouldRecoverAndInspectADemoDirectory() {
+        Path dir = tmp.resolve("demo");
+        assertThat(run("demo", "--writes", "3000", "--keys", "500", "--dir", dir.toString()).exit()).isZero();
+
+        Run recover = run("recover", "--dir", dir.toString());
+        assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
+        assertThat(recover.out()).contains("recovered   " + dir)
+                                 .contains("checkpoint: durable epoch 6,000")
+                                 .contains("replayed 0 records")
+                                 .contains("held writes up to epoch 6,000")
+                                 .contains("applied 6,000  journaled 6,000  written 6,000  durable 6,000")
+                                 .contains("500 live keys");
+
+        Run inspect = run("inspect", "--dir", dir.toString(), "--from", "100", "--limit", "3");
+        assertThat(inspect.exit()).as(inspect.out() + inspect.err()).isZero();
+        assertThat(inspect.out()).contains("journal     " + dir.resolve("journal"))
+                                 .contains("6,000 writes (epochs 1..6,000)")
+                                 .contains("checkpoint  durable 6,000, written 6,000")
+                                 .containsPattern("WRITE +epoch 100 +channel producer-[01] +put\\('key-[0-9]{8}', 100 bytes\\)")
+                                 .contains("epoch 102 ");
+        assertThat(inspect.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(3);
+
+        Run json = run("inspect", "--dir", dir.resolve("journal").toString(), "--limit", "2", "--json");
+        assertThat(json.exit()).isZero();
+        assertThat(json.out().strip()).startsWith("{\"journal\":").endsWith("]}")
+                                      .contains("\"writes\":6000")
+                                      .contains("\"lastCheckpoint\":{\"durableEpoch\":6000,\"writtenEpoch\":6000}")
+                                      .containsPattern("\\{\"type\":\"WRITE\",\"epoch\":1,\"channel\":\"producer-[01]\",\"payloadLength\":117,\"op\":\"put\",\"key\":\"key-[0-9]{8}\",\"valueLength\":100,");
+    }
+
+    @Test
+    void shouldReplayJournaledWritesThatNeverReachedRocksDb() throws IOException {
+        // given a journal holding 100 puts and no checkpoint: a store that died before its first flush
+        Path dir = tmp.resolve("store");
+        writeJournal(dir.resolve("journal"), 100);
+
+        Run recover = run("recover", "--dir", dir.toString());
+
+        assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
+        assertThat(recover.out()).contains("checkpoint: durable epoch 0").contains("replayed 100 records")
+                                 .contains("last journaled epoch 100").contains("100 live keys")
+                                 .contains("RocksDB holds every write up to epoch 100");
+        // and the replayed writes are now in RocksDB
+        try (KvStore store = KvStore.open(dir)) {
+            assertThat(store.storedEpoch()).isEqualTo(100);
+            assertThat(store.recovery().replayed()).isZero();
+            assertThat(store.get("k42".getBytes())).isEqualTo("v42".getBytes());
+        }
+    }
+
+    // ---- bad input: one line, what is wrong and what to do, the documented exit code ------------
+
+    @Test
+    void shouldRefuseAMissingDirectory() {
+        for (String command : new String[] {"recover", "inspect"}) {
+            Run run = run(command, "--dir", tmp.resolve("nope").toString());
+            assertThat(run.exit()).isEqualTo(EpochRingCli.USAGE);
+            assertThat(run.errLines()).singleElement().asString()
+                                      .startsWith("epochring " + command + ": --dir " + tmp.resolve("nope") + " does not exist: pass the directory of a store");
+        }
+    }
+
+    @Test
+    void shouldRefuseADirectoryThatIsNotAStore() throws IOException {
+        Path empty = Files.createDirectory(tmp.resolve("empty"));
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+
+        assertOneLine(run("recover", "--dir", empty.toString()), EpochRingCli.USAGE, "is not a store directory (it has neither db/ nor journal/)");
+        assertOneLine(run("inspect", "--dir", empty.toString()), EpochRingCli.USAGE, "no journal in " + empty);
+        assertOneLine(run("recover", "--dir", file.toString()), EpochRingCli.USAGE, "is a file, not a directory");
+        assertOneLine(run("demo", "--dir", file.toString(), "--writes", "10"), EpochRingCli.USAGE, "is a file: pass a new or empty directory");
+        Files.createDirectory(tmp.resolve("full"));
+        Files.writeString(tmp.resolve("full").resolve("x"), "x");
+        assertOneLine(run("demo", "--dir", tmp.resolve("full").toString(), "--writes", "10"), EpochRingCli.USAGE, "is not empty");
+    }
+
+    @Test
+    void shouldRefuseADirectoryAnotherStoreHasOpen() {
+        Path dir = tmp.resolve("store");
+        try (KvStore store = KvStore.open(dir, KvOptions.defaults())) {
+            store.put("a".getBytes(), "1".getBytes()).await(DurabilityLevel.APPLIED);
+
+            Run run = run("recover", "--dir", dir.toString());
+
+            assertOneLine(run, EpochRingCli.FAILURE, "the store database " + dir.resolve("db") + " is locked");
+            assertThat(run.err()).contains("close that store first");
+            // a reader may look at the journal of a running store
+            assertThat(run("inspect", "--dir", dir.toString()).exit()).isZero();
+        }
+    }
+
+    @Test
+    void shouldReportACorruptJournalWithItsFileAndPosition() throws IOException {
+        Path dir = tmp.resolve("store");
+        Path journal = dir.resolve("journal");
+        writeJournal(journal, 10);
+        JournalEntry fifth;
+        try (JournalInspector inspector = JournalInspector.open(journal)) {
+            fifth = inspector.records(5, 1).get(0);
+        }
+        flipByte(journal.resolve(fifth.file()), fifth.position() + 30);
+
+        Run recover = run("recover", "--dir", dir.toString());
+        assertOneLine(recover, EpochRingCli.FAILURE, fifth.file());
+        Run inspect = run("inspect", "--dir", dir.toString());
+        assertOneLine(inspect, EpochRingCli.FAILURE, fifth.file());
+
+        Run verbose = run("inspect", "--dir", dir.toString(), "--verbose");
+        assertThat(verbose.exit()).isEqualTo(EpochRingCli.FAILURE);
+        assertThat(verbose.err()).contains("JournalCorruptedException").contains("\tat io.epochring.");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "demo --writes abc                    | Invalid value for option '--writes': 'abc' is not a count",
+        "demo --writes -5                     | Invalid value for option '--writes': '-5' is not a count",
+        "demo --writes 0                      | --writes must be between 1 and",
+        "demo --producers 0                   | --producers must be between 1 and 64, was 0",
+        "demo --keys 1 --producers 2          | --keys must be between --producers (2) and 100,000,000, was 1",
+        "demo --value-size 3                  | --value-size must be between 8 and 1048576 bytes, was 3",
+        "demo --value-size 2TiB               | unknown unit 'TiB'",
+        "demo --flush-interval 0ms            | --flush-interval must be > 0",
+        "demo --flush-interval soon           | 'soon' is not a duration",
+        "demo --flush-bytes 0                 | --flush-bytes must be > 0",
+        "demo --threading many                | 'many' is not a threading mode (use single or per-stage)",
+        "demo --sync sometimes                | Invalid value for option '--sync'",
+        "demo --sync batch --no-journal       | --sync batch needs the journal: drop --no-journal",
+        "demo --frobnicate                    | Unknown option: '--frobnicate'",
+        "inspect --dir . --limit 0            | --limit must be between 1 and 10,000,000, was 0",
+        "inspect --dir . --from x             | Invalid value for option '--from'",
+        "recover                              | Missing required option: '--dir=DIR'",
+        "frobnicate                           | Unmatched argument at index 0: 'frobnicate'",
+    })
+    void shouldRejectBadOptionsWithOneLineAndExitCodeTwo(String commandLine, String message) {
+        Run run = run(commandLine.trim().split("\\s+"));
+
+        assertOneLine(run, EpochRingCli.USAGE, message);
+        assertThat(run.err()).contains("--help')").doesNotContain("Exception");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldAskForACommandWhenGivenNone() {
+        assertOneLine(run(), EpochRingCli.USAGE, "missing command: choose one of demo, recover, inspect");
+    }
+
+    @Test
+    void shouldPrintHelpAndVersion() {
+        Run help = run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("demo", "recover", "inspect", "Exit codes:", "2  usage error");
+        assertThat(run("demo", "--help").out()).contains("--writes=N", "--sync=POLICY", "--keep", "--threading=MODE");
+        assertThat(run("--version").out()).startsWith("epochring ");
+    }
+
+    private static void assertOneLine(Run run, int exit, String message) {
+        assertThat(run.exit()).as(run.err()).isEqualTo(exit);
+        assertThat(run.errLines()).as("stderr").singleElement().asString().startsWith("epochring").contains(message);
+    }
+
+    /** Writes {@code count} puts (k1=v1...) straight into a journal, as a store that never flushed would leave it. */
+    private static void writeJournal(Path journalDir, int count) {
+        ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            for (int epoch = 1; epoch <= count; epoch++) {
+                int length = KvCodec.INSTANCE.encode(KvWrite.put(("k" + epoch).getBytes(), ("v" + epoch).getBytes()), buffer, 0);
+                journal.append(epoch, "default", buffer, 0, length);
+                journal.commit();
+            }
+        }
+    }
+
+    private static void flipByte(Path file, long position) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, position);
+            one.put(0, (byte) ~one.get(0));
+            channel.write(one.rewind(), position);
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
