@@ -3,6 +3,7 @@ package io.epochring.bench;
 /**
  * JVM flags for the benchmark forks, as compile-time constants for {@code @Fork(jvmArgsAppend)}.
  * Passing {@code -jvmArgsAppend} on the JMH command line replaces these, so repeat them there.
+ * One constant per flag: each array element of {@code jvmArgsAppend} is one command-line argument.
  */
 final class Jvm {
 
@@ -13,6 +14,33 @@ final class Jvm {
     static final String HEAP_MAX = "-Xmx1g";
     /** For AWT-free forks even if a class touches java.awt by accident. */
     static final String HEADLESS = "-Djava.awt.headless=true";
+
+    // ---- Chronicle Queue (the journal benchmarks) -----------------------------------------------
+    // Without these Chronicle fails on JDK 17 and 25 (BUILD-NOTES pitfall 2), or quietly opens its
+    // queue read-only. The list is BUILD-NOTES' plus java.nio, as in the parent POM's test flags.
+    // The JDK 24+ flags (--enable-native-access, --sun-misc-unsafe-memory-access) cannot go here
+    // because JDK 17 refuses to start with the second: run-benchmarks.sh passes them through
+    // JDK_JAVA_OPTIONS.
+
+    static final String CHRONICLE_EXPORTS_REF = "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED";
+    static final String CHRONICLE_EXPORTS_NIO_CH = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String CHRONICLE_EXPORTS_SUN_MISC = "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED";
+    static final String CHRONICLE_EXPORTS_JAVAC_FILE = "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_JAVAC = "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_REFLECT = "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_IO = "--add-opens=java.base/java.io=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
+    static final String CHRONICLE_OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+    /** No usage analytics sent home, no start-up banner (BUILD-NOTES pitfall 4). */
+    static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
+    static final String CHRONICLE_NO_BANNER = "-Dchronicle.announcer.disable=true";
+    /**
+     * Queues, and the files Chronicle writes under {@code ${java.io.tmpdir}}, go to {@code target/}
+     * of the directory JMH was started from (run-benchmarks.sh starts it in the repository root),
+     * not to {@code /tmp} (BUILD-NOTES pitfall 4). See {@link QueueDirectories}.
+     */
+    static final String TMPDIR_TARGET = "-Djava.io.tmpdir=target";
 
     private Jvm() {
     }

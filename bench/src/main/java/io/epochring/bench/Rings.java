@@ -1,7 +1,11 @@
 package io.epochring.bench;
 
 import io.epochring.EpochRing;
+import io.epochring.EpochRingBuilder;
+import io.epochring.Flusher;
+import io.epochring.Journal;
 import io.epochring.ThreadingMode;
+import io.epochring.WriteCodec;
 import io.epochring.bench.CounterDelta.Counter;
 import io.epochring.bench.peer.BlockingQueueCoordinator;
 
@@ -10,12 +14,20 @@ import java.time.Duration;
 /**
  * Builds the coordinators under test with one configuration, so every benchmark compares like
  * with like: flush every 200 ms (timer) into a no-op flusher, no sync per flush, every channel as
- * deep as the ring (or the peer's queue).
+ * deep as the ring (or the peer's queue). With no sync per flush the journal gets no checkpoint
+ * while a benchmark runs (only at stop), so the journal benchmarks measure appends alone.
  */
 final class Rings {
 
     static final Duration FLUSH_INTERVAL = Duration.ofMillis(200);
     static final long FLUSH_THRESHOLD_BYTES = 64L << 20;
+    /**
+     * The journal benchmarks' ring: one configuration, since their subject is the journal. Yielding
+     * is the best wait strategy on this 2-core machine (BUILD-NOTES); 65,536 is the ring size of
+     * the quick profile.
+     */
+    static final String JOURNAL_WAIT_STRATEGY = WaitStrategies.YIELDING;
+    static final int JOURNAL_RING_SIZE = 65536;
     /** How long a benchmark waits for its writes to apply before it calls the run broken. */
     static final Duration STUCK = Duration.ofSeconds(60);
 
@@ -24,7 +36,24 @@ final class Rings {
 
     static EpochRing<Long, Long, Counter, Long> epochRing(CounterDelta delta, ThreadingMode mode, String waitStrategy,
                                                           int ringSize, String... channels) {
-        var builder = EpochRing.builder(delta, new NoopFlusher<Counter>())
+        return configured(delta, new NoopFlusher<>(), mode, waitStrategy, ringSize, channels).build().start();
+    }
+
+    /**
+     * A coordinator journaling every write to {@code journal} before applying it, with the journal
+     * benchmarks' fixed {@link #JOURNAL_WAIT_STRATEGY} and {@link #JOURNAL_RING_SIZE}; started.
+     */
+    static EpochRing<Long, Long, Counter, Long> journaled(CounterDelta delta, ThreadingMode mode, Journal journal,
+                                                          WriteCodec<Long> codec, String... channels) {
+        return configured(delta, new NoopFlusher<>(), mode, JOURNAL_WAIT_STRATEGY, JOURNAL_RING_SIZE, channels)
+            .journal(journal, codec).build().start();
+    }
+
+    /** The shared configuration, not yet built: for rows that need one more setting. */
+    static EpochRingBuilder<Long, Long, Counter, Long> configured(CounterDelta delta, Flusher<Counter, Long> flusher,
+                                                                  ThreadingMode mode, String waitStrategy, int ringSize,
+                                                                  String... channels) {
+        var builder = EpochRing.builder(delta, flusher)
                                .name("bench")
                                .ringSize(ringSize)
                                .threadingMode(mode)
@@ -35,7 +64,7 @@ final class Rings {
         for (String channel : channels) {
             builder.channel(channel, ringSize);
         }
-        return builder.build().start();
+        return builder;
     }
 
     static BlockingQueueCoordinator<Long, Long, Counter, Long> peer(CounterDelta delta, int queueCapacity, String... channels) {

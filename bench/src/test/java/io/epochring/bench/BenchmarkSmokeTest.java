@@ -47,7 +47,10 @@ class BenchmarkSmokeTest {
         assertThat(names).contains("OneToOneApplyThroughput.epochRing", "OneToOneApplyThroughput.peer",
                                    "OneToOneApplyThroughput.ceiling", "TwoToOneApplyThroughput.epochRing",
                                    "TwoToOneApplyThroughput.peer", "TwoToOneApplyThroughput.ceiling",
-                                   "PingPongApplyLatency.epochRing", "PingPongApplyLatency.peer");
+                                   "PingPongApplyLatency.epochRing", "PingPongApplyLatency.peer",
+                                   "JournaledThroughput.epochRing", "JournaledThroughput.ceiling",
+                                   "DurableGroupCommit.epochRing", "DurableGroupCommit.ceiling",
+                                   "ReplayThroughput.epochRing", "ReplayThroughput.ceiling");
     }
 
     private static List<Method> benchmarkMethods() throws Exception {

@@ -18,6 +18,7 @@ import java.awt.Color;
 import java.io.File;
 import java.io.IOException;
 import java.text.DecimalFormat;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ final class Charts {
                 }
             }
         }
-        CategoryAxis configurations = new CategoryAxis("configuration (" + String.join(" / ", parameterNames(rows)) + ")");
+        CategoryAxis configurations = new CategoryAxis("configuration (" + String.join(" / ", parameterNames(categories.values())) + ")");
         configurations.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
         NumberAxis scores = new NumberAxis(unit(rows) + " (error bars: 99.9% confidence)");
         scores.setNumberFormatOverride(new DecimalFormat("#,##0"));
@@ -137,11 +138,16 @@ final class Charts {
         return null;
     }
 
-    /** @return each configuration label with a row that has every parameter (the widest rows) */
+    /**
+     * @return each configuration label of the EpochRing rows (of the widest rows when there are
+     * none), with a row that has it
+     */
     private static Map<String, JmhResult> categories(List<JmhResult> rows) {
-        int widest = rows.stream().mapToInt(r -> r.params().size()).max().orElse(0);
+        List<JmhResult> epochRing = rows.stream().filter(JmhResult::isEpochRing).toList();
+        List<JmhResult> labelled = epochRing.isEmpty() ? rows : epochRing;
+        int widest = labelled.stream().mapToInt(r -> r.params().size()).max().orElse(0);
         Map<String, JmhResult> categories = new LinkedHashMap<>();
-        for (JmhResult row : rows) {
+        for (JmhResult row : labelled) {
             if (row.params().size() == widest) {
                 String label = row.configuration().isEmpty() ? "-" : row.configuration();
                 categories.putIfAbsent(label, row);
@@ -150,7 +156,7 @@ final class Charts {
         return categories;
     }
 
-    private static List<String> parameterNames(List<JmhResult> rows) {
+    private static List<String> parameterNames(Collection<JmhResult> rows) {
         return rows.stream().flatMap(r -> r.params().keySet().stream()).filter(n -> !n.equals("threadingMode")).distinct().toList();
     }
 

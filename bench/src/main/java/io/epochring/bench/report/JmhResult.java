@@ -57,12 +57,16 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
     }
 
     /**
-     * @return true when every parameter this row has, other than the threading mode, is equal in
-     * {@code other}: a peer or ceiling row (fewer parameters) matches each wider EpochRing row
+     * @return true when every parameter both rows have, other than the threading mode, is equal: a
+     * peer or ceiling row (fewer parameters) matches each wider EpochRing row. A parameter only one
+     * of them has does not count, so a ceiling with a knob of its own (DurableGroupCommit's
+     * {@code syncEvery}) still matches; run one value of such a knob per report, since the first
+     * matching row is the one compared.
      */
     boolean matches(JmhResult other) {
         for (Map.Entry<String, String> param : params.entrySet()) {
-            if (!param.getKey().equals("threadingMode") && !param.getValue().equals(other.params.get(param.getKey()))) {
+            String otherValue = other.params.get(param.getKey());
+            if (!param.getKey().equals("threadingMode") && otherValue != null && !param.getValue().equals(otherValue)) {
                 return false;
             }
         }

@@ -52,6 +52,27 @@ class PerfReportTest {
     }
 
     @Test
+    void shouldCompareTheJournalBenchmarksWithACeilingThatHasAParameterOfItsOwn() throws Exception {
+        // given: DurableGroupCommit's ceiling has syncEvery, which the EpochRing row has not
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-quick.json");
+        Files.writeString(json, "[" + String.join(",",
+            throughput("DurableGroupCommit.epochRing", "\"payloadBytes\":\"24\",\"threadingMode\":\"SINGLE_THREAD\"", 600e3, 20e3, 1),
+            throughput("DurableGroupCommit.ceiling", "\"payloadBytes\":\"24\",\"syncEvery\":\"500\"", 1e6, 30e3, 0),
+            throughput("ReplayThroughput.epochRing", "\"payloadBytes\":\"24\"", 4e6, 0.1e6, 0),
+            throughput("ReplayThroughput.ceiling", "\"payloadBytes\":\"24\"", 16e6, 1e6, 0)) + "]");
+
+        // when
+        Path report = PerfReport.render(json, folder.resolve("out"));
+
+        // then
+        String md = Files.readString(report);
+        assertThat(md).contains("| EpochRing SINGLE_THREAD | 24 | 600.0 k ± 20.0 k | 1.00 M ± 30.0 k | 0.60× | met (ceiling ≥ 0.50×) |");
+        assertThat(md).contains("Comparison rows: ceiling 24 / 500 = 1.00 M ± 30.0 k.");
+        assertThat(md).contains("| 6. replay: >= 50% of the raw tailer | **missed**: 0 of 1 | 0.25× (EpochRing 24) | 0.25× (EpochRing 24) |");
+        assertThat(ImageIO.read(folder.resolve("out/2026-01-01-jdk17-2cores-quick-DurableGroupCommit.png").toFile())).isNotNull();
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNotAJmhResult() throws Exception {
         Path json = folder.resolve("bad.json");
         Files.writeString(json, "{\"benchmark\": 1}");

@@ -1,0 +1,157 @@
+package io.epochring.bench;
+
+import io.epochring.Channel;
+import io.epochring.DurabilityLevel;
+import io.epochring.EpochRing;
+import io.epochring.ThreadingMode;
+import io.epochring.bench.CounterDelta.Counter;
+import io.epochring.journal.ChronicleJournal;
+import io.epochring.journal.SyncPolicy;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One producer, fire-and-forget writes of a fixed-size payload, measured to JOURNALED with sync
+ * {@code NONE}: appended to the Chronicle Queue journal (in the page cache, so a process crash
+ * loses nothing), not forced to disk.
+ *
+ * <p>An operation is one write accepted <em>and journaled</em>: each invocation offers
+ * {@value #BATCH} writes, then polls the JOURNALED watermark until the last of them is journaled
+ * (as {@link OneToOneApplyThroughput} does for APPLIED).
+ *
+ * <p>Rows: {@code epochRing} (both threading modes; the journal stage encodes each write with
+ * {@link FixedSizeCodec} and appends it as one record; the apply stage follows it), and
+ * {@code ceiling}: the same {@value #BATCH}-record batches appended straight to a Chronicle Queue
+ * by the benchmark thread, each record the journal's bytes ({@link RawJournalRecord}), with the
+ * same roll cycle. Nothing that journals those records through Chronicle can be faster.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 2, jvmArgsAppend = {Jvm.AGRONA, Jvm.CHRONICLE_EXPORTS_REF, Jvm.CHRONICLE_EXPORTS_NIO_CH,
+    Jvm.CHRONICLE_EXPORTS_SUN_MISC, Jvm.CHRONICLE_EXPORTS_JAVAC_FILE, Jvm.CHRONICLE_OPENS_JAVAC, Jvm.CHRONICLE_OPENS_LANG,
+    Jvm.CHRONICLE_OPENS_REFLECT, Jvm.CHRONICLE_OPENS_IO, Jvm.CHRONICLE_OPENS_UTIL, Jvm.CHRONICLE_OPENS_NIO,
+    Jvm.CHRONICLE_NO_ANALYTICS, Jvm.CHRONICLE_NO_BANNER, Jvm.TMPDIR_TARGET, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.HEADLESS})
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 2)
+@Threads(1)
+@OperationsPerInvocation(JournaledThroughput.BATCH)
+public class JournaledThroughput {
+
+    static final int BATCH = 1000;
+    static final String CHANNEL = "a";
+
+    @State(Scope.Benchmark)
+    public static class EpochRingState {
+        @Param({"SINGLE_THREAD", "THREAD_PER_STAGE"})
+        public ThreadingMode threadingMode;
+        @Param({"24"})
+        public int payloadBytes;
+
+        Path directory;
+        EpochRing<Long, Long, Counter, Long> ring;
+        Channel<Long, Long> channel;
+        long accepted;
+        final Backoff backoff = new Backoff();
+
+        @Setup(Level.Trial)
+        public void start() {
+            directory = QueueDirectories.create("journaled");
+            ChronicleJournal journal = ChronicleJournal.builder(directory).syncPolicy(SyncPolicy.NONE).build();
+            ring = Rings.journaled(CounterDelta.withoutResults(), threadingMode, journal, new FixedSizeCodec(payloadBytes), CHANNEL);
+            channel = ring.channel(CHANNEL);
+            accepted = 0;
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            try {
+                ring.stop(); // closes the journal
+            } finally {
+                QueueDirectories.delete(directory);
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class CeilingState {
+        @Param({"24"})
+        public int payloadBytes;
+
+        Path directory;
+        SingleChronicleQueue queue;
+        ExcerptAppender appender;
+        RawJournalRecord record;
+        long epoch;
+
+        @Setup(Level.Trial)
+        public void start() {
+            directory = QueueDirectories.create("journaled-ceiling");
+            queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY).build();
+            // Appenders belong to their thread: JMH runs trial fixtures on the benchmark thread.
+            appender = queue.createAppender();
+            record = new RawJournalRecord(CHANNEL, CounterDelta.ONE, new FixedSizeCodec(payloadBytes), 1);
+            epoch = 0;
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            try {
+                appender.close();
+                queue.close();
+            } finally {
+                QueueDirectories.delete(directory);
+            }
+        }
+    }
+
+    @Benchmark
+    public long epochRing(EpochRingState state) {
+        Channel<Long, Long> channel = state.channel;
+        Backoff backoff = state.backoff;
+        for (int i = 0; i < BATCH; i++) {
+            backoff.reset();
+            while (!channel.tryPublish(CounterDelta.ONE)) {
+                backoff.idle();
+            }
+        }
+        long last = state.accepted += BATCH;
+        // Epochs count writes from 1 and this is the only producer: the last write's epoch is `last`.
+        backoff.reset();
+        while (state.ring.watermark(DurabilityLevel.JOURNALED) < last) {
+            backoff.idle();
+        }
+        return last;
+    }
+
+    @Benchmark
+    public long ceiling(CeilingState state) {
+        ExcerptAppender appender = state.appender;
+        RawJournalRecord record = state.record;
+        long epoch = state.epoch;
+        for (int i = 0; i < BATCH; i++) {
+            record.append(appender, ++epoch);
+        }
+        state.epoch = epoch;
+        return epoch;
+    }
+}
