@@ -2,6 +2,7 @@ package io.epochring.bench;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.WaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 
@@ -14,6 +15,8 @@ public final class WaitStrategies {
     public static final String YIELDING = "yielding";
     public static final String BUSY_SPIN = "busyspin";
     public static final String BLOCKING = "blocking";
+    /** EpochRing's default; not in the annotations' lists, select it with {@code -p waitStrategy=sleeping}. */
+    public static final String SLEEPING = "sleeping";
 
     private WaitStrategies() {
     }
@@ -30,9 +33,11 @@ public final class WaitStrategies {
                 return new BusySpinWaitStrategy();
             case BLOCKING:
                 return new BlockingWaitStrategy();
+            case SLEEPING:
+                return new SleepingWaitStrategy();
             default:
                 throw new IllegalArgumentException("unknown wait strategy '" + name + "': use "
-                                                   + YIELDING + ", " + BUSY_SPIN + " or " + BLOCKING);
+                                                   + YIELDING + ", " + BUSY_SPIN + ", " + BLOCKING + " or " + SLEEPING);
         }
     }
 }
