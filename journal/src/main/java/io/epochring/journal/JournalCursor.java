@@ -32,6 +32,8 @@ final class JournalCursor implements AutoCloseable {
     private final ExcerptTailer tailer;
     private final RollCycle rollCycle;
     final RecordReader record = new RecordReader();
+    /** Read write records' headers only (see {@link RecordReader#readHeader}); for locating the end. */
+    boolean headersOnly;
 
     /** The current record's place: Chronicle index, cycle and byte offset of its content. */
     long index;
@@ -192,7 +194,7 @@ final class JournalCursor implements AutoCloseable {
             index = dc.index();
             cycle = tailer.cycle();
             position = bytes.readPosition();
-            String problem = record.read(bytes);
+            String problem = headersOnly ? record.readHeader(bytes) : record.read(bytes);
             if (problem != null) {
                 throw corrupted(problem);
             }

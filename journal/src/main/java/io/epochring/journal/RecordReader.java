@@ -71,6 +71,30 @@ final class RecordReader {
         return verify();
     }
 
+    /**
+     * Reads only what locating the journal's end needs: a write record's version, type and epochs
+     * are peeked in place, without copying the payload or computing the checksum. Any other record
+     * (a checkpoint, something too short or of an unknown version) is read and verified in full.
+     * Replay reads every record it hands out with {@link #read}, so a damaged write is still
+     * reported before its data is used.
+     *
+     * @return null when the record looks valid, else what is wrong with it
+     */
+    String readHeader(Bytes<?> document) {
+        long start = document.readPosition();
+        if (document.readRemaining() < HEADER_LENGTH
+            || document.readByte(start + VERSION_OFFSET) != VERSION
+            || document.readByte(start + TYPE_OFFSET) != TYPE_WRITE) {
+            return read(document);
+        }
+        type = TYPE_WRITE;
+        epoch = document.readLong(start + EPOCH_OFFSET);
+        secondEpoch = document.readLong(start + SECOND_EPOCH_OFFSET);
+        epochKnown = true;
+        checksumOk = false;
+        return null;
+    }
+
     private String verify() {
         if (length < 1) {
             return "empty record (no version byte): the record is truncated";
