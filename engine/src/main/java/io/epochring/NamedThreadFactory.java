@@ -39,19 +39,7 @@ final class NamedThreadFactory implements ThreadFactory {
     }
 
     void join() {
-        boolean interrupted = false;
-        for (Thread thread : created) {
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        created.forEach(Uninterruptibles::join);
     }
 
     void interruptAndJoin() {

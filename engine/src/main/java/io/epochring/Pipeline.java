@@ -134,8 +134,8 @@ final class Pipeline<W, R, F, S> {
             // a terminal failure: the coordinator reports it from stop()
         }
         disruptor.shutdown();
-        putUninterruptibly(FlushProcessor.STOP);
-        joinUninterruptibly(flushThread);
+        Uninterruptibles.put(handoff, FlushProcessor.STOP);
+        Uninterruptibles.join(flushThread);
         sinks.forEach(SinkWorker::stop);
         threads.join();
     }
@@ -149,34 +149,7 @@ final class Pipeline<W, R, F, S> {
         }
     }
 
-    private void putUninterruptibly(FrozenBatch batch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                handoff.put(batch);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static void joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
     private static final class StageExceptionHandler implements ExceptionHandler<Slot> {

@@ -20,22 +20,7 @@ final class PublishStage implements Stage {
         FrozenBatch batch = slot.cut;
         slot.clear();
         if (batch != null) {
-            putUninterruptibly(batch);
-        }
-    }
-
-    private void putUninterruptibly(FrozenBatch batch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                handoff.put(batch);
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            Uninterruptibles.put(handoff, batch);
         }
     }
 }
