@@ -149,8 +149,6 @@ final class Pipeline<W, R, F, S> {
         }
     }
 
-
-
     /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
     private static final class StageExceptionHandler implements ExceptionHandler<Slot> {
         private final ErrorHandler errorHandler;
