@@ -123,21 +123,8 @@ public class OneToOneApplyThroughput {
 
     @Benchmark
     public long epochRing(EpochRingState state) {
-        Channel<Long, Long> channel = state.channel;
-        Backoff backoff = state.backoff;
-        for (int i = 0; i < BATCH; i++) {
-            backoff.reset();
-            while (!channel.tryPublish(CounterDelta.ONE)) {
-                backoff.idle();
-            }
-        }
-        long last = state.accepted += BATCH;
-        // Epochs count writes from 1 and this is the only producer: the last write's epoch is `last`.
-        backoff.reset();
-        while (state.ring.watermark(DurabilityLevel.APPLIED) < last) {
-            backoff.idle();
-        }
-        return last;
+        return state.accepted = Rings.publishAndAwait(state.ring, state.channel, state.backoff, state.accepted, BATCH,
+                                                      DurabilityLevel.APPLIED);
     }
 
     @Benchmark

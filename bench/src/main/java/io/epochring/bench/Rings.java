@@ -1,5 +1,7 @@
 package io.epochring.bench;
 
+import io.epochring.Channel;
+import io.epochring.DurabilityLevel;
 import io.epochring.EpochRing;
 import io.epochring.EpochRingBuilder;
 import io.epochring.Flusher;
@@ -82,5 +84,29 @@ final class Rings {
 
     static IllegalStateException stuck(String what) {
         return new IllegalStateException(what + " did not apply within " + STUCK + ": the coordinator is stuck");
+    }
+
+    /**
+     * One invocation of a fire-and-forget EpochRing benchmark: offers {@code batch} writes (backing
+     * off while the channel is full), then waits until {@code level} covers the last of them, so
+     * nothing is counted while merely queued. Epochs count writes from 1 and the caller is the only
+     * producer, so the last write's epoch is {@code accepted + batch}.
+     *
+     * @return the epoch of the last write, the caller's new {@code accepted}
+     */
+    static long publishAndAwait(EpochRing<Long, Long, Counter, Long> ring, Channel<Long, Long> channel, Backoff backoff,
+                                long accepted, int batch, DurabilityLevel level) {
+        for (int i = 0; i < batch; i++) {
+            backoff.reset();
+            while (!channel.tryPublish(CounterDelta.ONE)) {
+                backoff.idle();
+            }
+        }
+        long last = accepted + batch;
+        backoff.reset();
+        while (ring.watermark(level) < last) {
+            backoff.idle();
+        }
+        return last;
     }
 }
