@@ -57,6 +57,7 @@ public final class ChronicleJournal implements Journal {
     private final WriterLock lock;
     private final SingleChronicleQueue queue;
     private final RetentionSweeper retention;
+    private final CheckpointHint hint;
 
     private volatile JournalTail tail;
     private volatile boolean closed;
@@ -92,12 +93,13 @@ public final class ChronicleJournal implements Journal {
     private volatile long filesDeleted;
     private volatile String lastRetentionError;
 
-    private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock, SingleChronicleQueue queue) {
+    private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock, SingleChronicleQueue queue, CheckpointHint hint) {
         this.directory = config.directory;
         this.syncPolicy = config.syncPolicy;
         this.time = config.timeProvider;
         this.lock = lock;
         this.queue = queue;
+        this.hint = hint;
         this.retention = config.retention ? new RetentionSweeper(queue, directory, config.retainFiles, time) : null;
     }
 
@@ -114,6 +116,7 @@ public final class ChronicleJournal implements Journal {
             throw new UncheckedIOException("could not lock journal directory " + config.directory + " for writing (" + e
                                            + "): check that it is on a local file system and writable", e);
         }
+        SingleChronicleQueue queue = null;
         try {
             RollCycle existing = config.rollCycleSet ? null : RollCycleNames.of(config.directory);
             SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(config.directory)
@@ -122,8 +125,14 @@ public final class ChronicleJournal implements Journal {
             if (config.syncPolicy.syncs()) {
                 builder.syncMode(SyncMode.SYNC); // without it Chronicle's sync() is an async hint
             }
-            return new ChronicleJournal(config, lock, builder.build());
+            queue = builder.build();
+            // No file at all: a new journal (reading the last index here could trip over a damaged file).
+            boolean empty = queue.firstCycle() == Integer.MAX_VALUE;
+            return new ChronicleJournal(config, lock, queue, CheckpointHint.openForWriting(config.directory, config.syncPolicy.syncs(), empty));
         } catch (RuntimeException e) {
+            if (queue != null) {
+                queue.close();
+            }
             lock.close();
             throw new EpochRingException("could not open journal directory " + config.directory + " with Chronicle Queue (" + e
                                          + "): if it holds files that are not a journal, give the journal a directory of its own", e);
@@ -159,7 +168,11 @@ public final class ChronicleJournal implements Journal {
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.seekAfter(afterEpoch);
             RecordReader record = cursor.record;
+            long newestCheckpoint = lastCheckpoint().durableEpoch();
             while (cursor.next()) {
+                if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
+                    throw staleCheckpointHint(cursor, newestCheckpoint);
+                }
                 if (!record.isWrite() || record.epoch <= afterEpoch) {
                     continue;
                 }
@@ -176,14 +189,29 @@ public final class ChronicleJournal implements Journal {
         return replayed;
     }
 
-    private JournalTail tail() {
+    /**
+     * Replay met a checkpoint newer than the one recovery started from: the writes before it were
+     * already durable and must not be applied again. Only a damaged hint file gets here; the hint
+     * is marked unsettled so the next start reads forward and finds the newest checkpoint itself.
+     */
+    private JournalCorruptedException staleCheckpointHint(JournalCursor cursor, long expectedDurable) {
+        hint.distrust();
+        return new JournalCorruptedException("journal " + directory + " has a checkpoint (durable epoch " + cursor.record.epoch
+                                             + ", at " + cursor.where() + ") newer than the one recovery started from (durable epoch "
+                                             + expectedDurable + "): its " + CheckpointHint.FILE_NAME + " was damaged, and replay"
+                                             + " stopped before applying writes that are already durable. The hint is now ignored:"
+                                             + " restart (with a fresh delta) and recovery will find the newest checkpoint itself");
+    }
+
+    /** The end of the journal as recovery found it (located once, on first use). */
+    JournalTail tail() {
         JournalTail t = tail;
         if (t == null) {
             requireOpen();
             synchronized (this) {
                 t = tail;
                 if (t == null) {
-                    t = JournalTail.locate(queue);
+                    t = JournalTail.locate(queue, CheckpointHint.read(directory));
                     tail = t;
                 }
             }
@@ -275,6 +303,7 @@ public final class ChronicleJournal implements Journal {
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
             ExcerptAppender appender = checkpointAppender();
+            hint.appending();
             checkpointRecords.checkpoint(appender, durableEpoch, writtenEpoch);
             long index = appender.lastIndexAppended();
             if (syncPolicy.syncs()) {
@@ -282,7 +311,7 @@ public final class ChronicleJournal implements Journal {
                 checkpointSyncs++;
                 syncedCheckpoint = durableEpoch;
             }
-            queue.tableStorePut(JournalTail.CHECKPOINT_HINT_KEY, index);
+            hint.settled(index);
             Checkpoint checkpoint = new Checkpoint(durableEpoch, writtenEpoch);
             lastCheckpoint = checkpoint;
             lastCheckpointCycle = queue.rollCycle().toCycle(index);
@@ -369,6 +398,7 @@ public final class ChronicleJournal implements Journal {
         } finally {
             try {
                 queue.close();
+                hint.close();
             } finally {
                 lock.close();
             }

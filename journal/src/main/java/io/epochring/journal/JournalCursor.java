@@ -40,6 +40,9 @@ final class JournalCursor implements AutoCloseable {
     int cycle;
     long position;
 
+    /** Records read since this cursor was created: what locating the end cost. */
+    long recordsRead;
+
     private long lastWriteEpoch = UNKNOWN;
     private long floorEpoch = UNKNOWN;
     /** The file of the last record read, and where that record is: to check nothing was lost after it. */
@@ -190,6 +193,7 @@ final class JournalCursor implements AutoCloseable {
             if (!dc.isPresent()) {
                 return false;
             }
+            recordsRead++;
             Bytes<?> bytes = dc.wire().bytes();
             index = dc.index();
             cycle = tailer.cycle();
@@ -333,6 +337,18 @@ final class JournalCursor implements AutoCloseable {
             tailer.direction(TailerDirection.FORWARD);
             resetChecks(UNKNOWN);
         }
+    }
+
+    /** @return the newest write record's epoch, reading back from the journal's last record; -1 when there is none */
+    long lastWriteFromEnd() {
+        long last;
+        try {
+            last = queue.lastIndex();
+        } catch (RuntimeException | InternalError | AssertionError e) {
+            // Chronicle asserts on some damaged files (with -ea); report it like any unreadable file.
+            throw unreadable(e);
+        }
+        return last < 0 ? -1 : findWrite(last, TailerDirection.BACKWARD, Integer.MIN_VALUE);
     }
 
     /** @return the number of records in the file of {@code fileCycle} */
