@@ -7,15 +7,17 @@
  * <pre>
  *  ring journal thread                      flush thread (after Flusher.sync)
  *  append(epoch, channel, payload) -------+  checkpoint(durable, written) ---------+
- *    one Chronicle document per record    |    CHECKPOINT record; msync unless     |
- *    (visible at once, never torn)        |    SyncPolicy.NONE; hint -> metadata   |
- *  commit() at ring batch end             |    retention sweep (if on)             |
+ *    one Chronicle document per record    |    hint: APPENDING (forced if syncing) |
+ *    (visible at once, never torn)        |    CHECKPOINT record; msync unless     |
+ *  commit() at ring batch end             |    SyncPolicy.NONE; hint: SETTLED(idx) |
+ *                                         |    retention sweep (if on)             |
  *    SyncPolicy: NONE | PER_BATCH msync   |                                        |
  *    | INTERVAL msync                     v                                        v
  *                   +----------------------------------------------------------------+
  *  journal dir      | 20261125-12F.cq4 | 20261125-13F.cq4 | 20261125-14F.cq4 (newest) |
  *                   +----------------------------------------------------------------+
- *                   metadata.cq4t (Chronicle; our checkpoint hint)   epochring-writer.lock
+ *                   metadata.cq4t (Chronicle)   epochring-writer.lock
+ *                   epochring-checkpoint.hint (where the newest checkpoint record is)
  *                   retention-audit.jsonl (one JSON line per deleted file)
  *
  *  one record (little-endian; CRC32C over everything before it):
@@ -26,9 +28,11 @@
  *    type 1 = WRITE; type 2 = CHECKPOINT (chLen = payLen = 0; epoch = durable,
  *    prev write epoch = written; no channel or payload)
  *
- *  recovery (EpochRing.start): lastCheckpoint()  -- from the hinted checkpoint record, read on
+ *  recovery (EpochRing.start): lastCheckpoint()  -- hint SETTLED: the hinted record and the last
+ *                                                   one; else read on from the hinted record
  *                              replay(durable)   -- binary search to the first write above durable,
- *                                                   then every record, checked, in order
+ *                                                   then every record, checked, in order: the one
+ *                                                   pass over the writes
  *                              lastEpoch()       -- the newest write or checkpointed epoch
  * </pre>
  *

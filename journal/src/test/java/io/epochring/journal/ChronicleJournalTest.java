@@ -103,7 +103,7 @@ class ChronicleJournalTest {
     }
 
     @Test
-    void shouldFindTheLastCheckpointWithoutTheHintInChronicleMetadata() throws Exception {
+    void shouldFindTheLastCheckpointWithoutTheHintOrChronicleMetadata() throws Exception {
         Path dir = TestDirs.fresh("no-hint");
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
             append(journal, 1, "a", "x");
@@ -113,6 +113,7 @@ class ChronicleJournalTest {
             journal.checkpoint(2, 2);
         }
         Files.delete(dir.resolve("metadata.cq4t"));
+        Files.delete(dir.resolve(CheckpointHint.FILE_NAME));
 
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
             assertThat(journal.lastCheckpoint()).isEqualTo(new Checkpoint(2, 2));
