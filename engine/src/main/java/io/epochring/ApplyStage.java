@@ -20,7 +20,6 @@ final class ApplyStage<W, R, F> implements Stage {
     private final long flushThresholdBytes;
     private final boolean syncEveryFlush;
     private final FlushTimer timer;
-    private final Channel<?, ?>[] channels;
     private final EpochRing<?, ?, ?, ?> ring;
 
     private long lastApplied;
@@ -28,7 +27,7 @@ final class ApplyStage<W, R, F> implements Stage {
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, Channel<?, ?>[] channels, EpochRing<?, ?, ?, ?> ring, long lastApplied, long lastCut) {
+               FlushTimer timer, EpochRing<?, ?, ?, ?> ring, long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -38,7 +37,6 @@ final class ApplyStage<W, R, F> implements Stage {
         this.flushThresholdBytes = flushThresholdBytes;
         this.syncEveryFlush = syncEveryFlush;
         this.timer = timer;
-        this.channels = channels.clone();
         this.ring = ring;
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
@@ -87,13 +85,6 @@ final class ApplyStage<W, R, F> implements Stage {
                 break;
             default:
                 break;
-        }
-    }
-
-    @Override
-    public void onBatchStart() {
-        for (Channel<?, ?> channel : channels) {
-            channel.sampleDepth();
         }
     }
 

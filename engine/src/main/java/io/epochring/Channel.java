@@ -208,14 +208,6 @@ public final class Channel<W, R> {
         return (claimed.get() & ~CLOSED) - released.get();
     }
 
-    /**
-     * Apply stage, at each batch start (when the queue is deepest): records the depth for the
-     * maximum-depth statistic, so producers never have to read the consumer's counter for it.
-     */
-    void sampleDepth() {
-        recordDepth(depth());
-    }
-
     /** Apply stage: a write of this channel was applied (successfully or not). */
     void onApplied() {
         released.set(released.get() + 1);
@@ -233,23 +225,35 @@ public final class Channel<W, R> {
 
     // ---- permits ----------------------------------------------------------------------------
 
+    /**
+     * Takes a permit if the channel has room, and keeps the maximum-depth statistic: the depth
+     * this claim makes, computed from the cached release count, is an upper bound; only when that
+     * bound passes the capacity or the maximum so far is the apply stage's counter read for the
+     * exact depth. So the statistic is exact (depth only grows by claims) and the consumer's line
+     * is read about once per maximum-depth's worth of writes, not per write.
+     */
     private boolean tryClaim(W write) {
         while (true) {
             long c = claimed.get();
             if ((c & CLOSED) != 0) {
                 throw coordinator.refusal(write);
             }
-            long depth = c - releasedCache.get();
-            if (depth >= capacity) {
+            long depth = c + 1 - releasedCache.get();
+            boolean exact = false;
+            if (depth > capacity || depth > maxDepth.get()) {
                 long r = released.get();
                 releasedCache.set(r);
-                depth = c - r;
-                recordDepth(depth);
-                if (depth >= capacity) {
+                depth = c + 1 - r;
+                exact = true;
+                if (depth > capacity) {
+                    recordDepth(depth - 1); // full: the depth that refused this write
                     return false;
                 }
             }
             if (claimed.compareAndSet(c, c + 1)) {
+                if (exact) {
+                    recordDepth(depth);
+                }
                 return true;
             }
         }

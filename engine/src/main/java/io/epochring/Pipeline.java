@@ -50,7 +50,7 @@ final class Pipeline<W, R, F, S> {
                                   : new JournalStage<>(config.journal, config.codec, watermarks.journal(), ring, lastEpoch);
         ApplyStage<W, R, F> apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
                                                      intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer,
-                                                     channels, ring, lastEpoch, durable);
+                                                     ring, lastEpoch, durable);
         PublishStage publish = new PublishStage(handoff);
 
         disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);

@@ -6,10 +6,6 @@ package io.epochring;
  */
 interface Stage {
 
-    /** A ring batch starts: the slots up to the next {@link #onBatchEnd()} are already published. */
-    default void onBatchStart() {
-    }
-
     /** Processes one slot. */
     void onSlot(Slot slot);
 

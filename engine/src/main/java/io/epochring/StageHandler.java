@@ -26,13 +26,6 @@ final class StageHandler implements EventHandler<Slot> {
     }
 
     @Override
-    public void onBatchStart(long batchSize, long queueDepth) {
-        if (apply != null) {
-            apply.onBatchStart();
-        }
-    }
-
-    @Override
     public void onEvent(Slot slot, long sequenceNumber, boolean endOfBatch) {
         if (sequence != null) {
             sequence.onSlot(slot);

@@ -1,5 +1,6 @@
 package io.epochring;
 
+import io.epochring.testing.Await;
 import io.epochring.testing.MapDelta;
 import io.epochring.testing.Put;
 import io.epochring.testing.TestFlusher;
@@ -57,6 +58,33 @@ class ChannelTest {
             assertThat(ring.view().live()).containsOnlyKeys("kept");
             assertThat(a.stats().cancelled()).isEqualTo(1);
             assertThat(a.stats().queueDepth()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRecordTheDeepestTheQueueHasBeenAsWritesAreClaimed() {
+        try (var ring = EpochRing.builder(new MapDelta(), new TestFlusher()).channel("a", 8).build().start()) {
+            Channel<Put, Long> a = ring.channel("a");
+            a.pause();
+            for (int i = 0; i < 5; i++) {
+                a.publish(new Put("k" + i, i));
+            }
+            a.resume();
+            Await.until("the held writes to apply", () -> ring.watermark(DurabilityLevel.APPLIED) == 5);
+            assertThat(a.stats().maxQueueDepth()).isEqualTo(5);
+
+            // Shallower queues later leave the maximum alone; a deeper one raises it.
+            a.write(new Put("x", 1)).await(DurabilityLevel.APPLIED);
+            assertThat(a.stats().maxQueueDepth()).isEqualTo(5);
+            a.pause();
+            for (int i = 0; i < 7; i++) {
+                a.publish(new Put("m" + i, i));
+            }
+            assertThat(a.stats().queueDepth()).isEqualTo(7);
+            assertThat(a.stats().maxQueueDepth()).isEqualTo(7);
+            a.resume();
+            Await.until("the second burst to apply", () -> a.stats().queueDepth() == 0);
+            assertThat(a.stats().maxQueueDepth()).isEqualTo(7);
         }
     }
 
