@@ -78,6 +78,15 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
         return secondary.get(name);
     }
 
+    /**
+     * @return the median of the measured iterations' scores over all forks (JMH's 50th score
+     *         percentile), or the mean score when the file has no percentiles
+     */
+    double median() {
+        double median = percentile(50.0);
+        return Double.isNaN(median) ? score : median;
+    }
+
     /** @return the latency at percentile {@code p} (0-100), or NaN */
     double percentile(double p) {
         Double value = percentiles.get(p);

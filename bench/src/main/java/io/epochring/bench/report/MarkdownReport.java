@@ -47,6 +47,9 @@ final class MarkdownReport {
         line("## How to read this");
         line("");
         line("- Ratios compare rows of the same run on the same JVM: EpochRing ÷ peer above 1 means EpochRing is faster.");
+        line("  Throughput ratios divide medians (of all measured iterations of all forks), not means: on a shared VM a");
+        line("  fork's scores can sit in one of two modes several times apart, and a mean over few forks mostly reflects");
+        line("  which modes the forks landed in. Tables show the median and, in brackets, JMH's mean.");
         line("  Absolute numbers move between runs (often ±2× on small shared machines); ratios move less.");
         line("- `±` is JMH's 99.9% confidence half-width over all measurement iterations and forks; `n/a` means too few samples.");
         line("- A peer or ceiling row has fewer parameters (the peer has no wait strategy), so it is compared with every");
@@ -127,7 +130,7 @@ final class MarkdownReport {
         boolean hasPeer = rows.stream().anyMatch(r -> r.method().equals("peer"));
         boolean hasCeiling = rows.stream().anyMatch(r -> r.method().equals("ceiling"));
         String unit = rows.get(0).unit();
-        StringBuilder header = new StringBuilder("| EpochRing | configuration | EpochRing " + unit);
+        StringBuilder header = new StringBuilder("| EpochRing | configuration | EpochRing " + unit + ", median (mean ± error)");
         StringBuilder rule = new StringBuilder("|---|---|---:");
         if (hasPeer) {
             header.append(" | peer | ÷ peer");
@@ -293,7 +296,8 @@ final class MarkdownReport {
     }
 
     private static String score(JmhResult row) {
-        return number(row.score()) + (Double.isNaN(row.scoreError()) ? " ± n/a" : " ± " + number(row.scoreError()));
+        return number(row.median()) + " (" + number(row.score())
+               + (Double.isNaN(row.scoreError()) ? " ± n/a" : " ± " + number(row.scoreError())) + ")";
     }
 
     static String number(double value) {

@@ -42,9 +42,14 @@ final class Targets {
     private Targets() {
     }
 
-    /** @return EpochRing's advantage over {@code other}: above 1 means EpochRing is better */
+    /**
+     * @return EpochRing's advantage over {@code other}, a ratio of medians: above 1 means EpochRing
+     *         is better. Medians, because on a shared VM a fork's scores can sit in one of two
+     *         modes several times apart (threads placed near or far in the host's caches), and a
+     *         mean over a few forks mostly says which modes the forks happened to land in.
+     */
     static double advantage(JmhResult epochRing, JmhResult other) {
         boolean timePerOp = epochRing.unit() != null && epochRing.unit().endsWith("/op");
-        return timePerOp ? other.score() / epochRing.score() : epochRing.score() / other.score();
+        return timePerOp ? other.median() / epochRing.median() : epochRing.median() / other.median();
     }
 }
