@@ -48,7 +48,7 @@ public class PingPongApplyLatency {
     public static class EpochRingState {
         @Param({"SINGLE_THREAD", "THREAD_PER_STAGE"})
         public ThreadingMode threadingMode;
-        @Param({WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
+        @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
 
         EpochRing<Long, Long, Counter, Long> ring;

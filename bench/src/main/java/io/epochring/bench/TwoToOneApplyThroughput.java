@@ -40,9 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 2, jvmArgsAppend = {Jvm.AGRONA, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.HEADLESS})
+@Fork(value = 3, jvmArgsAppend = {Jvm.AGRONA, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.HEADLESS})
 @Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 1)
 @Threads(2)
 @OperationsPerInvocation(TwoToOneApplyThroughput.BATCH)
 public class TwoToOneApplyThroughput {
@@ -54,7 +54,7 @@ public class TwoToOneApplyThroughput {
     public static class EpochRingState {
         @Param({"SINGLE_THREAD", "THREAD_PER_STAGE"})
         public ThreadingMode threadingMode;
-        @Param({WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
+        @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
         @Param({"1024", "65536"})
         public int ringSize;
@@ -118,7 +118,7 @@ public class TwoToOneApplyThroughput {
 
     @State(Scope.Benchmark)
     public static class CeilingState {
-        @Param({WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
+        @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
         @Param({"1024", "65536"})
         public int ringSize;

@@ -11,12 +11,11 @@ import com.lmax.disruptor.YieldingWaitStrategy;
  */
 public final class WaitStrategies {
 
-    /** The {@code @Param} values, in the order the report shows them. */
+    /** The {@code @Param} values, in the order the report shows them. EpochRing's default (Disruptor's SleepingWaitStrategy). */
+    public static final String SLEEPING = "sleeping";
     public static final String YIELDING = "yielding";
     public static final String BUSY_SPIN = "busyspin";
     public static final String BLOCKING = "blocking";
-    /** EpochRing's default; not in the annotations' lists, select it with {@code -p waitStrategy=sleeping}. */
-    public static final String SLEEPING = "sleeping";
 
     private WaitStrategies() {
     }
