@@ -17,8 +17,8 @@ java=${JAVA:-java}
 
 case "$profile" in
   quick) options=(-f 1 -wi 1 -i 2 -w 1s -r 1s -p ringSize=65536) ;;
-  # Ring size 65536 only: the 1024 rows double the run; add them with  full -p ringSize=1024,65536
-  full)  options=(-p ringSize=65536) ;;
+  # Ring size 65536 unless RING_SIZES says otherwise (RING_SIZES=1024,65536 doubles the run).
+  full)  options=(-p "ringSize=${RING_SIZES:-65536}") ;;
   *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
 esac
 if [[ ! -f "$jar" ]]; then
