@@ -397,8 +397,8 @@ public final class ChronicleJournal implements Journal {
             }
         } finally {
             try {
+                hint.close(); // never throws
                 queue.close();
-                hint.close();
             } finally {
                 lock.close();
             }
