@@ -229,8 +229,11 @@ public final class Channel<W, R> {
      * Takes a permit if the channel has room, and keeps the maximum-depth statistic: the depth
      * this claim makes, computed from the cached release count, is an upper bound; only when that
      * bound passes the capacity or the maximum so far is the apply stage's counter read for the
-     * exact depth. So the statistic is exact (depth only grows by claims) and the consumer's line
-     * is read about once per maximum-depth's worth of writes, not per write.
+     * depth itself. Depth only grows by claims, so no peak is missed; a write released between
+     * that read and the claim can make the recorded depth one or a few higher than any real one.
+     * With a deep queue the consumer's line is read about once per maximum-depth's worth of
+     * writes; with a queue one or two deep (a caller awaiting each write) about once per write,
+     * a cache miss small next to the wait.
      */
     private boolean tryClaim(W write) {
         while (true) {

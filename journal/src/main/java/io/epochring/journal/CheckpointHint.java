@@ -75,17 +75,28 @@ final class CheckpointHint implements AutoCloseable {
     static CheckpointHint openForWriting(Path directory, boolean force, boolean emptyJournal) {
         Path file = directory.resolve(FILE_NAME);
         State state = read(directory);
+        FileChannel channel = null;
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                                   StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel.truncate(LENGTH); // a longer file would never read as a hint again
             CheckpointHint hint = new CheckpointHint(file, channel, force, state.index());
             if (emptyJournal && !state.settled()) {
                 hint.settled(NO_CHECKPOINT);
             }
             return hint;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new UncheckedIOException("could not open the checkpoint hint " + file + " (" + e
-                                           + "): check that the journal directory is writable", e);
+                                           + "): check that the journal directory is writable", (IOException) e);
         }
     }
 
@@ -113,7 +124,7 @@ final class CheckpointHint implements AutoCloseable {
     }
 
     /** Step 1 of a checkpoint: from now on, a checkpoint record may follow the hinted one. */
-    void appending() {
+    synchronized void appending() {
         write(APPENDING, index);
         if (force) {
             try {
@@ -125,13 +136,13 @@ final class CheckpointHint implements AutoCloseable {
     }
 
     /** Step 3 of a checkpoint: {@code checkpointIndex} is the newest checkpoint record. */
-    void settled(long checkpointIndex) {
+    synchronized void settled(long checkpointIndex) {
         index = checkpointIndex;
         write(SETTLED, checkpointIndex);
     }
 
     /** Recovery met a checkpoint the hint did not name: the next recovery must read forward. */
-    void distrust() {
+    synchronized void distrust() {
         write(APPENDING, index);
     }
 
@@ -148,7 +159,7 @@ final class CheckpointHint implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             channel.close();
         } catch (IOException e) {

@@ -129,6 +129,13 @@ public final class ChronicleJournal implements Journal {
             // No file at all: a new journal (reading the last index here could trip over a damaged file).
             boolean empty = queue.firstCycle() == Integer.MAX_VALUE;
             return new ChronicleJournal(config, lock, queue, CheckpointHint.openForWriting(config.directory, config.syncPolicy.syncs(), empty));
+        } catch (UncheckedIOException e) {
+            // The hint file: its message already names the file and what to do.
+            if (queue != null) {
+                queue.close();
+            }
+            lock.close();
+            throw e;
         } catch (RuntimeException e) {
             if (queue != null) {
                 queue.close();
@@ -190,17 +197,24 @@ public final class ChronicleJournal implements Journal {
     }
 
     /**
-     * Replay met a checkpoint newer than the one recovery started from: the writes before it were
-     * already durable and must not be applied again. Only a damaged hint file gets here; the hint
-     * is marked unsettled so the next start reads forward and finds the newest checkpoint itself.
+     * Replay met a checkpoint newer than the one recovery started from: the writes up to it were
+     * already durable, and some have just been replayed into the delta. Only a damaged hint file
+     * gets here; the hint is marked unsettled so the next open reads forward and finds the newest
+     * checkpoint itself.
      */
     private JournalCorruptedException staleCheckpointHint(JournalCursor cursor, long expectedDurable) {
-        hint.distrust();
-        return new JournalCorruptedException("journal " + directory + " has a checkpoint (durable epoch " + cursor.record.epoch
-                                             + ", at " + cursor.where() + ") newer than the one recovery started from (durable epoch "
-                                             + expectedDurable + "): its " + CheckpointHint.FILE_NAME + " was damaged, and replay"
-                                             + " stopped before applying writes that are already durable. The hint is now ignored:"
-                                             + " restart (with a fresh delta) and recovery will find the newest checkpoint itself");
+        JournalCorruptedException error = new JournalCorruptedException(
+            "journal " + directory + " has a checkpoint (durable epoch " + cursor.record.epoch + ", at " + cursor.where()
+            + ") newer than the one recovery started from (durable epoch " + expectedDurable + "): its " + CheckpointHint.FILE_NAME
+            + " was damaged, and writes that storage already holds were replayed into the delta. Discard that delta and this"
+            + " journal instance: close it and start again with a fresh delta and a newly opened journal, which reads the journal"
+            + " forward to find the newest checkpoint");
+        try {
+            hint.distrust();
+        } catch (RuntimeException e) {
+            error.addSuppressed(e);
+        }
+        return error;
     }
 
     /** The end of the journal as recovery found it (located once, on first use). */
@@ -295,8 +309,8 @@ public final class ChronicleJournal implements Journal {
      */
     @Override
     public void checkpoint(long durableEpoch, long writtenEpoch) {
-        requireOpen();
         synchronized (checkpointLock) {
+            requireOpen(); // under the lock: close() takes it too, so the files stay open until this returns
             Checkpoint previous = lastCheckpoint();
             if (durableEpoch < 0 || writtenEpoch < durableEpoch || durableEpoch < previous.durableEpoch()) {
                 throw new IllegalArgumentException("bad checkpoint (durable " + durableEpoch + ", written " + writtenEpoch

@@ -4,6 +4,10 @@ import io.epochring.Journal.Checkpoint;
 import io.epochring.JournalCorruptedException;
 import io.epochring.journal.ChronicleJournalTest.Replayed;
 import io.epochring.journal.support.TestDirs;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -11,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.epochring.journal.ChronicleJournalTest.append;
 import static io.epochring.journal.ChronicleJournalTest.replay;
@@ -63,7 +68,7 @@ class CheckpointHintTest {
                 .isInstanceOf(JournalCorruptedException.class)
                 .hasMessageContaining("durable epoch 8")
                 .hasMessageContaining(CheckpointHint.FILE_NAME)
-                .hasMessageContaining("restart");
+                .hasMessageContaining("fresh delta");
         }
         // It stopped at the newer checkpoint's record: 9 and 10 precede it in the file, 11 and 12 were never applied.
         assertThat(applied).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
@@ -114,6 +119,39 @@ class CheckpointHintTest {
             assertThat(journal.lastEpoch()).isEqualTo(5);
             assertThat(journal.tail().recordsRead()).isEqualTo(1);
             assertThat(replay(journal, 0)).extracting(Replayed::epoch).containsExactly(1L, 2L, 3L, 4L, 5L);
+        }
+    }
+
+    @Test
+    void shouldFindTheNewestWriteBehindAnEmptyNewestFileWhenTheHintIsSettled() {
+        Path dir = TestDirs.fresh("hint-empty-newest-file");
+        SetTimeProvider time = new SetTimeProvider(1_700_000_000_000_000_000L);
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(RollCycles.FAST_HOURLY).timeProvider(time).build()) {
+            for (long epoch = 1; epoch <= 7; epoch++) {
+                append(journal, epoch, "a", "v" + epoch);
+                if (epoch == 5) {
+                    journal.checkpoint(3, 5);
+                }
+            }
+            journal.commit();
+        }
+        // A rolled, empty newest file (as a writer that rolled and died before its first record leaves).
+        time.advanceMillis(TimeUnit.HOURS.toMillis(1));
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).timeProvider(time).build()) {
+            queue.closeStore(queue.storeForCycle(queue.cycle(), queue.epoch(), true, null));
+        }
+        assertThat(TestDirs.queueFiles(dir)).hasSize(2);
+        assertThat(CheckpointHint.read(dir).settled()).isTrue();
+
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).timeProvider(time).build()) {
+            assertThat(journal.lastCheckpoint()).isEqualTo(new Checkpoint(3, 5));
+            assertThat(journal.lastEpoch()).isEqualTo(7);
+            assertThat(replay(journal, 3)).extracting(Replayed::epoch).containsExactly(4L, 5L, 6L, 7L);
+            append(journal, 8, "a", "v8"); // chains to 7: a wrong last epoch would make the journal read as corrupt
+            journal.commit();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).timeProvider(time).build()) {
+            assertThat(replay(journal, 3)).extracting(Replayed::epoch).containsExactly(4L, 5L, 6L, 7L, 8L);
         }
     }
 

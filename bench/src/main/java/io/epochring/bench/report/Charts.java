@@ -51,7 +51,7 @@ final class Charts {
     /**
      * One bar per implementation (series) per configuration (category). A row with fewer
      * parameters (the peer has no wait strategy) is drawn in every category it matches. Error
-     * bars are JMH's 99.9% confidence half-width.
+     * bars are JMH's 99.9% confidence half-width around its mean (the report's tables and ratios use medians).
      */
     static void throughput(String title, List<JmhResult> rows, File png) throws IOException {
         DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
@@ -66,7 +66,7 @@ final class Charts {
         }
         CategoryAxis configurations = new CategoryAxis("configuration (" + String.join(" / ", parameterNames(categories.values())) + ")");
         configurations.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        NumberAxis scores = new NumberAxis(unit(rows) + " (error bars: 99.9% confidence)");
+        NumberAxis scores = new NumberAxis("JMH mean, " + unit(rows) + " (error bars: 99.9% confidence)");
         scores.setNumberFormatOverride(new DecimalFormat("#,##0"));
         StatisticalBarRenderer renderer = new StatisticalBarRenderer();
         renderer.setErrorIndicatorPaint(Color.BLACK);
