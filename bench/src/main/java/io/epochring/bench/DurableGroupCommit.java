@@ -10,9 +10,6 @@ import io.epochring.journal.JournalStats;
 import io.epochring.journal.SyncPolicy;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -128,10 +125,7 @@ public class DurableGroupCommit {
         @Param({"24"})
         public int payloadBytes;
 
-        Path directory;
-        SingleChronicleQueue queue;
-        ExcerptAppender appender;
-        RawJournalRecord record;
+        RawJournalQueue raw;
         long epoch;
         int sinceSync;
 
@@ -140,23 +134,14 @@ public class DurableGroupCommit {
             if (syncEvery < 1) {
                 throw new IllegalArgumentException("syncEvery must be >= 1, was " + syncEvery);
             }
-            directory = QueueDirectories.create("group-commit-ceiling");
-            queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY).syncMode(SyncMode.SYNC).build();
-            // Appenders belong to their thread: JMH runs trial fixtures on the benchmark thread.
-            appender = queue.createAppender();
-            record = new RawJournalRecord(CHANNEL, CounterDelta.ONE, new FixedSizeCodec(payloadBytes), 1);
+            raw = RawJournalQueue.open("group-commit-ceiling", CHANNEL, payloadBytes, SyncMode.SYNC);
             epoch = 0;
             sinceSync = 0;
         }
 
         @TearDown(Level.Trial)
         public void stop() {
-            try {
-                appender.close();
-                queue.close();
-            } finally {
-                QueueDirectories.delete(directory);
-            }
+            raw.close();
         }
     }
 
@@ -168,8 +153,8 @@ public class DurableGroupCommit {
 
     @Benchmark
     public long ceiling(CeilingState state) {
-        ExcerptAppender appender = state.appender;
-        RawJournalRecord record = state.record;
+        ExcerptAppender appender = state.raw.appender;
+        RawJournalRecord record = state.raw.record;
         int syncEvery = state.syncEvery;
         int sinceSync = state.sinceSync;
         long epoch = state.epoch;

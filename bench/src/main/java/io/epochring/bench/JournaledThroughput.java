@@ -8,9 +8,6 @@ import io.epochring.bench.CounterDelta.Counter;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.SyncPolicy;
 import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -97,30 +94,18 @@ public class JournaledThroughput {
         @Param({"24"})
         public int payloadBytes;
 
-        Path directory;
-        SingleChronicleQueue queue;
-        ExcerptAppender appender;
-        RawJournalRecord record;
+        RawJournalQueue raw;
         long epoch;
 
         @Setup(Level.Trial)
         public void start() {
-            directory = QueueDirectories.create("journaled-ceiling");
-            queue = SingleChronicleQueueBuilder.binary(directory).rollCycle(RollCycles.FAST_HOURLY).build();
-            // Appenders belong to their thread: JMH runs trial fixtures on the benchmark thread.
-            appender = queue.createAppender();
-            record = new RawJournalRecord(CHANNEL, CounterDelta.ONE, new FixedSizeCodec(payloadBytes), 1);
+            raw = RawJournalQueue.open("journaled-ceiling", CHANNEL, payloadBytes, null);
             epoch = 0;
         }
 
         @TearDown(Level.Trial)
         public void stop() {
-            try {
-                appender.close();
-                queue.close();
-            } finally {
-                QueueDirectories.delete(directory);
-            }
+            raw.close();
         }
     }
 
@@ -132,8 +117,8 @@ public class JournaledThroughput {
 
     @Benchmark
     public long ceiling(CeilingState state) {
-        ExcerptAppender appender = state.appender;
-        RawJournalRecord record = state.record;
+        ExcerptAppender appender = state.raw.appender;
+        RawJournalRecord record = state.raw.record;
         long epoch = state.epoch;
         for (int i = 0; i < BATCH; i++) {
             record.append(appender, ++epoch);
