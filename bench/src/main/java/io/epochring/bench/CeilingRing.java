@@ -49,6 +49,24 @@ public final class CeilingRing implements AutoCloseable {
     }
 
     /** Waits until the handler has passed {@code sequence}. */
+    /**
+     * One invocation of a ceiling row: publishes {@code batch} values (backing off while the ring
+     * is full), then waits until the handler has processed the last of them.
+     *
+     * @return the last value's sequence
+     */
+    long publishAndAwait(int batch, Backoff backoff) {
+        long sequence = -1;
+        for (int i = 0; i < batch; i++) {
+            backoff.reset();
+            while ((sequence = tryPublish(i)) < 0) {
+                backoff.idle();
+            }
+        }
+        awaitProcessed(sequence, backoff);
+        return sequence;
+    }
+
     void awaitProcessed(long sequence, Backoff backoff) {
         backoff.reset();
         while (processed.get() < sequence) {

@@ -129,14 +129,8 @@ public class OneToOneApplyThroughput {
 
     @Benchmark
     public long peer(PeerState state) {
-        PeerChannel<Long, Long> channel = state.channel;
         Backoff backoff = state.backoff;
-        for (int i = 0; i < BATCH; i++) {
-            backoff.reset();
-            while (!channel.tryPublish(CounterDelta.ONE)) {
-                backoff.idle();
-            }
-        }
+        Rings.offer(state.channel, backoff, BATCH);
         long last = state.accepted += BATCH;
         backoff.reset();
         while (state.peer.watermark(DurabilityLevel.APPLIED) < last) {
@@ -147,16 +141,6 @@ public class OneToOneApplyThroughput {
 
     @Benchmark
     public long ceiling(CeilingState state) {
-        CeilingRing ring = state.ring;
-        Backoff backoff = state.backoff;
-        long sequence = -1;
-        for (int i = 0; i < BATCH; i++) {
-            backoff.reset();
-            while ((sequence = ring.tryPublish(i)) < 0) {
-                backoff.idle();
-            }
-        }
-        ring.awaitProcessed(sequence, backoff);
-        return sequence;
+        return state.ring.publishAndAwait(BATCH, state.backoff);
     }
 }

@@ -10,6 +10,7 @@ import io.epochring.ThreadingMode;
 import io.epochring.WriteCodec;
 import io.epochring.bench.CounterDelta.Counter;
 import io.epochring.bench.peer.BlockingQueueCoordinator;
+import io.epochring.bench.peer.PeerChannel;
 
 import java.time.Duration;
 
@@ -82,6 +83,26 @@ final class Rings {
         return builder.build().start();
     }
 
+    /** Offers {@code count} fire-and-forget writes, backing off while the channel is full. */
+    static void offer(Channel<Long, Long> channel, Backoff backoff, int count) {
+        for (int i = 0; i < count; i++) {
+            backoff.reset();
+            while (!channel.tryPublish(CounterDelta.ONE)) {
+                backoff.idle();
+            }
+        }
+    }
+
+    /** The same for the peer. */
+    static void offer(PeerChannel<Long, Long> channel, Backoff backoff, int count) {
+        for (int i = 0; i < count; i++) {
+            backoff.reset();
+            while (!channel.tryPublish(CounterDelta.ONE)) {
+                backoff.idle();
+            }
+        }
+    }
+
     static IllegalStateException stuck(String what) {
         return new IllegalStateException(what + " did not apply within " + STUCK + ": the coordinator is stuck");
     }
@@ -96,12 +117,7 @@ final class Rings {
      */
     static long publishAndAwait(EpochRing<Long, Long, Counter, Long> ring, Channel<Long, Long> channel, Backoff backoff,
                                 long accepted, int batch, DurabilityLevel level) {
-        for (int i = 0; i < batch; i++) {
-            backoff.reset();
-            while (!channel.tryPublish(CounterDelta.ONE)) {
-                backoff.idle();
-            }
-        }
+        offer(channel, backoff, batch);
         long last = accepted + batch;
         backoff.reset();
         while (ring.watermark(level) < last) {

@@ -145,12 +145,7 @@ public class TwoToOneApplyThroughput {
     public long epochRing(EpochRingState shared, EpochRingProducer producer) {
         Channel<Long, Long> channel = producer.channel;
         Backoff backoff = producer.backoff;
-        for (int i = 1; i < BATCH; i++) {
-            backoff.reset();
-            while (!channel.tryPublish(CounterDelta.ONE)) {
-                backoff.idle();
-            }
-        }
+        Rings.offer(channel, backoff, BATCH - 1);
         WriteHandle<Long> last = channel.write(CounterDelta.ONE);
         backoff.reset();
         while (!last.isResolved()) {
@@ -166,12 +161,7 @@ public class TwoToOneApplyThroughput {
     public long peer(PeerState shared, PeerProducer producer) {
         PeerChannel<Long, Long> channel = producer.channel;
         Backoff backoff = producer.backoff;
-        for (int i = 1; i < BATCH; i++) {
-            backoff.reset();
-            while (!channel.tryPublish(CounterDelta.ONE)) {
-                backoff.idle();
-            }
-        }
+        Rings.offer(channel, backoff, BATCH - 1);
         PeerHandle<Long> last = channel.write(CounterDelta.ONE);
         backoff.reset();
         while (!last.isDone()) {
@@ -183,16 +173,6 @@ public class TwoToOneApplyThroughput {
 
     @Benchmark
     public long ceiling(CeilingState shared, CeilingProducer producer) {
-        CeilingRing ring = shared.ring;
-        Backoff backoff = producer.backoff;
-        long sequence = -1;
-        for (int i = 0; i < BATCH; i++) {
-            backoff.reset();
-            while ((sequence = ring.tryPublish(i)) < 0) {
-                backoff.idle();
-            }
-        }
-        ring.awaitProcessed(sequence, backoff);
-        return sequence;
+        return shared.ring.publishAndAwait(BATCH, producer.backoff);
     }
 }
