@@ -3,6 +3,7 @@ package io.epochring.kv.cli;
 import io.epochring.ThreadingMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -20,7 +21,7 @@ import java.util.concurrent.Callable;
                         "the four watermarks and flushes; then it prints throughput, latency per durability level,",
                         "flushes and journal size, and reads every key back, before and after reopening the store",
                         "(exit code 1 when a key does not match)."})
-final class DemoCommand implements Callable<Integer>, EpochRingCli.Verbose {
+final class DemoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -74,18 +75,13 @@ final class DemoCommand implements Callable<Integer>, EpochRingCli.Verbose {
             description = "await one write in N at every durability level for the latency summary (default: ${DEFAULT-VALUE})")
     int sampleEvery;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     private final boolean interactive;
 
     DemoCommand(boolean interactive) {
         this.interactive = interactive;
-    }
-
-    @Override
-    public boolean verbose() {
-        return verbose;
     }
 
     @Override

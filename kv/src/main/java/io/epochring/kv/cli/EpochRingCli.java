@@ -94,7 +94,7 @@ public final class EpochRingCli implements Runnable {
         PrintWriter err = command.getErr();
         String name = command.getCommandName();
         err.println("epochring " + name + ": " + oneLine(e));
-        if (command.getCommand() instanceof Verbose v && v.verbose()) {
+        if (command.getParseResult() != null && command.getParseResult().hasMatchedOption(VerboseOption.NAME)) {
             e.printStackTrace(err);
         }
         err.flush();
@@ -133,11 +133,6 @@ public final class EpochRingCli implements Runnable {
         } catch (ReflectiveOperationException e) {
             return false;
         }
-    }
-
-    /** Commands with a {@code --verbose} flag. */
-    interface Verbose {
-        boolean verbose();
     }
 
     /** Creates commands, handing the demo whether stderr is a terminal. */

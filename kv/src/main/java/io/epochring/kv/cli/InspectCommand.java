@@ -10,6 +10,7 @@ import io.epochring.kv.KvWrite;
 import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -30,7 +31,7 @@ import java.util.concurrent.Callable;
          description = {"Dumps a journal: summary, records and checkpoints.",
                         "Prints the journal's files, epochs and last checkpoint, then its records from an epoch on",
                         "(writes decoded as puts and deletes). Safe while a store is writing the journal."})
-final class InspectCommand implements Callable<Integer>, EpochRingCli.Verbose {
+final class InspectCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -49,13 +50,8 @@ final class InspectCommand implements Callable<Integer>, EpochRingCli.Verbose {
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
-    @Override
-    public boolean verbose() {
-        return verbose;
-    }
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

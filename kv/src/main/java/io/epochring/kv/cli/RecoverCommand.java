@@ -6,6 +6,7 @@ import io.epochring.kv.KvOptions;
 import io.epochring.kv.KvStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,7 +24,7 @@ import java.util.concurrent.Callable;
          description = {"Reopens a store, replaying its journal, and reports what came back.",
                         "The journal is replayed above its last durable checkpoint; the command prints epochs, watermarks",
                         "and the number of keys, then flushes the replayed writes into RocksDB and closes the store."})
-final class RecoverCommand implements Callable<Integer>, EpochRingCli.Verbose {
+final class RecoverCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -31,13 +32,8 @@ final class RecoverCommand implements Callable<Integer>, EpochRingCli.Verbose {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the store directory (holding db/ and journal/)")
     Path dir;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
-
-    @Override
-    public boolean verbose() {
-        return verbose;
-    }
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {
