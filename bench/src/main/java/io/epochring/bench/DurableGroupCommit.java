@@ -1,11 +1,7 @@
 package io.epochring.bench;
 
-import io.epochring.Channel;
 import io.epochring.DurabilityLevel;
-import io.epochring.EpochRing;
 import io.epochring.ThreadingMode;
-import io.epochring.bench.CounterDelta.Counter;
-import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.JournalStats;
 import io.epochring.journal.SyncPolicy;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -26,7 +22,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -77,10 +72,7 @@ public class DurableGroupCommit {
         @Param({"24"})
         public int payloadBytes;
 
-        Path directory;
-        ChronicleJournal journal;
-        EpochRing<Long, Long, Counter, Long> ring;
-        Channel<Long, Long> channel;
+        JournaledRing journaled;
         long accepted;
         final Backoff backoff = new Backoff();
         JournalStats trialStart;
@@ -88,31 +80,27 @@ public class DurableGroupCommit {
 
         @Setup(Level.Trial)
         public void start() {
-            directory = QueueDirectories.create("group-commit");
-            journal = ChronicleJournal.builder(directory).syncPolicy(SyncPolicy.PER_BATCH).build();
-            ring = Rings.journaled(CounterDelta.withoutResults(), threadingMode, journal, new FixedSizeCodec(payloadBytes), CHANNEL);
-            channel = ring.channel(CHANNEL);
+            journaled = JournaledRing.start("group-commit", SyncPolicy.PER_BATCH, threadingMode, payloadBytes, CHANNEL);
             accepted = 0;
-            trialStart = journal.stats();
+            trialStart = journaled.journal.stats();
         }
 
         @Setup(Level.Iteration)
         public void markIteration() {
-            iterationStart = journal.stats();
+            iterationStart = journaled.journal.stats();
         }
 
         @TearDown(Level.Iteration)
         public void reportIteration() {
-            System.out.println(observedBatch("iteration", iterationStart, journal.stats()));
+            System.out.println(observedBatch("iteration", iterationStart, journaled.journal.stats()));
         }
 
         @TearDown(Level.Trial)
         public void stop() {
             try {
-                System.out.println(observedBatch("trial (warm-up included)", trialStart, journal.stats()));
-                ring.stop(); // closes the journal
+                System.out.println(observedBatch("trial (warm-up included)", trialStart, journaled.journal.stats()));
             } finally {
-                QueueDirectories.delete(directory);
+                journaled.close();
             }
         }
     }
@@ -147,8 +135,8 @@ public class DurableGroupCommit {
 
     @Benchmark
     public long epochRing(EpochRingState state) {
-        return state.accepted = Rings.publishAndAwait(state.ring, state.channel, state.backoff, state.accepted, BATCH,
-                                                      DurabilityLevel.JOURNALED);
+        return state.accepted = Rings.publishAndAwait(state.journaled.ring, state.journaled.channel, state.backoff, state.accepted,
+                                                      BATCH, DurabilityLevel.JOURNALED);
     }
 
     @Benchmark

@@ -1,11 +1,7 @@
 package io.epochring.bench;
 
-import io.epochring.Channel;
 import io.epochring.DurabilityLevel;
-import io.epochring.EpochRing;
 import io.epochring.ThreadingMode;
-import io.epochring.bench.CounterDelta.Counter;
-import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.SyncPolicy;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,7 +20,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,28 +59,19 @@ public class JournaledThroughput {
         @Param({"24"})
         public int payloadBytes;
 
-        Path directory;
-        EpochRing<Long, Long, Counter, Long> ring;
-        Channel<Long, Long> channel;
+        JournaledRing journaled;
         long accepted;
         final Backoff backoff = new Backoff();
 
         @Setup(Level.Trial)
         public void start() {
-            directory = QueueDirectories.create("journaled");
-            ChronicleJournal journal = ChronicleJournal.builder(directory).syncPolicy(SyncPolicy.NONE).build();
-            ring = Rings.journaled(CounterDelta.withoutResults(), threadingMode, journal, new FixedSizeCodec(payloadBytes), CHANNEL);
-            channel = ring.channel(CHANNEL);
+            journaled = JournaledRing.start("journaled", SyncPolicy.NONE, threadingMode, payloadBytes, CHANNEL);
             accepted = 0;
         }
 
         @TearDown(Level.Trial)
         public void stop() {
-            try {
-                ring.stop(); // closes the journal
-            } finally {
-                QueueDirectories.delete(directory);
-            }
+            journaled.close();
         }
     }
 
@@ -111,8 +97,8 @@ public class JournaledThroughput {
 
     @Benchmark
     public long epochRing(EpochRingState state) {
-        return state.accepted = Rings.publishAndAwait(state.ring, state.channel, state.backoff, state.accepted, BATCH,
-                                                      DurabilityLevel.JOURNALED);
+        return state.accepted = Rings.publishAndAwait(state.journaled.ring, state.journaled.channel, state.backoff, state.accepted,
+                                                      BATCH, DurabilityLevel.JOURNALED);
     }
 
     @Benchmark
