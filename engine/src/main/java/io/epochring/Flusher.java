@@ -1,5 +1,7 @@
 package io.epochring;
 
+import java.util.OptionalLong;
+
 /**
  * Writes frozen deltas to storage from the coordinator's flush thread, and syncs storage on request.
  *
@@ -16,6 +18,24 @@ public interface Flusher<F, S> {
      * @return the storage snapshot to show before the first flush
      */
     S snapshot();
+
+    /**
+     * The highest epoch storage holds, read from storage itself when the coordinator starts (and
+     * stored atomically with each flushed delta, so it never claims a delta that is only partly
+     * there). With it, recovery replays the journal only above this epoch and never hands storage
+     * an epoch it holds: <b>exactly once</b>. Storage behind the journal's durable checkpoint is
+     * refused at start, since writes it had synced are gone.
+     *
+     * <p>The default, empty, means "cannot tell": recovery then assumes storage holds exactly the
+     * durable checkpoint, and epochs written after it but not yet checkpointed are flushed again
+     * (<b>at least once</b>: the {@link EpochRange} passed to {@link #flush} lets such storage
+     * skip what it already has).
+     *
+     * @return the epoch storage holds, or empty when this flusher cannot tell
+     */
+    default OptionalLong storedEpoch() {
+        return OptionalLong.empty();
+    }
 
     /**
      * Writes one frozen delta.

@@ -33,6 +33,14 @@ public interface Journal extends AutoCloseable {
     void append(long epoch, String channel, DirectBuffer payload, int offset, int length);
 
     /**
+     * Appends the record of a write that {@link Delta#apply} rejected (threw for). Replay hands it
+     * to {@link ReplayHandler#onRejected} instead of {@link ReplayHandler#onWrite}, so recovery
+     * rejects the write again without applying it, and a write that fails only on replay can be
+     * told apart from one that failed the first time. Committed like {@link #append}.
+     */
+    void appendRejected(long epoch, String channel, DirectBuffer payload, int offset, int length);
+
+    /**
      * Ends a ring batch: makes the appended records durable as far as the sync policy says. Called
      * at each ring batch end, so appends are committed (and synced) in groups. A throw puts the
      * coordinator in its failed state: the batch is never reported JOURNALED.
@@ -40,8 +48,10 @@ public interface Journal extends AutoCloseable {
     void commit();
 
     /**
-     * Records that storage is durable up to {@code durableEpoch} (and written up to
-     * {@code writtenEpoch}); recovery replays only writes above the newest durable epoch.
+     * Records that every epoch up to {@code durableEpoch} is DURABLE (storage synced, every required
+     * sink delivered) and that storage was written up to {@code writtenEpoch}. The coordinator
+     * records it before it reports DURABLE, so the newest checkpoint never trails DURABLE; recovery
+     * replays nothing at or below it for targets that cannot report their own position.
      */
     void checkpoint(long durableEpoch, long writtenEpoch);
 
@@ -49,10 +59,15 @@ public interface Journal extends AutoCloseable {
     @Override
     void close();
 
-    /** Receives replayed write records. */
+    /** Receives replayed write records, in epoch order. */
     @FunctionalInterface
     interface ReplayHandler {
+        /** A write that was applied when it was first written: apply it again. */
         void onWrite(long epoch, String channel, DirectBuffer payload, int offset, int length);
+
+        /** A write that {@link Delta#apply} rejected when it was first written: it is not applied again. */
+        default void onRejected(long epoch, String channel) {
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.epochring;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * A secondary destination for frozen deltas (an archive, a replica, an index), fed after the
@@ -18,6 +19,22 @@ public interface Sink<F> {
      * {@link FlushRetryPolicy}; meanwhile the sink's health degrades.
      */
     void accept(List<SinkDelta<F>> deltas) throws Exception;
+
+    /**
+     * The highest epoch this sink has delivered, as the sink itself knows it when the coordinator
+     * starts (a durable sink persists it with what it delivered). With it, recovery hands the sink
+     * exactly the epochs it lacks, each once, even when they are older than what storage holds.
+     *
+     * <p>The default, empty, means "cannot tell": the sink is then assumed to hold the journal's
+     * durable checkpoint (a required sink holds at least that much, since DURABLE waits for it),
+     * and may receive epochs above it again after a crash (<b>at least once</b>; use
+     * {@link SinkDelta#range()} to skip them).
+     *
+     * @return the epoch delivered so far, or empty when this sink cannot tell
+     */
+    default OptionalLong deliveredEpoch() {
+        return OptionalLong.empty();
+    }
 
     /**
      * One frozen delta and the epochs it covers.
