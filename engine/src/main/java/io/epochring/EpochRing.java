@@ -70,6 +70,8 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      * @return this coordinator
      * @throws IllegalStateException       when already started or stopped
      * @throws JournalCorruptedException when the journal cannot be replayed
+     * @throws RecoveryFailedException   when a journaled write fails to apply again, or storage or a
+     *                                   sink holds a position the journal contradicts
      */
     public EpochRing<W, R, F, S> start() {
         synchronized (lifecycle) {
@@ -77,8 +79,10 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
                 throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
             }
             try {
-                recovery = config.journal == null ? RecoveryReport.NONE : new JournalRecovery<>(config.journal, config.codec, config.delta).run();
-                pipeline = new Pipeline<>(this, config, watermarks, channels.values().toArray(new Channel<?, ?>[0]), recovery, threads);
+                JournalRecovery.Recovered recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher,
+                                                                            config.sinks, config.syncEveryFlush).run();
+                recovery = recovered.report();
+                pipeline = new Pipeline<>(this, config, watermarks, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
             } catch (RuntimeException e) {
                 state = State.STOPPED;
                 threads.interruptAndJoin();

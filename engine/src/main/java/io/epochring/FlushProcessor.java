@@ -25,10 +25,10 @@ final class FlushProcessor<F, S> implements Runnable {
 
     private final EpochRing<?, ?, F, S> ring;
     private final BlockingQueue<FrozenBatch> handoff;
+    private final List<FrozenBatch> recovered;
     private final Flusher<F, S> flusher;
     private final ViewPublisher<F, S> views;
     private final Watermarks watermarks;
-    private final Journal journal;
     private final FlushRetryPolicy retryPolicy;
     private final Predicate<Throwable> isTransient;
     private final List<FlushListener> listeners;
@@ -45,17 +45,18 @@ final class FlushProcessor<F, S> implements Runnable {
     private volatile long maxFlushNanos;
     private volatile long totalFlushNanos;
 
-    FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, Flusher<F, S> flusher,
-                   ViewPublisher<F, S> views, Watermarks watermarks, Journal journal, FlushRetryPolicy retryPolicy,
+    /** @param recovered segments recovery froze for targets that lack them, oldest first: flushed before any new batch */
+    FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, List<FrozenBatch> recovered, Flusher<F, S> flusher,
+                   ViewPublisher<F, S> views, Watermarks watermarks, FlushRetryPolicy retryPolicy,
                    Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
                    NanoClock clock, FlushTimer timer, long flushIntervalNanos, DurabilityTracker tracker,
                    List<SinkWorker<F>> sinks) {
         this.ring = ring;
         this.handoff = handoff;
+        this.recovered = List.copyOf(recovered);
         this.flusher = flusher;
         this.views = views;
         this.watermarks = watermarks;
-        this.journal = journal;
         this.retryPolicy = retryPolicy;
         this.isTransient = isTransient;
         this.listeners = List.copyOf(listeners);
@@ -69,6 +70,7 @@ final class FlushProcessor<F, S> implements Runnable {
 
     @Override
     public void run() {
+        recovered.forEach(this::process);
         while (true) {
             FrozenBatch batch;
             try {
@@ -116,9 +118,22 @@ final class FlushProcessor<F, S> implements Runnable {
         }
     }
 
+    /**
+     * Writes the batch to storage unless storage already holds it (a segment recovery froze for a
+     * sink that lags storage), then offers it to the sinks, each of which skips what it holds.
+     */
     @SuppressWarnings("unchecked")
     private void write(FrozenBatch batch) {
         F frozen = (F) batch.frozen;
+        if (batch.range.last() > tracker.primaryWritten()) {
+            writeToStorage(frozen, batch);
+        }
+        for (SinkWorker<F> sink : sinks) {
+            sink.offer(frozen, batch.range);
+        }
+    }
+
+    private void writeToStorage(F frozen, FrozenBatch batch) {
         long start = clock.nanoTime();
         int[] attempts = new int[1];
         S snapshot = withRetry(batch.range, "flush", () -> {
@@ -137,9 +152,6 @@ final class FlushProcessor<F, S> implements Runnable {
             notify(() -> listener.onFlushed(batch.range, nanos, attempts[0]));
         }
         tracker.onPrimaryWritten(batch.range.last());
-        for (SinkWorker<F> sink : sinks) {
-            sink.offer(frozen, batch.range);
-        }
     }
 
     private void sync(EpochRange range) {
@@ -148,15 +160,7 @@ final class FlushProcessor<F, S> implements Runnable {
             flusher.sync();
             return null;
         });
-        // The checkpoint is recorded before DURABLE moves: a DURABLE write never needs replaying.
-        if (journal != null) {
-            try {
-                journal.checkpoint(tracker.durableIfSynced(synced), synced);
-            } catch (RuntimeException e) {
-                throw new FlushFailedException(range, "the journal checkpoint could not be written after a successful sync", e);
-            }
-        }
-        tracker.onPrimarySynced(synced);
+        tracker.onPrimarySynced(synced); // records the checkpoint before DURABLE moves
     }
 
     private <T> T withRetry(EpochRange range, String what, Callable<T> operation) {

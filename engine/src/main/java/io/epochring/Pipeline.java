@@ -34,8 +34,9 @@ final class Pipeline<W, R, F, S> {
     private final Thread flushThread;
 
     Pipeline(EpochRing<W, R, F, S> ring, EpochRingBuilder<W, R, F, S> config, Watermarks watermarks, Channel<?, ?>[] channels,
-             RecoveryReport recovery, NamedThreadFactory threads) {
+             JournalRecovery.Recovered recovered, NamedThreadFactory threads) {
         this.threads = threads;
+        RecoveryReport recovery = recovered.report();
         long lastEpoch = recovery.lastEpoch();
         long durable = recovery.checkpoint().durableEpoch();
         watermarks.applied().advance(lastEpoch);
@@ -44,43 +45,51 @@ final class Pipeline<W, R, F, S> {
         watermarks.durable().advance(durable);
 
         views = new ViewPublisher<>(config.delta.view(), config.flusher.snapshot());
+        long stored = recovery.storage().epoch();
+        for (FrozenBatch segment : recovered.segments()) {
+            if (segment.range.last() > stored) { // storage lacks it: readers find it among the frozen deltas until it is flushed
+                @SuppressWarnings("unchecked") F frozen = (F) segment.frozen;
+                views.onFreeze(frozen, config.delta.view());
+            }
+        }
         long intervalNanos = config.flushInterval.toNanos();
         SequenceStage sequence = new SequenceStage(channels.length, lastEpoch);
-        JournalStage<W> journal = config.journal == null ? null
-                                  : new JournalStage<>(config.journal, config.codec, watermarks.journal(), ring, lastEpoch);
         ApplyStage<W, R, F> apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
                                                      intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer,
-                                                     ring, lastEpoch, durable);
-        PublishStage publish = new PublishStage(handoff);
+                                                     ring, config.journal == null ? null : config.codec, lastEpoch, recovered.lastCut());
+        JournalStage journal = config.journal == null ? null : new JournalStage(config.journal, watermarks.journal(), ring, lastEpoch);
+        PublishStage publish = new PublishStage(handoff, ring);
 
         disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
         disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
         if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
             threads.nextNames("pipeline");
-            disruptor.handleEventsWith(new StageHandler(sequence, journal, apply, publish));
+            disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish));
         } else {
-            threads.nextNames("sequence", journal == null ? null : "journal", "apply", "publish");
-            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null));
+            threads.nextNames("sequence", "apply", journal == null ? null : "journal", "publish");
+            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null))
+                                                     .then(new StageHandler(null, apply, null, null));
             if (journal != null) {
-                chain = chain.then(new StageHandler(null, journal, null, null));
+                chain = chain.then(new StageHandler(null, null, journal, null));
             }
-            chain.then(new StageHandler(null, null, apply, null)).then(new StageHandler(null, null, null, publish));
+            chain.then(new StageHandler(null, null, null, publish));
         }
         ringBuffer = disruptor.start();
 
         List<SinkWorker<?>> required = new ArrayList<>();
+        int index = 0;
         for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
             SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
                                                   config.retryPolicy, config.clock, config.listeners, config.errorHandler,
-                                                  ring, durable);
+                                                  ring, recovery.sinks().get(index++).epoch());
             sinks.add(sink);
             if (sink.isRequired()) {
                 required.add(sink);
             }
         }
-        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, durable);
+        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, config.journal, stored, durable);
         sinks.forEach(sink -> sink.tracker(tracker));
-        flushProcessor = new FlushProcessor<>(ring, handoff, config.flusher, views, watermarks, config.journal,
+        flushProcessor = new FlushProcessor<>(ring, handoff, recovered.segments(), config.flusher, views, watermarks,
                                               config.retryPolicy, config.isTransient, config.listeners,
                                               config.errorHandler, config.clock, timer, intervalNanos, tracker, sinks);
         threads.nextNames("flush");

@@ -30,6 +30,8 @@ final class SinkWorker<F> implements Runnable {
     private DurabilityTracker tracker;
 
     private volatile long deliveredEpoch;
+    /** Flush thread only: the last epoch offered (or held at start); older deltas are not offered again. */
+    private long offeredEpoch;
     private volatile int consecutiveFailures;
     private volatile Throwable lastError;
     private volatile long calls;
@@ -49,6 +51,7 @@ final class SinkWorker<F> implements Runnable {
         this.errorHandler = errorHandler;
         this.ring = ring;
         this.deliveredEpoch = recovered;
+        this.offeredEpoch = recovered;
     }
 
     void tracker(DurabilityTracker tracker) {
@@ -67,8 +70,12 @@ final class SinkWorker<F> implements Runnable {
         return deliveredEpoch;
     }
 
-    /** Flush thread: a delta the primary flusher accepted. */
+    /** Flush thread: a delta the primary flusher accepted (or holds); skipped when this sink already has it. */
     void offer(F frozen, EpochRange range) {
+        if (range.last() <= offeredEpoch) {
+            return;
+        }
+        offeredEpoch = range.last();
         Sink.SinkDelta<F> delta = new Sink.SinkDelta<>(frozen, range);
         switch (options.overflow()) {
             case BLOCK:
@@ -193,7 +200,11 @@ final class SinkWorker<F> implements Runnable {
     private void delivered(EpochRange range) {
         deliveredEpoch = range.last();
         if (isRequired()) {
-            tracker.onSinkDelivered();
+            try {
+                tracker.onSinkDelivered();
+            } catch (FlushFailedException e) {
+                ring.fail(e); // the checkpoint this delivery needed could not be written
+            }
         }
     }
 
