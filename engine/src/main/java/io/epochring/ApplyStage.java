@@ -106,6 +106,16 @@ final class ApplyStage<W, R, F> implements Stage {
     /** @param encoded where the journal stage finds the write's bytes and outcome; null without a journal */
     @SuppressWarnings("unchecked")
     private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EncodedWrite encoded) {
+        FlushFailedException failure = ring.failureCause();
+        if (failure != null) {
+            // Fail-stop: after the first fault nothing more is applied or journaled; the write is refused.
+            if (encoded != null) {
+                encoded.outcome = EncodedWrite.NOT_ENCODED;
+            }
+            channel.onApplied();
+            deliver(handle, new CoordinatorFailedException(failure, write));
+            return;
+        }
         R result = null;
         EpochRingException error = encoded == null ? null : encode(channel, (W) write, epoch, encoded);
         if (error == null) {
@@ -116,6 +126,17 @@ final class ApplyStage<W, R, F> implements Stage {
                 if (encoded != null) {
                     encoded.outcome = EncodedWrite.REJECTED;
                 }
+            } catch (Error e) {
+                // Not a rejection: the delta may be half-changed and the JVM in trouble. Stop everything.
+                if (encoded != null) {
+                    encoded.outcome = EncodedWrite.NOT_ENCODED;
+                }
+                channel.onApplied();
+                FlushFailedException fault = new FlushFailedException(new EpochRange(epoch, epoch),
+                                                                      "Delta.apply threw an Error, so the delta cannot be trusted", e);
+                ring.fail(fault);
+                deliver(handle, fault);
+                return;
             }
         }
         // Watermark and counters move before the handle is released, so a caller returning from
@@ -175,7 +196,7 @@ final class ApplyStage<W, R, F> implements Stage {
             try {
                 frozen = delta.freeze();
                 live = delta.view();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // Without a freeze nothing can be flushed again: fail loudly, once, rather than on every tick.
                 ring.fail(new FlushFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
                 return range;

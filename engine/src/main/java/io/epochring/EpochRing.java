@@ -179,33 +179,52 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
+    /** How long {@link #stop()} and {@link #close()} wait: longer than the default retry window. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMinutes(2);
+
+    /** Same as {@code stop(DEFAULT_STOP_TIMEOUT)}. */
+    public void stop() {
+        stop(DEFAULT_STOP_TIMEOUT);
+    }
+
     /**
      * Stops accepting writes, fails writes held by paused channels, applies and flushes (with a
-     * sync) every accepted write, stops every thread, and closes the journal. Idempotent.
+     * sync) every accepted write, stops every thread, and closes the journal. Idempotent. Always
+     * returns by about {@code timeout}: past it, the ring is halted, threads still busy (a wedged
+     * flusher, say) are interrupted and left behind, the journal is closed, and this throws.
      *
      * @throws FlushFailedException when the coordinator failed (now or earlier) to flush accepted writes
+     * @throws EpochRingException   when stopping took longer than {@code timeout}, naming what did
+     *                              not finish and the epochs not flushed (journaled ones are recovered)
      */
-    public void stop() {
+    public void stop(Duration timeout) {
+        long deadline = WriteHandle.deadline(timeout);
         // The whole stop holds the lifecycle lock: a concurrent stop() waits and then returns, and
         // flush()/pause()/resume() racing with it are refused instead of landing after the last flush.
         // No pipeline thread takes this lock, so the pipeline drains while it is held.
         synchronized (lifecycle) {
+            String late = null;
             if (state == State.RUNNING) {
                 state = State.STOPPING;
-                drainAndStopThreads();
+                channels.values().forEach(Channel::close);
+                try {
+                    late = pipeline.drainAndStop(channels.values(), watermarks, this, deadline);
+                } finally {
+                    if (config.journal != null) {
+                        config.journal.close();
+                    }
+                }
             } else if (state == State.NEW && config.journal != null) {
                 config.journal.close();
             }
             state = State.STOPPED;
             throwIfFailed();
-        }
-    }
-
-    private void drainAndStopThreads() {
-        channels.values().forEach(Channel::close);
-        pipeline.drainAndStop(channels.values(), watermarks);
-        if (config.journal != null) {
-            config.journal.close();
+            if (late != null) {
+                throw new EpochRingException("stop() did not finish within " + timeout + ": " + late + ". Epochs "
+                                             + (watermarks.get(DurabilityLevel.WRITTEN) + 1) + ".." + watermarks.get(DurabilityLevel.APPLIED)
+                                             + " were not flushed" + (config.journal == null ? " and are lost"
+                                                                      : "; those journaled come back when the journal is reopened"));
+            }
         }
     }
 
@@ -246,8 +265,9 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     }
 
     /**
-     * Flush or sink thread: a flush failed for good. Refuse writes from now on; fail waiters above
-     * WRITTEN; tell listeners. Only the first failure counts.
+     * Any thread: the first fault (a flush that failed for good, a journal append or commit, an
+     * Error from the delta, a sink or a stage). Refuse writes from now on; fail waiters above
+     * JOURNALED, WRITTEN and DURABLE; tell listeners. Only the first failure counts.
      */
     synchronized void fail(FlushFailedException error) {
         if (failure != null) {
@@ -258,6 +278,9 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
         config.errorHandler.onError(error);
         // Listeners hear first, so a waiter woken by the failure knows they have been told.
         pipeline.terminalFailure(error);
+        if (config.journal != null) {
+            watermarks.journal().fail(error); // nothing is committed after a failure: JOURNALED waiters above it get the cause
+        }
         watermarks.written().fail(error);
         watermarks.durable().fail(error);
     }

@@ -1,16 +1,18 @@
 package io.epochring;
 
 /**
- * A flush could not be completed (the flusher failed and its retry policy gave up), so the writes
- * waiting for WRITTEN or DURABLE in the affected epochs will not reach it. The cause is the
- * flusher's last error.
+ * The coordinator's first fault, latched once: a flush the retry policy gave up on, a sync, a
+ * journal append, commit or checkpoint, an {@link Error} from the delta, a freeze, a sink or a
+ * stage. The message names what failed and the epochs it concerned; the cause is the original
+ * error. Every waiter at a level the fault keeps its write from reaching gets this exception, and
+ * the coordinator refuses new writes with it as the cause.
  */
 public final class FlushFailedException extends EpochRingException {
 
     private final EpochRange range;
 
     public FlushFailedException(EpochRange range, String reason, Throwable cause) {
-        super("flush of epochs " + range.first() + ".." + range.last() + " failed: " + reason
+        super((range.isEmpty() ? "" : "epochs " + range.first() + ".." + range.last() + ": ") + reason
               + (cause == null ? "" : ": " + cause), cause);
         this.range = range;
     }

@@ -104,9 +104,9 @@ final class FlushProcessor<F, S> implements Runnable {
             }
         } catch (FlushFailedException e) {
             ring.fail(e);
-        } catch (RuntimeException e) {
-            // Anything else (a journal checkpoint that cannot be written, a bug) must not kill this
-            // thread silently: DURABLE would never move and stop() would wait forever.
+        } catch (RuntimeException | Error e) {
+            // Anything else (an Error from the flusher, a bug) must not kill this thread silently:
+            // WRITTEN and DURABLE would never move and stop() would wait forever.
             ring.fail(new FlushFailedException(batch.range, "the flush thread hit an unexpected error", e));
         }
     }
@@ -196,7 +196,7 @@ final class FlushProcessor<F, S> implements Runnable {
     private void notify(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             errorHandler.onError(e);
         }
     }

@@ -42,7 +42,7 @@ final class JournalStage implements Stage {
         if (pending && !failed && ring.failureCause() == null) {
             try {
                 journal.commit();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // The batch may not be synced: JOURNALED must never claim it, now or later.
                 fail("the journal could not commit (sync) a batch", e);
                 return;
@@ -62,7 +62,7 @@ final class JournalStage implements Stage {
             } else {
                 journal.append(epoch, channel.name(), encoded.buffer, 0, encoded.length);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             fail("the journal could not append the write at epoch " + epoch + " (check the journal directory: disk space, permissions)", e);
             return;
         }
@@ -70,7 +70,7 @@ final class JournalStage implements Stage {
         pending = true;
     }
 
-    private void fail(String reason, RuntimeException cause) {
+    private void fail(String reason, Throwable cause) {
         failed = true;
         FlushFailedException error = new FlushFailedException(new EpochRange(journaled.get() + 1, Math.max(journaled.get() + 1, lastAppended)),
                                                               reason, cause);

@@ -2,6 +2,7 @@ package io.epochring;
 
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -9,12 +10,14 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running machinery of one coordinator: the ring with its stages laid out for the threading
@@ -61,7 +64,7 @@ final class Pipeline<W, R, F, S> {
         PublishStage publish = new PublishStage(handoff, ring);
 
         disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
-        disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler));
+        disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler, ring));
         if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
             threads.nextNames("pipeline");
             disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish));
@@ -130,45 +133,93 @@ final class Pipeline<W, R, F, S> {
     /**
      * Stops in dependency order: held writes fail, every accepted write applies, a last flush
      * with sync lands (or fails), the ring halts, the flush thread ends, sinks deliver what they
-     * hold and end, and every thread is joined. Channels must already be closed.
+     * hold and end, and every thread is joined. Channels must already be closed. Each step waits
+     * only until the deadline; past it the ring is halted and the threads still running are left
+     * interrupted.
+     *
+     * @return what did not finish by the deadline, or null when everything did
      */
-    void drainAndStop(Collection<? extends Channel<?, ?>> channels, Watermarks watermarks) {
-        ringBuffer.publishEvent(Slot.COMMAND_TRANSLATOR, Slot.STOP);
-        awaitDrained(channels);
-        WriteHandle<EpochRange> last = WriteHandle.forFlush(watermarks);
-        ringBuffer.publishEvent(Slot.FLUSH_TRANSLATOR, last, true);
-        try {
-            last.await(DurabilityLevel.DURABLE);
-        } catch (EpochRingException e) {
-            // a terminal failure: the coordinator reports it from stop()
+    String drainAndStop(Collection<? extends Channel<?, ?>> channels, Watermarks watermarks, EpochRing<?, ?, ?, ?> ring,
+                        long deadlineNanos) {
+        List<String> late = new ArrayList<>();
+        if (!publish(Slot.STOP, null, deadlineNanos) || !awaitDrained(channels, ring, deadlineNanos)) {
+            late.add("the ring did not drain (writes still queued)");
+        } else if (ring.failureCause() == null) {
+            WriteHandle<EpochRange> last = WriteHandle.forFlush(watermarks);
+            if (!publish(Slot.FLUSH, last, deadlineNanos)) {
+                late.add("the last flush could not be queued");
+            } else {
+                try {
+                    last.await(DurabilityLevel.DURABLE, Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+                } catch (AwaitTimeoutException e) {
+                    late.add("the last flush and sync did not finish (the flusher is still working or stuck)");
+                } catch (EpochRingException e) {
+                    // a terminal failure: the coordinator reports it from stop()
+                }
+            }
         }
-        disruptor.shutdown();
-        Uninterruptibles.put(handoff, FlushProcessor.STOP);
-        Uninterruptibles.join(flushThread);
+        try {
+            disruptor.shutdown(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            disruptor.halt();
+            late.add("the ring threads did not finish their backlog");
+        }
+        if (!Uninterruptibles.offer(handoff, FlushProcessor.STOP, deadlineNanos) || !Uninterruptibles.join(flushThread, deadlineNanos)) {
+            late.add("the flush thread did not end");
+        }
         sinks.forEach(SinkWorker::stop);
-        threads.join();
+        List<Thread> alive = threads.join(deadlineNanos);
+        if (!alive.isEmpty()) {
+            late.add("threads still running: " + alive.stream().map(Thread::getName).toList());
+        }
+        return late.isEmpty() ? null : String.join("; ", late);
     }
 
-    private static void awaitDrained(Collection<? extends Channel<?, ?>> channels) {
+    private boolean publish(byte kind, WriteHandle<EpochRange> flush, long deadlineNanos) {
+        IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
+        while (!(flush == null ? ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, kind)
+                               : ringBuffer.tryPublishEvent(Slot.FLUSH_TRANSLATOR, flush, true))) {
+            if (System.nanoTime() >= deadlineNanos) {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
+    }
+
+    /** @return false on the deadline; true once every accepted write left its channel, or the coordinator failed */
+    private static boolean awaitDrained(Collection<? extends Channel<?, ?>> channels, EpochRing<?, ?, ?, ?> ring, long deadlineNanos) {
         IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
         for (Channel<?, ?> channel : channels) {
-            while (channel.depth() > 0) {
+            while (channel.depth() > 0 && ring.failureCause() == null) {
+                if (System.nanoTime() >= deadlineNanos) {
+                    return false;
+                }
                 idle.idle();
             }
         }
+        return true;
     }
 
-    /** Reports an unexpected throw from a stage (a bug) instead of letting the ring die silently. */
+    /**
+     * The last line of defence on the ring threads: an unexpected throw from a stage (a bug, or an
+     * Error the stage did not expect) fails the coordinator once, with its cause, instead of being
+     * logged and skipped with the slot half-processed.
+     */
     private static final class StageExceptionHandler implements ExceptionHandler<Slot> {
         private final ErrorHandler errorHandler;
+        private final EpochRing<?, ?, ?, ?> ring;
 
-        StageExceptionHandler(ErrorHandler errorHandler) {
+        StageExceptionHandler(ErrorHandler errorHandler, EpochRing<?, ?, ?, ?> ring) {
             this.errorHandler = errorHandler;
+            this.ring = ring;
         }
 
         @Override
         public void handleEventException(Throwable ex, long sequence, Slot event) {
-            errorHandler.onError(new EpochRingException("internal error in a ring stage at sequence " + sequence, ex));
+            if (ring.failureCause() == null) {
+                ring.fail(new FlushFailedException(EpochRange.emptyAfter(0), "a ring stage failed unexpectedly at ring sequence " + sequence, ex));
+            }
         }
 
         @Override

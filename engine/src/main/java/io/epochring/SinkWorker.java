@@ -182,6 +182,12 @@ final class SinkWorker<F> implements Runnable {
                     return;
                 }
                 LockSupport.parkNanos(delay);
+            } catch (Error e) {
+                // Not a delivery failure to retry: the JVM or the sink is broken. Stop everything.
+                consecutiveFailures++;
+                lastError = e;
+                ring.fail(new FlushFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
+                return;
             }
         }
     }
@@ -213,7 +219,7 @@ final class SinkWorker<F> implements Runnable {
         for (FlushListener listener : listeners) {
             try {
                 listener.onSinkEvent(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 errorHandler.onError(e);
             }
         }
