@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongPredicate;
+import java.util.function.Supplier;
 
 /**
  * A delta whose state is not idempotent: a {@link Put} ADDS its value to its key (an account
@@ -19,9 +20,12 @@ public final class CounterDelta implements Delta<Put, Long, Map<String, Long>> {
     private volatile ConcurrentHashMap<String, Long> live = new ConcurrentHashMap<>();
     private final Map<String, Long> applyCalls = new HashMap<>();
     private volatile LongPredicate refused = epoch -> false;
+    private volatile Supplier<? extends Throwable> applyFault;
+    private volatile Supplier<? extends Throwable> freezeFault;
 
     @Override
     public Long apply(long epoch, Put write) {
+        Faults.raise(applyFault);
         if (write.key().startsWith("fail") || refused.test(epoch)) {
             throw new IllegalArgumentException("the counter refuses the write at epoch " + epoch + " to '" + write.key() + "'");
         }
@@ -43,9 +47,20 @@ public final class CounterDelta implements Delta<Put, Long, Map<String, Long>> {
 
     @Override
     public Map<String, Long> freeze() {
+        Faults.raise(freezeFault);
         Map<String, Long> frozen = Collections.unmodifiableMap(live);
         live = new ConcurrentHashMap<>();
         return frozen;
+    }
+
+    /** Every apply from now on throws what {@code fault} supplies (null: none). */
+    public void failApplies(Supplier<? extends Throwable> fault) {
+        applyFault = fault;
+    }
+
+    /** Every freeze from now on throws what {@code fault} supplies (null: none). */
+    public void failFreezes(Supplier<? extends Throwable> fault) {
+        freezeFault = fault;
     }
 
     /** Makes {@link #apply} throw for the epochs {@code refused} accepts. */

@@ -5,6 +5,7 @@ import io.epochring.Flusher;
 
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Storage for counter deltas: adds each frozen delta to a {@link Ledger} and, if told to, reports
@@ -16,6 +17,8 @@ public final class LedgerFlusher implements Flusher<Map<String, Long>, Map<Strin
     private final Ledger ledger;
     private final boolean reportsPosition;
     private volatile int syncs;
+    private volatile Supplier<? extends Throwable> flushFault;
+    private volatile Supplier<? extends Throwable> syncFault;
 
     public LedgerFlusher(boolean reportsPosition) {
         this(new Ledger(), reportsPosition);
@@ -38,13 +41,25 @@ public final class LedgerFlusher implements Flusher<Map<String, Long>, Map<Strin
 
     @Override
     public Map<String, Long> flush(Map<String, Long> frozen, EpochRange range) {
+        Faults.raise(flushFault);
         ledger.add(frozen, range);
         return ledger.totals();
     }
 
     @Override
     public void sync() {
+        Faults.raise(syncFault);
         syncs++;
+    }
+
+    /** Every flush from now on throws what {@code fault} supplies (null: none). */
+    public void failFlushes(Supplier<? extends Throwable> fault) {
+        flushFault = fault;
+    }
+
+    /** Every sync from now on throws what {@code fault} supplies (null: none). */
+    public void failSyncs(Supplier<? extends Throwable> fault) {
+        syncFault = fault;
     }
 
     public Ledger ledger() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 
 /**
  * A secondary sink for counter deltas that adds what it receives to a {@link Ledger}, optionally
@@ -16,6 +17,7 @@ public final class LedgerSink implements Sink<Map<String, Long>> {
     private final Ledger ledger;
     private final boolean reportsPosition;
     private volatile CountDownLatch gate;
+    private volatile Supplier<? extends Throwable> deliveryFault;
 
     public LedgerSink(boolean reportsPosition) {
         this(new Ledger(), reportsPosition);
@@ -32,6 +34,7 @@ public final class LedgerSink implements Sink<Map<String, Long>> {
         if (g != null) {
             g.await();
         }
+        Faults.raise(deliveryFault);
         for (SinkDelta<Map<String, Long>> delta : deltas) {
             ledger.add(delta.frozen(), delta.range());
         }
@@ -53,6 +56,11 @@ public final class LedgerSink implements Sink<Map<String, Long>> {
         if (g != null) {
             g.countDown();
         }
+    }
+
+    /** Every delivery from now on throws what {@code fault} supplies (null: none). */
+    public void failDeliveries(Supplier<? extends Throwable> fault) {
+        deliveryFault = fault;
     }
 
     public Ledger ledger() {

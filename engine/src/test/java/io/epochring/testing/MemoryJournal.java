@@ -73,7 +73,7 @@ public final class MemoryJournal implements Journal {
     }
 
     private synchronized void add(long epoch, String channel, DirectBuffer payload, int offset, int length, boolean rejected) {
-        raise(appendFailure);
+        Faults.raise(appendFailure);
         byte[] bytes = new byte[length];
         payload.getBytes(offset, bytes);
         records.add(new Record(epoch, channel, bytes, rejected));
@@ -81,13 +81,13 @@ public final class MemoryJournal implements Journal {
 
     @Override
     public synchronized void commit() {
-        raise(commitFailure);
+        Faults.raise(commitFailure);
         committed = records.size();
     }
 
     @Override
     public void checkpoint(long durableEpoch, long writtenEpoch) {
-        raise(checkpointFailure);
+        Faults.raise(checkpointFailure);
         checkpointObserver.accept(durableEpoch);
         synchronized (this) {
             checkpoints.add(new Checkpoint(durableEpoch, writtenEpoch));
@@ -138,19 +138,5 @@ public final class MemoryJournal implements Journal {
 
     public boolean isClosed() {
         return closed;
-    }
-
-    private static void raise(Supplier<? extends Throwable> failure) {
-        if (failure == null) {
-            return;
-        }
-        Throwable t = failure.get();
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
     }
 }
