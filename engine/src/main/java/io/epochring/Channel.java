@@ -106,7 +106,7 @@ public final class Channel<W, R> {
         if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
             unclaim();
             rejected.incrementAndGet();
-            throw new BackpressureException(name, capacity, write);
+            throw BackpressureException.ringFull(name, ring().getBufferSize(), write);
         }
         return handle;
     }

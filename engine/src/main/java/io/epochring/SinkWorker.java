@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,7 +37,8 @@ final class SinkWorker<F> implements Runnable {
     private volatile Throwable lastError;
     private volatile long calls;
     private volatile long deltasDelivered;
-    private volatile long deltasDropped;
+    /** Dropped by the flush thread (overflow) and the sink thread (given up): both add, so it is atomic. */
+    private final AtomicLong deltasDropped = new AtomicLong();
     private volatile long overflowFailures;
 
     SinkWorker(String name, Sink<F> sink, SinkOptions options, FlushRetryPolicy retryPolicy, NanoClock clock,
@@ -96,7 +98,7 @@ final class SinkWorker<F> implements Runnable {
                 while (queue.size() >= options.queueCapacity()) {
                     Sink.SinkDelta<F> dropped = queue.poll();
                     if (dropped != null) {
-                        deltasDropped++;
+                        deltasDropped.incrementAndGet();
                         event(SinkEvent.Kind.DROPPED_OLDEST, dropped.range(), null);
                     }
                 }
@@ -198,7 +200,7 @@ final class SinkWorker<F> implements Runnable {
                                                               + attempts + " attempts", error));
             return;
         }
-        deltasDropped += batch.size();
+        deltasDropped.addAndGet(batch.size());
         event(SinkEvent.Kind.GAVE_UP, range, error);
         delivered(range);
     }
@@ -236,6 +238,6 @@ final class SinkWorker<F> implements Runnable {
             }
         }
         return new SinkStatus(name, health, failures, lastError, deliveredEpoch, calls, deltasDelivered,
-                              deltasDropped, overflowFailures, queued);
+                              deltasDropped.get(), overflowFailures, queued);
     }
 }
