@@ -84,7 +84,7 @@ final class DurabilityTracker {
             if (journal != null) {
                 try {
                     journal.checkpoint(d, Math.max(d, primaryWritten));
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     throw new FlushFailedException(new EpochRange(durable.get() + 1, d),
                                                    "the journal checkpoint could not be written, so DURABLE cannot move", e);
                 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -29,8 +28,7 @@ final class FlushProcessor<F, S> implements Runnable {
     private final Flusher<F, S> flusher;
     private final ViewPublisher<F, S> views;
     private final Watermarks watermarks;
-    private final FlushRetryPolicy retryPolicy;
-    private final Predicate<Throwable> isTransient;
+    private final RetryLoop retries;
     private final List<FlushListener> listeners;
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
@@ -57,8 +55,7 @@ final class FlushProcessor<F, S> implements Runnable {
         this.flusher = flusher;
         this.views = views;
         this.watermarks = watermarks;
-        this.retryPolicy = retryPolicy;
-        this.isTransient = isTransient;
+        this.retries = new RetryLoop(retryPolicy, isTransient, clock);
         this.listeners = List.copyOf(listeners);
         this.errorHandler = errorHandler;
         this.clock = clock;
@@ -164,32 +161,15 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private <T> T withRetry(EpochRange range, String what, Callable<T> operation) {
-        long firstFailure = 0;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return operation.call();
-            } catch (Exception e) {
+        try {
+            return retries.call(what, operation, (e, attempt, willRetry) -> {
                 flushFailures++;
-                long now = clock.nanoTime();
-                if (attempt == 1) {
-                    firstFailure = now;
-                }
-                boolean retryable = isTransient.test(e);
-                long delay = retryable ? retryPolicy.delayNanos(attempt + 1) : 0;
-                boolean willRetry = retryable && now + delay - firstFailure <= retryPolicy.windowNanos();
-                final int failedAttempt = attempt;
                 for (FlushListener listener : listeners) {
-                    notify(() -> listener.onFlushFailed(range, e, failedAttempt, willRetry));
+                    notify(() -> listener.onFlushFailed(range, e, attempt, willRetry));
                 }
-                if (!willRetry) {
-                    String reason = !retryable
-                        ? what + " failed with a permanent error (not retried)"
-                        : what + " failed with a transient error that did not clear within the retry window ("
-                          + attempt + " attempts over " + TimeUnit.NANOSECONDS.toMillis(now - firstFailure) + " ms)";
-                    throw new FlushFailedException(range, reason, e);
-                }
-                LockSupport.parkNanos(delay);
-            }
+            }, () -> false);
+        } catch (RetryLoop.GaveUp e) {
+            throw new FlushFailedException(range, e.getMessage(), e.error());
         }
     }
 

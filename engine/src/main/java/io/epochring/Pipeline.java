@@ -83,7 +83,8 @@ final class Pipeline<W, R, F, S> {
         int index = 0;
         for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
             SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
-                                                  config.retryPolicy, config.clock, config.listeners, config.errorHandler,
+                                                  new RetryLoop(config.retryPolicy, config.isTransient, config.clock), config.clock,
+                                                  config.listeners, config.errorHandler,
                                                   ring, recovery.sinks().get(index++).epoch());
             sinks.add(sink);
             if (sink.isRequired()) {

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Feeds one {@link Sink} from its own bounded queue on its own thread: applies the overflow
  * policy when the flush thread offers a delta, coalesces deltas that arrive within the batch
- * window, retries failed deliveries under the coordinator's retry policy, and tracks health.
+ * window, retries failed deliveries with the coordinator's {@link RetryLoop} (so only errors its
+ * classifier calls transient are retried), and tracks health.
  */
 final class SinkWorker<F> implements Runnable {
 
@@ -23,7 +24,7 @@ final class SinkWorker<F> implements Runnable {
     private final Sink<F> sink;
     private final SinkOptions options;
     private final ArrayBlockingQueue<Sink.SinkDelta<F>> queue;
-    private final FlushRetryPolicy retryPolicy;
+    private final RetryLoop retries;
     private final NanoClock clock;
     private final List<FlushListener> listeners;
     private final ErrorHandler errorHandler;
@@ -41,13 +42,13 @@ final class SinkWorker<F> implements Runnable {
     private final AtomicLong deltasDropped = new AtomicLong();
     private volatile long overflowFailures;
 
-    SinkWorker(String name, Sink<F> sink, SinkOptions options, FlushRetryPolicy retryPolicy, NanoClock clock,
+    SinkWorker(String name, Sink<F> sink, SinkOptions options, RetryLoop retries, NanoClock clock,
                List<FlushListener> listeners, ErrorHandler errorHandler, EpochRing<?, ?, F, ?> ring, long recovered) {
         this.name = name;
         this.sink = sink;
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
-        this.retryPolicy = retryPolicy;
+        this.retries = retries;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.errorHandler = errorHandler;
@@ -114,18 +115,23 @@ final class SinkWorker<F> implements Runnable {
 
     @Override
     public void run() {
-        while (true) {
-            Sink.SinkDelta<F> first = take();
-            if (first == stopMarker) {
-                return;
+        try {
+            while (true) {
+                Sink.SinkDelta<F> first = take();
+                if (first == stopMarker) {
+                    return;
+                }
+                List<Sink.SinkDelta<F>> batch = new ArrayList<>();
+                batch.add(first);
+                boolean stopping = gather(batch);
+                deliver(batch);
+                if (stopping) {
+                    return;
+                }
             }
-            List<Sink.SinkDelta<F>> batch = new ArrayList<>();
-            batch.add(first);
-            boolean stopping = gather(batch);
-            deliver(batch);
-            if (stopping) {
-                return;
-            }
+        } catch (RuntimeException | Error e) {
+            // The thread boundary: nothing may end this thread silently with WRITTEN waiting on it.
+            ring.fail(new FlushFailedException(EpochRange.emptyAfter(0), "sink '" + name + "' thread failed unexpectedly", e));
         }
     }
 
@@ -163,45 +169,44 @@ final class SinkWorker<F> implements Runnable {
     private void deliver(List<Sink.SinkDelta<F>> batch) {
         EpochRange range = new EpochRange(batch.get(0).range().first(), batch.get(batch.size() - 1).range().last());
         List<Sink.SinkDelta<F>> deltas = Collections.unmodifiableList(batch);
-        long firstFailure = 0;
-        for (int attempt = 1; ring.failureCause() == null; attempt++) {
-            try {
+        if (ring.failureCause() != null) {
+            return;
+        }
+        try {
+            retries.call("delivery to sink '" + name + "'", () -> {
                 sink.accept(deltas);
-                consecutiveFailures = 0;
-                calls++;
-                deltasDelivered += batch.size();
-                delivered(range);
-                return;
-            } catch (Exception e) {
-                long now = clock.nanoTime();
-                firstFailure = attempt == 1 ? now : firstFailure;
+                return null;
+            }, (e, attempt, willRetry) -> {
                 consecutiveFailures++;
                 lastError = e;
                 event(SinkEvent.Kind.DELIVERY_FAILED, range, e);
-                long delay = retryPolicy.delayNanos(attempt + 1);
-                if (now + delay - firstFailure > retryPolicy.windowNanos()) {
-                    giveUp(batch, range, e, attempt);
-                    return;
-                }
-                LockSupport.parkNanos(delay);
-            } catch (Error e) {
-                // Not a delivery failure to retry: the JVM or the sink is broken. Stop everything.
-                consecutiveFailures++;
-                lastError = e;
-                ring.fail(new FlushFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
-                return;
+            }, () -> ring.failureCause() != null);
+        } catch (RetryLoop.GaveUp e) {
+            if (ring.failureCause() == null) {
+                giveUp(batch, range, e);
             }
+            return;
+        } catch (Error e) {
+            // Not a delivery failure to retry: the JVM or the sink is broken. Stop everything.
+            consecutiveFailures++;
+            lastError = e;
+            ring.fail(new FlushFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
+            return;
         }
+        consecutiveFailures = 0;
+        calls++;
+        deltasDelivered += batch.size();
+        delivered(range);
     }
 
-    private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, Exception error, int attempts) {
+    private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, RetryLoop.GaveUp gaveUp) {
         if (isRequired()) {
             ring.fail(new FlushFailedException(range, "required sink '" + name + "' could not deliver after "
-                                                              + attempts + " attempts", error));
+                                                              + gaveUp.attempts + " attempts: " + gaveUp.getMessage(), gaveUp.error()));
             return;
         }
         deltasDropped.addAndGet(batch.size());
-        event(SinkEvent.Kind.GAVE_UP, range, error);
+        event(SinkEvent.Kind.GAVE_UP, range, gaveUp.error());
         delivered(range);
     }
 
