@@ -24,7 +24,7 @@ final class ApplyStage<W, R, F> implements Stage {
     private final long flushThresholdBytes;
     private final boolean syncEveryFlush;
     private final FlushTimer timer;
-    private final EpochRing<?, ?, ?, ?> ring;
+    private final Conductor<?, ?, ?, ?> ring;
     private final WriteCodec<W> codec;
 
     private long lastApplied;
@@ -32,7 +32,7 @@ final class ApplyStage<W, R, F> implements Stage {
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, EpochRing<?, ?, ?, ?> ring, WriteCodec<W> codec, long lastApplied, long lastCut) {
+               FlushTimer timer, Conductor<?, ?, ?, ?> ring, WriteCodec<W> codec, long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -106,7 +106,7 @@ final class ApplyStage<W, R, F> implements Stage {
     /** @param encoded where the journal stage finds the write's bytes and outcome; null without a journal */
     @SuppressWarnings("unchecked")
     private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EncodedWrite encoded) {
-        FlushFailedException failure = ring.failureCause();
+        CoordinatorFaultException failure = ring.failureCause();
         if (failure != null) {
             // Fail-stop: after the first fault nothing more is applied or journaled; the write is refused.
             if (encoded != null) {
@@ -132,7 +132,7 @@ final class ApplyStage<W, R, F> implements Stage {
                     encoded.outcome = EncodedWrite.NOT_ENCODED;
                 }
                 channel.onApplied();
-                FlushFailedException fault = new FlushFailedException(new EpochRange(epoch, epoch),
+                DeltaFailedException fault = new DeltaFailedException(new EpochRange(epoch, epoch),
                                                                       "Delta.apply threw an Error, so the delta cannot be trusted", e);
                 ring.fail(fault);
                 deliver(handle, fault);
@@ -198,7 +198,7 @@ final class ApplyStage<W, R, F> implements Stage {
                 live = delta.view();
             } catch (RuntimeException | Error e) {
                 // Without a freeze nothing can be flushed again: fail loudly, once, rather than on every tick.
-                ring.fail(new FlushFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
+                ring.fail(new DeltaFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
                 return range;
             }
             views.onFreeze(frozen, live);

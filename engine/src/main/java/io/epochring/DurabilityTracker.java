@@ -50,7 +50,7 @@ final class DurabilityTracker {
     /**
      * Flush thread: storage synced everything up to {@code epoch}.
      *
-     * @throws FlushFailedException when the checkpoint that DURABLE needs could not be recorded
+     * @throws JournalFailedException when the checkpoint that DURABLE needs could not be recorded
      */
     synchronized void onPrimarySynced(long epoch) {
         primarySynced = epoch;
@@ -60,7 +60,7 @@ final class DurabilityTracker {
     /**
      * Required sink thread: it delivered further.
      *
-     * @throws FlushFailedException when the checkpoint that DURABLE needs could not be recorded
+     * @throws JournalFailedException when the checkpoint that DURABLE needs could not be recorded
      */
     synchronized void onSinkDelivered() {
         update();
@@ -85,7 +85,7 @@ final class DurabilityTracker {
                 try {
                     journal.checkpoint(d, Math.max(d, primaryWritten));
                 } catch (RuntimeException | Error e) {
-                    throw new FlushFailedException(new EpochRange(durable.get() + 1, d),
+                    throw new JournalFailedException(new EpochRange(durable.get() + 1, d),
                                                    "the journal checkpoint could not be written, so DURABLE cannot move", e);
                 }
             }

@@ -1,24 +1,13 @@
 package io.epochring;
 
 /**
- * The coordinator's first fault, latched once: a flush the retry policy gave up on, a sync, a
- * journal append, commit or checkpoint, an {@link Error} from the delta, a freeze, a sink or a
- * stage. The message names what failed and the epochs it concerned; the cause is the original
- * error. Every waiter at a level the fault keeps its write from reaching gets this exception, and
- * the coordinator refuses new writes with it as the cause.
+ * The coordinator's first fault was that storage's {@link Flusher#flush} or {@link Flusher#sync}
+ * failed for good: a permanent error, or a transient one that did not clear within the {@link
+ * FlushRetryPolicy}'s window. See {@link CoordinatorFaultException}.
  */
-public final class FlushFailedException extends EpochRingException {
-
-    private final EpochRange range;
+public final class FlushFailedException extends CoordinatorFaultException {
 
     public FlushFailedException(EpochRange range, String reason, Throwable cause) {
-        super((range.isEmpty() ? "" : "epochs " + range.first() + ".." + range.last() + ": ") + reason
-              + (cause == null ? "" : ": " + cause), cause);
-        this.range = range;
-    }
-
-    /** @return the epochs of the frozen delta whose flush failed */
-    public EpochRange range() {
-        return range;
+        super("storage failed", range, reason, cause);
     }
 }

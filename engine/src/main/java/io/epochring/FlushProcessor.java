@@ -22,7 +22,7 @@ final class FlushProcessor<F, S> implements Runnable {
 
     static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false);
 
-    private final EpochRing<?, ?, F, S> ring;
+    private final Conductor<?, ?, F, S> ring;
     private final BlockingQueue<FrozenBatch> handoff;
     private final List<FrozenBatch> recovered;
     private final Flusher<F, S> flusher;
@@ -44,7 +44,7 @@ final class FlushProcessor<F, S> implements Runnable {
     private volatile long totalFlushNanos;
 
     /** @param recovered segments recovery froze for targets that lack them, oldest first: flushed before any new batch */
-    FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, List<FrozenBatch> recovered, Flusher<F, S> flusher,
+    FlushProcessor(Conductor<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, List<FrozenBatch> recovered, Flusher<F, S> flusher,
                    ViewPublisher<F, S> views, Watermarks watermarks, FlushRetryPolicy retryPolicy,
                    Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
                    NanoClock clock, FlushTimer timer, long flushIntervalNanos, DurabilityTracker tracker,
@@ -99,7 +99,7 @@ final class FlushProcessor<F, S> implements Runnable {
             if (batch.sync) {
                 sync(batch.range);
             }
-        } catch (FlushFailedException e) {
+        } catch (CoordinatorFaultException e) {
             ring.fail(e);
         } catch (RuntimeException | Error e) {
             // Anything else (an Error from the flusher, a bug) must not kill this thread silently:
@@ -109,7 +109,7 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     /** Tells listeners the coordinator failed for good. */
-    void terminalFailure(FlushFailedException error) {
+    void terminalFailure(CoordinatorFaultException error) {
         for (FlushListener listener : listeners) {
             notify(() -> listener.onTerminalFailure(error));
         }

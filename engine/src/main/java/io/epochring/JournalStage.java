@@ -12,12 +12,12 @@ final class JournalStage implements Stage {
 
     private final Journal journal;
     private final Watermark journaled;
-    private final EpochRing<?, ?, ?, ?> ring;
+    private final Conductor<?, ?, ?, ?> ring;
     private long lastAppended;
     private boolean pending;
     private boolean failed;
 
-    JournalStage(Journal journal, Watermark journaled, EpochRing<?, ?, ?, ?> ring, long lastEpoch) {
+    JournalStage(Journal journal, Watermark journaled, Conductor<?, ?, ?, ?> ring, long lastEpoch) {
         this.journal = journal;
         this.journaled = journaled;
         this.ring = ring;
@@ -72,7 +72,7 @@ final class JournalStage implements Stage {
 
     private void fail(String reason, Throwable cause) {
         failed = true;
-        FlushFailedException error = new FlushFailedException(new EpochRange(journaled.get() + 1, Math.max(journaled.get() + 1, lastAppended)),
+        JournalFailedException error = new JournalFailedException(new EpochRange(journaled.get() + 1, Math.max(journaled.get() + 1, lastAppended)),
                                                               reason, cause);
         ring.fail(error);
         journaled.fail(error);

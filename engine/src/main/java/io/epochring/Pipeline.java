@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running machinery of one coordinator: the ring with its stages laid out for the threading
- * mode, the flush thread, the sink threads, and the order they are stopped in. {@link EpochRing}
- * owns the lifecycle and the public API; this class owns the threads.
+ * mode, the flush thread, the sink threads, and the order they are stopped in. The
+ * {@link Conductor} owns the lifecycle and the failure latch; this class owns the threads.
  */
 final class Pipeline<W, R, F, S> {
 
@@ -30,14 +30,17 @@ final class Pipeline<W, R, F, S> {
     private final FlushTimer timer = new FlushTimer();
     private final List<SinkWorker<F>> sinks = new ArrayList<>();
     private final NamedThreadFactory threads;
+    private final Conductor<W, R, F, S> ring;
     private final ViewPublisher<F, S> views;
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ringBuffer;
     private final FlushProcessor<F, S> flushProcessor;
     private final Thread flushThread;
 
-    Pipeline(EpochRing<W, R, F, S> ring, EpochRingBuilder<W, R, F, S> config, Watermarks watermarks, Channel<?, ?>[] channels,
-             JournalRecovery.Recovered recovered, NamedThreadFactory threads) {
+    Pipeline(Conductor<W, R, F, S> ring, Channel<?, ?>[] channels, JournalRecovery.Recovered recovered, NamedThreadFactory threads) {
+        EngineConfig<W, R, F, S> config = ring.config;
+        Watermarks watermarks = ring.watermarks();
+        this.ring = ring;
         this.threads = threads;
         RecoveryReport recovery = recovered.report();
         long lastEpoch = recovery.lastEpoch();
@@ -121,7 +124,7 @@ final class Pipeline<W, R, F, S> {
         return sinks.stream().map(SinkWorker::status).toList();
     }
 
-    void terminalFailure(FlushFailedException error) {
+    void terminalFailure(CoordinatorFaultException error) {
         flushProcessor.terminalFailure(error);
     }
 
@@ -140,8 +143,8 @@ final class Pipeline<W, R, F, S> {
      *
      * @return what did not finish by the deadline, or null when everything did
      */
-    String drainAndStop(Collection<? extends Channel<?, ?>> channels, Watermarks watermarks, EpochRing<?, ?, ?, ?> ring,
-                        long deadlineNanos) {
+    String drainAndStop(Collection<? extends Channel<?, ?>> channels, long deadlineNanos) {
+        Watermarks watermarks = ring.watermarks();
         List<String> late = new ArrayList<>();
         if (!publish(Slot.STOP, null, deadlineNanos) || !awaitDrained(channels, ring, deadlineNanos)) {
             late.add("the ring did not drain (writes still queued)");
@@ -189,7 +192,7 @@ final class Pipeline<W, R, F, S> {
     }
 
     /** @return false on the deadline; true once every accepted write left its channel, or the coordinator failed */
-    private static boolean awaitDrained(Collection<? extends Channel<?, ?>> channels, EpochRing<?, ?, ?, ?> ring, long deadlineNanos) {
+    private static boolean awaitDrained(Collection<? extends Channel<?, ?>> channels, Conductor<?, ?, ?, ?> ring, long deadlineNanos) {
         IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
         for (Channel<?, ?> channel : channels) {
             while (channel.depth() > 0 && ring.failureCause() == null) {
@@ -209,9 +212,9 @@ final class Pipeline<W, R, F, S> {
      */
     private static final class StageExceptionHandler implements ExceptionHandler<Slot> {
         private final ErrorHandler errorHandler;
-        private final EpochRing<?, ?, ?, ?> ring;
+        private final Conductor<?, ?, ?, ?> ring;
 
-        StageExceptionHandler(ErrorHandler errorHandler, EpochRing<?, ?, ?, ?> ring) {
+        StageExceptionHandler(ErrorHandler errorHandler, Conductor<?, ?, ?, ?> ring) {
             this.errorHandler = errorHandler;
             this.ring = ring;
         }
@@ -219,7 +222,7 @@ final class Pipeline<W, R, F, S> {
         @Override
         public void handleEventException(Throwable ex, long sequence, Slot event) {
             if (ring.failureCause() == null) {
-                ring.fail(new FlushFailedException(EpochRange.emptyAfter(0), "a ring stage failed unexpectedly at ring sequence " + sequence, ex));
+                ring.fail(new StageFailedException(EpochRange.emptyAfter(0), "a ring stage failed unexpectedly at ring sequence " + sequence, ex));
             }
         }
 

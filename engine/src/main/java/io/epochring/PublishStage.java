@@ -13,10 +13,10 @@ import java.util.concurrent.BlockingQueue;
 final class PublishStage implements Stage {
 
     private final BlockingQueue<FrozenBatch> handoff;
-    private final EpochRing<?, ?, ?, ?> ring;
+    private final Conductor<?, ?, ?, ?> ring;
     private final ArrayDeque<FrozenBatch> cut = new ArrayDeque<>(4);
 
-    PublishStage(BlockingQueue<FrozenBatch> handoff, EpochRing<?, ?, ?, ?> ring) {
+    PublishStage(BlockingQueue<FrozenBatch> handoff, Conductor<?, ?, ?, ?> ring) {
         this.handoff = handoff;
         this.ring = ring;
     }

@@ -28,7 +28,7 @@ final class SinkWorker<F> implements Runnable {
     private final NanoClock clock;
     private final List<FlushListener> listeners;
     private final ErrorHandler errorHandler;
-    private final EpochRing<?, ?, F, ?> ring;
+    private final Conductor<?, ?, F, ?> ring;
     private DurabilityTracker tracker;
 
     private volatile long deliveredEpoch;
@@ -43,7 +43,7 @@ final class SinkWorker<F> implements Runnable {
     private volatile long overflowFailures;
 
     SinkWorker(String name, Sink<F> sink, SinkOptions options, RetryLoop retries, NanoClock clock,
-               List<FlushListener> listeners, ErrorHandler errorHandler, EpochRing<?, ?, F, ?> ring, long recovered) {
+               List<FlushListener> listeners, ErrorHandler errorHandler, Conductor<?, ?, F, ?> ring, long recovered) {
         this.name = name;
         this.sink = sink;
         this.options = options;
@@ -131,7 +131,7 @@ final class SinkWorker<F> implements Runnable {
             }
         } catch (RuntimeException | Error e) {
             // The thread boundary: nothing may end this thread silently with WRITTEN waiting on it.
-            ring.fail(new FlushFailedException(EpochRange.emptyAfter(0), "sink '" + name + "' thread failed unexpectedly", e));
+            ring.fail(new SinkFailedException(EpochRange.emptyAfter(0), "sink '" + name + "' thread failed unexpectedly", e));
         }
     }
 
@@ -190,7 +190,7 @@ final class SinkWorker<F> implements Runnable {
             // Not a delivery failure to retry: the JVM or the sink is broken. Stop everything.
             consecutiveFailures++;
             lastError = e;
-            ring.fail(new FlushFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
+            ring.fail(new SinkFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
             return;
         }
         consecutiveFailures = 0;
@@ -201,7 +201,7 @@ final class SinkWorker<F> implements Runnable {
 
     private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, RetryLoop.GaveUp gaveUp) {
         if (isRequired()) {
-            ring.fail(new FlushFailedException(range, "required sink '" + name + "' could not deliver after "
+            ring.fail(new SinkFailedException(range, "required sink '" + name + "' could not deliver after "
                                                               + gaveUp.attempts + " attempts: " + gaveUp.getMessage(), gaveUp.error()));
             return;
         }
@@ -215,7 +215,7 @@ final class SinkWorker<F> implements Runnable {
         if (isRequired()) {
             try {
                 tracker.onSinkDelivered();
-            } catch (FlushFailedException e) {
+            } catch (CoordinatorFaultException e) {
                 ring.fail(e); // the checkpoint this delivery needed could not be written
             }
         }

@@ -29,12 +29,12 @@ class JournalFailureTest {
         WriteHandle<Long> unsynced = ring.channel("default").write(new Put("b", 2));
 
         assertThatThrownBy(() -> unsynced.await(DurabilityLevel.JOURNALED))
-            .isInstanceOf(FlushFailedException.class).hasMessageContaining("could not commit")
+            .isInstanceOf(JournalFailedException.class).hasMessageContaining("could not commit")
             .hasRootCauseMessage("msync failed: no space left on device");
         journal.failCommits(null);
         assertThat(ring.watermark(DurabilityLevel.JOURNALED)).isEqualTo(1);
         assertThatThrownBy(() -> ring.channel("default").tryWrite(new Put("c", 3))).isInstanceOf(CoordinatorFailedException.class);
-        assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class);
+        assertThatThrownBy(ring::stop).isInstanceOf(JournalFailedException.class);
         assertThat(ring.watermark(DurabilityLevel.JOURNALED)).isEqualTo(1);
     }
 
@@ -48,9 +48,9 @@ class JournalFailureTest {
         ring.flush(true);
 
         assertThatThrownBy(() -> write.await(DurabilityLevel.DURABLE))
-            .isInstanceOf(FlushFailedException.class).hasMessageContaining("journal checkpoint could not be written");
+            .isInstanceOf(JournalFailedException.class).hasMessageContaining("journal checkpoint could not be written");
         assertThat(ring.watermark(DurabilityLevel.DURABLE)).isZero();
         assertThat(write.await(DurabilityLevel.WRITTEN)).isEqualTo(1L);
-        assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class);
+        assertThatThrownBy(ring::stop).isInstanceOf(JournalFailedException.class);
     }
 }
