@@ -300,7 +300,7 @@ public final class KvStore implements AutoCloseable {
      * Stops the coordinator (flushing and syncing every accepted write, closing the journal), then
      * closes RocksDB. Idempotent.
      *
-     * @throws io.epochring.FlushFailedException when accepted writes could not be flushed (they
+     * @throws io.epochring.CoordinatorFaultException when the coordinator failed and accepted writes could not be flushed (they
      *                                           are in the journal and come back at the next open)
      */
     @Override
