@@ -300,8 +300,9 @@ public final class KvStore implements AutoCloseable {
      * Stops the coordinator (flushing and syncing every accepted write, closing the journal), then
      * closes RocksDB. Idempotent.
      *
-     * @throws io.epochring.CoordinatorFaultException when the coordinator failed and accepted writes could not be flushed (they
-     *                                           are in the journal and come back at the next open)
+     * @throws io.epochring.CoordinatorFaultException when the coordinator failed and accepted writes
+     *                                                could not be flushed (journaled ones come back at
+     *                                                the next open)
      */
     @Override
     public void close() {
