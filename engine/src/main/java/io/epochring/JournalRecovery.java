@@ -1,5 +1,7 @@
 package io.epochring;
 
+import java.util.List;
+
 /**
  * Rebuilds the delta from the journal at start: every write above the last checkpoint's durable
  * epoch is decoded and applied in epoch order, without journaling it again. A write whose apply
@@ -42,6 +44,7 @@ final class JournalRecovery<W, R, F> {
             last[0] = epoch;
         });
         long lastEpoch = Math.max(journal.lastEpoch(), last[0]);
-        return new RecoveryReport(checkpoint, replayed, lastEpoch, System.nanoTime() - start);
+        RecoveryReport.TargetPosition storage = new RecoveryReport.TargetPosition("storage", checkpoint.durableEpoch(), false);
+        return new RecoveryReport(checkpoint, replayed, 0, lastEpoch, storage, List.of(), System.nanoTime() - start);
     }
 }
