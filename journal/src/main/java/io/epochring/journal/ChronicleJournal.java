@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * The {@link Journal} of an {@code EpochRing}, on Chronicle Queue: one memory-mapped, append-only
- * directory of roll-cycle files holding a record per write and a record per durability checkpoint
- * (format in {@code package-info}).
+ * directory of roll-cycle files holding a record per write (accepted or rejected by the delta) and
+ * a record per durability checkpoint (format in {@code package-info}).
  *
  * <pre>{@code
  * ChronicleJournal journal = ChronicleJournal.builder(Path.of("data/journal"))
@@ -168,6 +168,12 @@ public final class ChronicleJournal implements Journal {
         return Math.max(Math.max(tail().lastEpoch(), lastWriteEpoch), written == null ? 0 : written.writtenEpoch());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Rejected writes go to {@link ReplayHandler#onRejected}, in their place in epoch order, and
+     * are not counted in the result.
+     */
     @Override
     public long replay(long afterEpoch, ReplayHandler handler) {
         requireOpen();
@@ -181,6 +187,15 @@ public final class ChronicleJournal implements Journal {
                     throw staleCheckpointHint(cursor, newestCheckpoint);
                 }
                 if (!record.isWrite() || record.epoch <= afterEpoch) {
+                    continue;
+                }
+                if (record.isRejected()) {
+                    try {
+                        handler.onRejected(record.epoch, record.channel);
+                    } catch (JournalCorruptedException e) {
+                        throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + " (a rejected write)."
+                                                            + " Nothing after this record was replayed", e);
+                    }
                     continue;
                 }
                 try {
@@ -243,6 +258,21 @@ public final class ChronicleJournal implements Journal {
      */
     @Override
     public void append(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        appendWrite(RecordFormat.TYPE_WRITE, epoch, channel, payload, offset, length);
+    }
+
+    /**
+     * Appends the record of a write that {@code Delta.apply} rejected: like {@link #append}, in the
+     * same epoch order and chain of writes, but replayed through {@link ReplayHandler#onRejected}.
+     *
+     * @throws IllegalArgumentException when {@code epoch} does not follow the last appended one
+     */
+    @Override
+    public void appendRejected(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        appendWrite(RecordFormat.TYPE_REJECTED_WRITE, epoch, channel, payload, offset, length);
+    }
+
+    private void appendWrite(byte type, long epoch, String channel, DirectBuffer payload, int offset, int length) {
         if (writeAppender == null) {
             openWriteAppender();
         }
@@ -250,7 +280,9 @@ public final class ChronicleJournal implements Journal {
             throw new IllegalArgumentException("journal append at epoch " + epoch + " after epoch " + lastWriteEpoch
                                                + ": epochs must increase (is a second coordinator using this journal object?)");
         }
-        writeRecords.write(writeAppender, epoch, lastWriteEpoch, channel, payload, offset, length);
+        byte[] name = writeRecords.channelBytes(channel);
+        payload.boundsCheck(offset, length);
+        writeRecords.write(writeAppender, type, epoch, lastWriteEpoch, name, payload, offset, length);
         lastWriteEpoch = epoch;
         appends++;
         unsynced = true;

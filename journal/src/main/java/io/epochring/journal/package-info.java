@@ -7,6 +7,7 @@
  * <pre>
  *  ring journal thread                      flush thread (after Flusher.sync)
  *  append(epoch, channel, payload) -------+  checkpoint(durable, written) ---------+
+ *  appendRejected(...) (same, type 3)     |                                        |
  *    one Chronicle document per record    |    hint: APPENDING (forced if syncing) |
  *    (visible at once, never torn)        |    CHECKPOINT record; msync unless     |
  *  commit() at ring batch end             |    SyncPolicy.NONE; hint: SETTLED(idx) |
@@ -26,7 +27,8 @@
  *  | 1 B | 1 B  | 2 B    | 4 B    | 8 B     | 8 B             | chLen B | payLen B| 4 B   |
  *  +-----+------+--------+--------+---------+-----------------+---------+---------+-------+
  *    type 1 = WRITE; type 2 = CHECKPOINT (chLen = payLen = 0; epoch = durable,
- *    prev write epoch = written; no channel or payload)
+ *    prev write epoch = written; no channel or payload); type 3 = REJECTED_WRITE (a write
+ *    Delta.apply threw for: laid out and chained like a WRITE, replayed to onRejected)
  *
  *  recovery (EpochRing.start): lastCheckpoint()  -- hint SETTLED: the hinted record and the last
  *                                                   one; else read on from the hinted record
