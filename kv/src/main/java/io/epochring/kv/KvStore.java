@@ -278,7 +278,7 @@ public final class KvStore implements AutoCloseable {
 
     /** @return the last epoch RocksDB held when the store was opened */
     public long storedEpoch() {
-        return flusher.storedEpoch();
+        return flusher.storedEpoch().getAsLong();
     }
 
     /** @return the last epoch written to RocksDB so far */
@@ -360,8 +360,9 @@ public final class KvStore implements AutoCloseable {
     /** A database created just now cannot hold what an existing journal says was flushed to it. */
     private static void checkJournalMatches(RocksDbFlusher flusher, Journal journal) {
         long checkpointed = journal.lastCheckpoint().durableEpoch();
-        if (flusher.storedEpoch() < checkpointed) {
-            throw new KvStoreException("RocksDB at " + flusher.path() + " holds writes up to epoch " + flusher.storedEpoch()
+        long stored = flusher.storedEpoch().getAsLong();
+        if (stored < checkpointed) {
+            throw new KvStoreException("RocksDB at " + flusher.path() + " holds writes up to epoch " + stored
                                        + " but the journal's checkpoint says epochs up to " + checkpointed
                                        + " were made durable in it: the database was deleted or replaced, and replaying the"
                                        + " journal cannot bring back what it no longer holds; restore the database directory"

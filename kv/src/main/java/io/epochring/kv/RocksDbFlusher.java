@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -158,9 +159,13 @@ public final class RocksDbFlusher implements Flusher<KvSegment, KvSnapshot>, Aut
         db.syncWal();
     }
 
-    /** @return the last epoch the database held when it was opened (0 for a new database) */
-    public long storedEpoch() {
-        return storedEpoch;
+    /**
+     * @return the last epoch the database held when it was opened (0 for a new database); it is
+     *         written in the same batch as each delta, so it is always known
+     */
+    @Override
+    public OptionalLong storedEpoch() {
+        return OptionalLong.of(storedEpoch);
     }
 
     /** @return the last epoch written to the database so far */
