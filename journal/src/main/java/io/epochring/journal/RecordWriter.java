@@ -42,7 +42,8 @@ final class RecordWriter {
 
     /**
      * Appends one WRITE or REJECTED_WRITE record as one document: all of it becomes visible, or
-     * none of it. The caller checks the arguments ({@link #channelBytes}, the payload's bounds).
+     * none of it. The arguments are checked by the caller ({@link #channelBytes}, the payload's
+     * bounds), so anything thrown from here is a failure to write.
      */
     void write(ExcerptAppender appender, byte type, long epoch, long previousEpoch, byte[] name,
                DirectBuffer payload, int offset, int length) {
@@ -75,6 +76,11 @@ final class RecordWriter {
         recordBuffer.putInt(checksummed, (int) crc.getValue(), ORDER);
     }
 
+    /**
+     * A failure while the bytes are copied rolls the document back, so no part of the record becomes
+     * visible. A failure of Chronicle itself (opening or completing the document) can leave the
+     * appender inside a document; the caller must then not use the appender again.
+     */
     private void append(ExcerptAppender appender, int recordLength) {
         try (DocumentContext dc = appender.writingDocument()) {
             try {

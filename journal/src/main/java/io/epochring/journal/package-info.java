@@ -43,5 +43,10 @@
  * chain); and that each file ends where Chronicle's header says its last complete record is (a
  * truncated file or a damaged header stops Chronicle early). A record torn by a crash is never
  * visible: Chronicle marks a document complete only when it is whole.
+ *
+ * <p>What a failed write does: the first append, commit or checkpoint that throws (a full disk, an
+ * I/O error on the mapped file) stops the journal object. Every later one is refused with a
+ * {@link io.epochring.journal.JournalWriteFailedException}; closing it and opening the directory
+ * again recovers every record that was written whole.
  */
 package io.epochring.journal;
