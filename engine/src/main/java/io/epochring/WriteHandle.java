@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * each {@link DurabilityLevel}.
  *
  * <p>Every accepted write ends in exactly one of: reaching the level waited for, or an error
- * ({@link ApplyException}, {@link WriteCancelledException}, {@link FlushFailedException},
+ * ({@link ApplyException}, {@link WriteCancelledException}, {@link CoordinatorFaultException},
  * {@link ShutdownException}). Waits spin briefly, then block; futures complete on the coordinator's
  * threads, so keep their callbacks short or hop to your own executor.
  *
@@ -238,10 +238,16 @@ public final class WriteHandle<T> {
     }
 
     /** @return the {@link System#nanoTime()} deadline {@code timeout} from now, or {@code Long.MAX_VALUE} */
+    /**
+     * @return the {@link System#nanoTime()} deadline {@code timeout} from now; {@code Long.MAX_VALUE}
+     * (no deadline) for a timeout too long to represent (hundreds of years)
+     */
     static long deadline(Duration timeout) {
-        long nanos = timeout.toNanos();
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        try {
+            return Math.addExact(System.nanoTime(), timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     @Override
