@@ -223,6 +223,30 @@ class ExactlyOnceRecoveryTest {
     }
 
     @Test
+    void shouldAccountForAWriteTheCodecCouldNotEncodeWhenAFlushedRangeEndsAtIt() {
+        // given storage holding a range whose last epoch is a write the codec could not encode
+        MemoryJournal journal = new MemoryJournal();
+        LedgerFlusher storage = new LedgerFlusher(true);
+        var ring = start(builder(new CounterDelta(), storage, journal));
+        ring.channel("default").write(new Put("balance", 1));
+        WriteHandle<Long> unencodable = ring.channel("default").write(new Put("unencodable", 1));
+        assertThatThrownBy(() -> unencodable.await(APPLIED)).hasMessageContaining("could not be encoded");
+        ring.flush(true).await(DURABLE, WAIT);
+        assertThat(storage.ledger().ranges()).containsExactly(new EpochRange(1, 2));
+
+        // when it recovers
+        LedgerFlusher storageAfter = storage.afterCrash();
+        var recovered = start(builder(new CounterDelta(), storageAfter, journal.afterCrash()));
+
+        // then the journal accounted for epoch 2 (as rejected), so storage is not "ahead of the journal", and epochs go on
+        assertThat(recovered.recovery().lastEpoch()).isEqualTo(2);
+        assertThat(increments(recovered, "balance", 1).epoch()).isEqualTo(3);
+        recovered.flush(true).await(DURABLE, WAIT);
+        assertThat(storageAfter.ledger().isExactlyOnceUpTo(3)).isTrue();
+        assertThat(storageAfter.ledger().total("balance")).isEqualTo(2);
+    }
+
+    @Test
     void shouldStopStartWhenAJournaledWriteFailsOnlyOnReplayAndChangeNothing() {
         // given two journaled writes
         MemoryJournal journal = new MemoryJournal();
