@@ -97,7 +97,7 @@ final class DemoWorkload {
     }
 
     private int runIn(Path dir) throws Exception {
-        KvOptions options = storeOptions();
+        KvOptions options = storeOptions(new DemoErrors(err));
         long produceNanos;
         long durableNanos;
         CoordinatorStats stats;
@@ -149,10 +149,10 @@ final class DemoWorkload {
         out.flush();
     }
 
-    private KvOptions storeOptions() {
+    private KvOptions storeOptions(DemoErrors errors) {
         KvOptions.Builder options = KvOptions.builder().journal(config.journal()).journalSync(syncPolicy()).name("demo")
                                              .flushInterval(config.flushInterval()).flushThresholdBytes(config.flushBytes())
-                                             .threadingMode(config.threading());
+                                             .threadingMode(config.threading()).ring(ring -> ring.errorHandler(errors));
         // Small channels keep the queue in front of the ring short: producers run flat out, so a
         // deep queue would only add waiting time to every sampled write's latency.
         for (int p = 0; p < config.producers(); p++) {
