@@ -113,7 +113,10 @@ final class ApplyStage<W, R, F> implements Stage {
                 encoded.outcome = EncodedWrite.REFUSED;
             }
             channel.onApplied();
-            deliver(handle, new CoordinatorFailedException(failure, write));
+            if (handle != null) {
+                // A fire-and-forget write is not reported one by one: the fault was, once.
+                handle.fail(new CoordinatorFailedException(failure, write));
+            }
             return;
         }
         R result = null;
