@@ -28,9 +28,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * "crash" keeps what a restarted process would find: the journal's committed records and
  * checkpoints ({@link MemoryJournal#afterCrash()}), everything storage and sinks took.
  */
+@org.junit.jupiter.params.ParameterizedClass
+@org.junit.jupiter.params.provider.EnumSource(ThreadingMode.class)
 class ExactlyOnceRecoveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @org.junit.jupiter.params.Parameter
+    ThreadingMode threadingMode;
     private final List<EpochRing<?, ?, ?, ?>> rings = new ArrayList<>();
 
     @AfterEach
@@ -321,10 +326,10 @@ class ExactlyOnceRecoveryTest {
         assertThat(reopened.ledger().isExactlyOnceUpTo(4)).isTrue();
     }
 
-    private static EpochRingBuilder<Put, Long, Map<String, Long>, Map<String, Long>> builder(CounterDelta delta, LedgerFlusher flusher,
-                                                                                           MemoryJournal journal) {
+    private EpochRingBuilder<Put, Long, Map<String, Long>, Map<String, Long>> builder(CounterDelta delta, LedgerFlusher flusher,
+                                                                                    MemoryJournal journal) {
         return EpochRing.builder(delta, flusher).journal(journal, new PutCodec()).flushInterval(Duration.ofHours(1))
-                        .errorHandler(e -> { });
+                        .threadingMode(threadingMode).errorHandler(e -> { });
     }
 
     private <W, R, F, S> EpochRing<W, R, F, S> start(EpochRingBuilder<W, R, F, S> builder) {
