@@ -155,10 +155,6 @@ final class Conductor<W, R, F, S> {
         }
     }
 
-    void requestTick() {
-        pipeline.requestTick();
-    }
-
     /** @return the first fault, or null while there has been none */
     CoordinatorFaultException failureCause() {
         return failure;
