@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A key-value store whose writes go through an {@link EpochRing}: puts and deletes from any thread
@@ -49,6 +50,7 @@ public final class KvStore implements AutoCloseable {
     private final KvDelta delta;
     private final EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring;
     private final Channel<KvWrite, Long> defaultChannel;
+    private final Supplier<View<KvSegment, KvSnapshot>> views = this::view;
     private volatile boolean closed;
 
     private KvStore(Path dir, RocksDbFlusher flusher, KvDelta delta, EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring,
@@ -178,28 +180,7 @@ public final class KvStore implements AutoCloseable {
      */
     public KvEntry entry(byte[] key) {
         Objects.requireNonNull(key, "get: key must not be null");
-        while (true) {
-            View<KvSegment, KvSnapshot> view = view();
-            KvEntry entry = view.live().get(key);
-            if (entry != null) {
-                return entry;
-            }
-            for (KvSegment frozen : view.frozen()) {
-                entry = frozen.get(key);
-                if (entry != null) {
-                    return entry;
-                }
-            }
-            KvSnapshot snapshot = view.snapshot();
-            if (snapshot.tryAcquire()) {
-                try {
-                    return snapshot.entry(key);
-                } finally {
-                    snapshot.release();
-                }
-            }
-            // A newer flush replaced and released this view's snapshot meanwhile: read the new view.
-        }
+        return Layers.entry(views, key);
     }
 
     /**
