@@ -46,6 +46,7 @@ public final class CounterCrashMain {
     private static PrintStream log;
 
     public static void main(String[] args) throws IOException {
+        endWithTheParent();
         Path dir = Path.of(args[0]);
         log = new PrintStream(new FileOutputStream(args[1], true), true, StandardCharsets.UTF_8);
         int threads = Integer.parseInt(args[2]);
@@ -67,6 +68,22 @@ public final class CounterCrashMain {
             producer.start();
         }
         // The producers run until the parent kills this JVM.
+    }
+
+    /** A parent that died (or was stopped) closes this JVM's stdin: end too, rather than count on unwatched. */
+    private static void endWithTheParent() {
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (System.in.read() != -1) {
+                    // the parent writes nothing; only the end of the stream matters
+                }
+            } catch (IOException e) {
+                // the same: the parent is gone
+            }
+            Runtime.getRuntime().halt(4);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     static SyncPolicy policy(String name) {
@@ -164,6 +181,8 @@ public final class CounterCrashMain {
             if (marker.equals(pauseMarker) && n == pauseAt) {
                 print("PAUSED " + marker + " " + n);
                 TimeUnit.MINUTES.sleep(2); // the parent kills this JVM meanwhile
+                print("NOT KILLED");
+                Runtime.getRuntime().halt(5);
             }
         }
     }
