@@ -5,6 +5,7 @@ import io.epochring.View;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -60,20 +61,25 @@ public final class KvDelta implements Delta<KvWrite, Long, KvSegment> {
     }
 
     /**
-     * @param storage the RocksDB snapshot the store opened with, at the epoch RocksDB stores: the
-     *                base for adds replayed from the journal before the coordinator runs
+     * A delta over RocksDB, for a coordinator assembled by hand as {@link KvStore} does it: create
+     * it with the flusher's snapshot before the coordinator starts, and call {@link #readThrough}
+     * once it has.
+     *
+     * @param storage {@link RocksDbFlusher#snapshot()} right after opening, at the epoch RocksDB
+     *                stores: the base for adds replayed from the journal before the coordinator runs
      */
-    KvDelta(KvSnapshot storage) {
+    public KvDelta(KvSnapshot storage) {
         this.storage = storage;
     }
 
     /**
-     * From now on, an add reads below the live segment through the current view: call it once the
-     * coordinator has started, before any write is submitted. The segments frozen before then
-     * are forgotten: the views hold them until storage does.
+     * From now on, an add reads below the live segment through the current view (pass
+     * {@code ring::view}): call it once the coordinator has started, before any write is
+     * submitted. The segments frozen before then are forgotten: the views hold them until storage
+     * does.
      */
-    void readThrough(Supplier<View<KvSegment, KvSnapshot>> views) {
-        this.views = views;
+    public void readThrough(Supplier<View<KvSegment, KvSnapshot>> views) {
+        this.views = Objects.requireNonNull(views, "views must not be null");
     }
 
     /**
