@@ -10,6 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,16 +101,17 @@ class WriteFailureTest {
     }
 
     /**
-     * A real full disk: a 2 MiB tmpfs, a filler file taking part of it, and a journal appending 1 KB
+     * A real full disk: a 4 MiB tmpfs, a filler file taking part of it, and a journal appending 1 KB
      * writes in batches of ten until the disk is full. Chronicle writes through a memory-mapped
-     * file, so the kernel answers a write to a page it cannot allocate with SIGBUS, which the JVM
-     * turns into an {@link InternalError} somewhere in Chronicle's code.
+     * file, where the kernel would answer a write to a page it cannot allocate with SIGBUS (an
+     * {@link InternalError} from the JVM); the journal allocates its blocks ahead with ordinary file
+     * writes, so the full disk is an {@link IOException} from one of those, before a record is begun.
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldStopAtAFullDiskAndRecoverEveryCommittedWriteOnceThereIsSpace() throws Exception {
         Path mountPoint = TestDirs.fresh("full-disk");
-        try (Tmpfs disk = Tmpfs.mount(mountPoint, 2 << 20)) {
+        try (Tmpfs disk = Tmpfs.mount(mountPoint, 4 << 20)) {
             Path dir = Files.createDirectory(disk.path().resolve("journal"));
             Path filler = disk.path().resolve("filler");
             Tmpfs.fill(filler, 512 << 10);
@@ -136,9 +138,12 @@ class WriteFailureTest {
                 }
 
                 // then the full disk surfaces as an exception from append or commit
-                assertThat(failure).as("no write failed after %d writes of 1 KB on a 2 MiB disk", appended).isNotNull();
+                assertThat(failure).as("no write failed after %d writes of 1 KB on a 4 MiB disk", appended).isNotNull();
                 assertThat(failure).isInstanceOf(JournalWriteFailedException.class)
-                                   .hasMessageContaining("could not write to journal " + dir);
+                                   .hasMessageContaining("could not write to journal " + dir)
+                                   .hasMessageContaining("no disk space could be reserved for the record of the write at epoch " + (appended + 1))
+                                   .hasMessageContaining("every record before it is complete")
+                                   .cause().isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
                 assertThat(committed).isPositive();
 
                 // and even with space again, the journal refuses to write on until it is reopened
