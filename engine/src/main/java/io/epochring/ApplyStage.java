@@ -4,10 +4,14 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * Stage 3: applies each sequenced write to the live delta, releases its handle at APPLIED, and
+ * Stage 2: applies each sequenced write to the live delta, releases its handle at APPLIED, and
  * cuts a freeze when a flush is due (an explicit flush, the size threshold, or the timer). The
  * freeze is the delta's O(1) swap; the view moves to the new live delta at once, so every APPLIED
  * write is visible through the current view.
+ *
+ * <p>With a journal, each write is encoded before it is applied (a write the codec cannot encode
+ * is neither applied nor journaled) and the apply's outcome is left for the journal stage, which
+ * records a rejected write as rejected: replay then skips exactly the writes apply rejected.
  */
 final class ApplyStage<W, R, F> implements Stage {
 
@@ -20,14 +24,15 @@ final class ApplyStage<W, R, F> implements Stage {
     private final long flushThresholdBytes;
     private final boolean syncEveryFlush;
     private final FlushTimer timer;
-    private final EpochRing<?, ?, ?, ?> ring;
+    private final Conductor<?, ?, ?, ?> ring;
+    private final WriteCodec<W> codec;
 
     private long lastApplied;
     private long lastCut;
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, EpochRing<?, ?, ?, ?> ring, long lastApplied, long lastCut) {
+               FlushTimer timer, Conductor<?, ?, ?, ?> ring, WriteCodec<W> codec, long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -38,6 +43,7 @@ final class ApplyStage<W, R, F> implements Stage {
         this.syncEveryFlush = syncEveryFlush;
         this.timer = timer;
         this.ring = ring;
+        this.codec = codec;
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
         timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
@@ -48,7 +54,10 @@ final class ApplyStage<W, R, F> implements Stage {
         switch (slot.kind) {
             case Slot.WRITE:
                 if (slot.epoch > 0) {
-                    applyOne(slot.channel, slot.write, slot.handle, slot.epoch, slot.error);
+                    if (codec != null && slot.encoded == null) {
+                        slot.encoded = new EncodedWrite(); // once per slot: reused on every later lap
+                    }
+                    applyOne(slot.channel, slot.write, slot.handle, slot.epoch, slot.encoded);
                     cutIfFull(slot);
                 } else if (!slot.held) {
                     slot.channel.onDropped();
@@ -57,7 +66,8 @@ final class ApplyStage<W, R, F> implements Stage {
             case Slot.RESUME:
                 for (HeldWrite write : slot.released) {
                     if (write.epoch > 0) {
-                        applyOne(write.channel, write.write, write.handle, write.epoch, write.error);
+                        write.encoded = codec == null ? null : new EncodedWrite();
+                        applyOne(write.channel, write.write, write.handle, write.epoch, write.encoded);
                     } else {
                         write.channel.onDropped();
                     }
@@ -93,15 +103,40 @@ final class ApplyStage<W, R, F> implements Stage {
         applied.publish();
     }
 
+    /** @param encoded where the journal stage finds the write's bytes and outcome; null without a journal */
     @SuppressWarnings("unchecked")
-    private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EpochRingException journalError) {
+    private void applyOne(Channel<?, ?> channel, Object write, WriteHandle<Object> handle, long epoch, EncodedWrite encoded) {
+        CoordinatorFaultException failure = ring.failureCause();
+        if (failure != null) {
+            // Fail-stop: after the first fault nothing more is applied or journaled; the write is refused.
+            if (encoded != null) {
+                encoded.outcome = EncodedWrite.NOT_ENCODED;
+            }
+            channel.onApplied();
+            deliver(handle, new CoordinatorFailedException(failure, write));
+            return;
+        }
         R result = null;
-        EpochRingException error = journalError;
+        EpochRingException error = encoded == null ? null : encode(channel, (W) write, epoch, encoded);
         if (error == null) {
             try {
                 result = delta.apply(epoch, (W) write);
             } catch (Exception e) {
                 error = new ApplyException(epoch, e);
+                if (encoded != null) {
+                    encoded.outcome = EncodedWrite.REJECTED;
+                }
+            } catch (Error e) {
+                // Not a rejection: the delta may be half-changed and the JVM in trouble. Stop everything.
+                if (encoded != null) {
+                    encoded.outcome = EncodedWrite.NOT_ENCODED;
+                }
+                channel.onApplied();
+                DeltaFailedException fault = new DeltaFailedException(new EpochRange(epoch, epoch),
+                                                                      "Delta.apply threw an Error, so the delta cannot be trusted", e);
+                ring.fail(fault);
+                deliver(handle, fault);
+                return;
             }
         }
         // Watermark and counters move before the handle is released, so a caller returning from
@@ -113,6 +148,18 @@ final class ApplyStage<W, R, F> implements Stage {
             deliver(handle, error);
         } else if (handle != null) {
             handle.complete(result);
+        }
+    }
+
+    private EpochRingException encode(Channel<?, ?> channel, W write, long epoch, EncodedWrite encoded) {
+        try {
+            encoded.length = codec.encode(write, encoded.buffer, 0);
+            encoded.outcome = EncodedWrite.APPLIED;
+            return null;
+        } catch (RuntimeException e) {
+            encoded.outcome = EncodedWrite.NOT_ENCODED;
+            return new EpochRingException("write at epoch " + epoch + " on channel '" + channel.name()
+                                          + "' could not be encoded for the journal (" + e + "): it was not journaled nor applied; fix the codec or the write", e);
         }
     }
 
@@ -149,9 +196,9 @@ final class ApplyStage<W, R, F> implements Stage {
             try {
                 frozen = delta.freeze();
                 live = delta.view();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // Without a freeze nothing can be flushed again: fail loudly, once, rather than on every tick.
-                ring.fail(new FlushFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
+                ring.fail(new DeltaFailedException(range, "Delta.freeze() or Delta.view() threw, so no delta can be flushed", e));
                 return range;
             }
             views.onFreeze(frozen, live);

@@ -10,4 +10,15 @@ public final class BackpressureException extends RejectedWriteException {
         super("channel '" + channel + "' is full (" + capacity + " writes queued): retry later, use write(w, timeout) to wait for space, or raise the channel's capacity",
               write, null, false);
     }
+
+    /** The channel had room, but the ring all channels share did not. */
+    static BackpressureException ringFull(String channel, int ringSize, Object write) {
+        return new BackpressureException("the ring shared by every channel is full (" + ringSize + " slots) although channel '" + channel
+                                         + "' has room: the apply stage or the flush thread is behind; retry later, use write(w, timeout),"
+                                         + " or raise the ring size", write);
+    }
+
+    private BackpressureException(String message, Object write) {
+        super(message, write, null, false);
+    }
 }

@@ -34,7 +34,7 @@ public final class Channel<W, R> {
     private final String name;
     private final int id;
     private final int capacity;
-    private final EpochRing<?, ?, ?, ?> coordinator;
+    private final Conductor<?, ?, ?, ?> coordinator;
     private final Supplier<IdleStrategy> idleStrategies;
 
     /** Permits taken by producers (writes accepted), plus the CLOSED bit. CAS by producers. */
@@ -52,7 +52,7 @@ public final class Channel<W, R> {
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong maxDepth = new AtomicLong();
 
-    Channel(String name, int id, int capacity, EpochRing<?, ?, ?, ?> coordinator, Supplier<IdleStrategy> idleStrategies) {
+    Channel(String name, int id, int capacity, Conductor<?, ?, ?, ?> coordinator, Supplier<IdleStrategy> idleStrategies) {
         this.name = name;
         this.id = id;
         this.capacity = capacity;
@@ -106,7 +106,7 @@ public final class Channel<W, R> {
         if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
             unclaim();
             rejected.incrementAndGet();
-            throw new BackpressureException(name, capacity, write);
+            throw BackpressureException.ringFull(name, ring().getBufferSize(), write);
         }
         return handle;
     }

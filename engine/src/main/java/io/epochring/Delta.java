@@ -18,6 +18,14 @@ public interface Delta<W, R, F> {
      * Applies one write. An exception fails this write only: its handle reports it with the epoch,
      * and the delta must be left as if the write had not happened.
      *
+     * <p>Must be deterministic: the same writes applied in the same order to a delta rebuilt from
+     * the same storage give the same results and the same exceptions, because recovery replays
+     * the journal through this method. The journal records which writes threw the first time, and
+     * replay skips exactly those without calling this method. A write that applied the first time
+     * but throws on replay stops {@link EpochRing#start()} with a {@link RecoveryFailedException}
+     * naming its epoch and channel, with nothing changed on disk. An {@link Error} is not a
+     * rejection: it fails the coordinator (the delta may be half-changed).
+     *
      * @param epoch the write's epoch, strictly increasing across calls
      * @param write the write, never null
      * @return the result handed to the write's handle, may be null

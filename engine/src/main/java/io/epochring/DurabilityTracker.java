@@ -7,21 +7,34 @@ import java.util.List;
  * held back by every REQUIRED sink that has not delivered that far; DURABLE is the primary's
  * synced epoch, never ahead of WRITTEN. The flush thread and required sinks' threads report here,
  * and the lock makes this the single writer of both watermarks.
+ *
+ * <p>The checkpoint never trails DURABLE: before DURABLE moves, whichever thread moves it (the
+ * flush thread after a sync, or a required sink's thread after a delivery) records a journal
+ * checkpoint of the new DURABLE epoch. So recovery never replays an epoch reported DURABLE to
+ * targets that cannot report their own position.
  */
 final class DurabilityTracker {
 
     private final Watermark written;
     private final Watermark durable;
     private final List<SinkWorker<?>> requiredSinks;
+    private final Journal journal;
     private long primaryWritten;
     private long primarySynced;
 
-    DurabilityTracker(Watermarks watermarks, List<SinkWorker<?>> requiredSinks, long recovered) {
+    /**
+     * @param journal where checkpoints go, or null without one
+     * @param stored  the epoch storage held at start
+     * @param synced  the durable checkpoint at start
+     */
+    DurabilityTracker(Watermarks watermarks, List<SinkWorker<?>> requiredSinks, Journal journal, long stored, long synced) {
         this.written = watermarks.written();
         this.durable = watermarks.durable();
         this.requiredSinks = List.copyOf(requiredSinks);
-        this.primaryWritten = recovered;
-        this.primarySynced = recovered;
+        this.journal = journal;
+        this.primaryWritten = stored;
+        this.primarySynced = synced;
+        update();
     }
 
     synchronized long primaryWritten() {
@@ -34,18 +47,21 @@ final class DurabilityTracker {
         update();
     }
 
-    /** @return the DURABLE watermark a sync covering {@code syncedEpoch} would give */
-    synchronized long durableIfSynced(long syncedEpoch) {
-        return Math.max(durable.get(), Math.min(syncedEpoch, writtenCandidate()));
-    }
-
-    /** Flush thread: storage synced everything up to {@code epoch}. */
+    /**
+     * Flush thread: storage synced everything up to {@code epoch}.
+     *
+     * @throws JournalFailedException when the checkpoint that DURABLE needs could not be recorded
+     */
     synchronized void onPrimarySynced(long epoch) {
         primarySynced = epoch;
         update();
     }
 
-    /** Required sink thread: it delivered further. */
+    /**
+     * Required sink thread: it delivered further.
+     *
+     * @throws JournalFailedException when the checkpoint that DURABLE needs could not be recorded
+     */
     synchronized void onSinkDelivered() {
         update();
     }
@@ -65,6 +81,14 @@ final class DurabilityTracker {
         }
         long d = Math.min(primarySynced, written.get());
         if (d > durable.get()) {
+            if (journal != null) {
+                try {
+                    journal.checkpoint(d, Math.max(d, primaryWritten));
+                } catch (RuntimeException | Error e) {
+                    throw new JournalFailedException(new EpochRange(durable.get() + 1, d),
+                                                   "the journal checkpoint could not be written, so DURABLE cannot move", e);
+                }
+            }
             durable.advance(d);
         }
     }

@@ -1,11 +1,7 @@
 package io.epochring;
 
-import com.lmax.disruptor.RingBuffer;
-
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,27 +30,13 @@ import java.util.Optional;
  */
 public final class EpochRing<W, R, F, S> implements AutoCloseable {
 
-    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+    /** How long {@link #stop()} and {@link #close()} wait: longer than the default retry window. */
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofMinutes(2);
 
-    private final EpochRingBuilder<W, R, F, S> config;
-    private final Watermarks watermarks;
-    private final Map<String, Channel<W, R>> channels = new LinkedHashMap<>();
-    private final NamedThreadFactory threads;
-    private final Object lifecycle = new Object();
+    private final Conductor<W, R, F, S> conductor;
 
-    private volatile State state = State.NEW;
-    private volatile FlushFailedException failure;
-    private RecoveryReport recovery = RecoveryReport.NONE;
-    private volatile Pipeline<W, R, F, S> pipeline;
-
-    EpochRing(EpochRingBuilder<W, R, F, S> config) {
-        this.config = config;
-        this.watermarks = new Watermarks(config.journal != null);
-        this.threads = new NamedThreadFactory("epochring-" + config.name);
-        int id = 0;
-        for (Map.Entry<String, Integer> channel : config.channels.entrySet()) {
-            channels.put(channel.getKey(), new Channel<>(channel.getKey(), id++, channel.getValue(), this, config.producerIdleStrategy));
-        }
+    EpochRing(Conductor<W, R, F, S> conductor) {
+        this.conductor = conductor;
     }
 
     /**
@@ -68,45 +50,26 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      * Recovers from the journal (if any), then starts the ring and flush threads. Call once.
      *
      * @return this coordinator
-     * @throws IllegalStateException       when already started or stopped
+     * @throws IllegalStateException     when already started or stopped
      * @throws JournalCorruptedException when the journal cannot be replayed
+     * @throws RecoveryFailedException   when a journaled write fails to apply again, or storage or a
+     *                                   sink holds a position the journal contradicts
      */
     public EpochRing<W, R, F, S> start() {
-        synchronized (lifecycle) {
-            if (state != State.NEW) {
-                throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
-            }
-            try {
-                recovery = config.journal == null ? RecoveryReport.NONE : new JournalRecovery<>(config.journal, config.codec, config.delta).run();
-                pipeline = new Pipeline<>(this, config, watermarks, channels.values().toArray(new Channel<?, ?>[0]), recovery, threads);
-            } catch (RuntimeException e) {
-                state = State.STOPPED;
-                threads.interruptAndJoin();
-                if (config.journal != null) {
-                    config.journal.close();
-                }
-                throw e;
-            }
-            state = State.RUNNING;
-            channels.values().forEach(Channel::open);
-            return this;
-        }
+        conductor.start();
+        return this;
     }
 
     /**
      * @throws IllegalArgumentException naming the configured channels when {@code name} is not one
      */
     public Channel<W, R> channel(String name) {
-        Channel<W, R> channel = channels.get(name);
-        if (channel == null) {
-            throw new IllegalArgumentException("unknown channel '" + name + "': configured channels are " + channels.keySet());
-        }
-        return channel;
+        return conductor.channel(name);
     }
 
     /** @return every channel, in configuration order */
     public List<Channel<W, R>> channels() {
-        return List.copyOf(channels.values());
+        return List.copyOf(conductor.channels());
     }
 
     /** Same as {@code flush(false)}. */
@@ -122,87 +85,72 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      * @param sync also sync storage afterwards (advancing DURABLE), even when nothing was new
      */
     public WriteHandle<EpochRange> flush(boolean sync) {
-        synchronized (lifecycle) {
-            requireRunning();
-            WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
-            pipeline.ringBuffer().publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
-            return handle;
-        }
+        return conductor.flush(sync);
     }
 
     /** @return the level's watermark: every epoch up to it has reached the level */
     public long watermark(DurabilityLevel level) {
-        return watermarks.of(level).get();
+        return conductor.watermarks().of(level).get();
     }
 
     /**
      * Waits until the level's watermark reaches {@code epoch}.
      *
      * @return false when the timeout passed first
-     * @throws FlushFailedException when a terminal flush failure means it never will
+     * @throws CoordinatorFaultException when the coordinator failed and the level never will
      */
     public boolean awaitWatermark(DurabilityLevel level, long epoch, Duration timeout) {
-        return watermarks.of(level).await(epoch, WriteHandle.deadline(timeout));
+        return conductor.watermarks().of(level).await(epoch, WriteHandle.deadline(timeout));
     }
 
     /** @return what readers see now: live delta, frozen deltas newest first, storage snapshot */
     public View<F, S> view() {
-        return started().views().current();
+        return conductor.started().views().current();
     }
 
     /** @return a stream of views, starting with the current one */
     public ViewSubscription<F, S> subscribe() {
-        return started().views().subscribe();
+        return conductor.started().views().subscribe();
     }
 
     /** @return watermarks and flush counters now */
     public CoordinatorStats stats() {
-        return started().stats();
+        return conductor.started().stats();
     }
 
     /** @return each secondary sink's health and counters, in configuration order */
     public List<SinkStatus> sinks() {
-        return started().sinkStatus();
+        return conductor.started().sinkStatus();
     }
 
     /** @return what {@link #start()} recovered from the journal */
     public RecoveryReport recovery() {
-        return recovery;
+        return conductor.recovery();
     }
 
-    /** @return the terminal flush failure that stopped this coordinator accepting writes, if any */
-    public Optional<FlushFailedException> failure() {
-        return Optional.ofNullable(failure);
+    /** @return the first fault, which stopped this coordinator taking writes, if there was one */
+    public Optional<CoordinatorFaultException> failure() {
+        return Optional.ofNullable(conductor.failureCause());
+    }
+
+    /** Same as {@code stop(DEFAULT_STOP_TIMEOUT)}. */
+    public void stop() {
+        stop(DEFAULT_STOP_TIMEOUT);
     }
 
     /**
      * Stops accepting writes, fails writes held by paused channels, applies and flushes (with a
-     * sync) every accepted write, stops every thread, and closes the journal. Idempotent.
+     * sync) every accepted write, stops every thread, and closes the journal. Idempotent. Always
+     * returns by about {@code timeout}: past it, the ring is halted, threads still busy (a wedged
+     * flusher, say) are interrupted and left behind, the journal is closed, and this throws.
      *
-     * @throws FlushFailedException when the coordinator failed (now or earlier) to flush accepted writes
+     * @throws CoordinatorFaultException when the coordinator failed (now or earlier)
+     * @throws EpochRingException        when stopping took longer than {@code timeout}, naming what
+     *                                   did not finish and the epochs not flushed (journaled ones are
+     *                                   recovered)
      */
-    public void stop() {
-        // The whole stop holds the lifecycle lock: a concurrent stop() waits and then returns, and
-        // flush()/pause()/resume() racing with it are refused instead of landing after the last flush.
-        // No pipeline thread takes this lock, so the pipeline drains while it is held.
-        synchronized (lifecycle) {
-            if (state == State.RUNNING) {
-                state = State.STOPPING;
-                drainAndStopThreads();
-            } else if (state == State.NEW && config.journal != null) {
-                config.journal.close();
-            }
-            state = State.STOPPED;
-            throwIfFailed();
-        }
-    }
-
-    private void drainAndStopThreads() {
-        channels.values().forEach(Channel::close);
-        pipeline.drainAndStop(channels.values(), watermarks);
-        if (config.journal != null) {
-            config.journal.close();
-        }
+    public void stop(Duration timeout) {
+        conductor.stop(timeout);
     }
 
     /** Same as {@link #stop()}. */
@@ -213,85 +161,6 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "EpochRing[" + config.name + ", " + state.name().toLowerCase() + "]";
-    }
-
-    // ---- for channels and the flush thread ---------------------------------------------------
-
-    Watermarks watermarks() {
-        return watermarks;
-    }
-
-    RingBuffer<Slot> ringBuffer() {
-        return pipeline.ringBuffer();
-    }
-
-    void channelCommand(byte kind, Channel<?, ?> channel) {
-        synchronized (lifecycle) {
-            requireRunning();
-            pipeline.ringBuffer().publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
-        }
-    }
-
-    void requestTick() {
-        pipeline.requestTick();
-    }
-
-    FlushFailedException failureCause() {
-        return failure;
-    }
-
-    /**
-     * Flush or sink thread: a flush failed for good. Refuse writes from now on; fail waiters above
-     * WRITTEN; tell listeners. Only the first failure counts.
-     */
-    synchronized void fail(FlushFailedException error) {
-        if (failure != null) {
-            return;
-        }
-        failure = error;
-        channels.values().forEach(Channel::close);
-        config.errorHandler.onError(error);
-        // Listeners hear first, so a waiter woken by the failure knows they have been told.
-        pipeline.terminalFailure(error);
-        watermarks.written().fail(error);
-        watermarks.durable().fail(error);
-    }
-
-    /** @return the error for a write or command the coordinator cannot take now */
-    RejectedWriteException refusal(Object write) {
-        FlushFailedException cause = failure;
-        if (cause != null) {
-            return new CoordinatorFailedException(cause, write);
-        }
-        switch (state) {
-            case NEW:
-                return new ShutdownException("the coordinator is not started: call start() before writing", write);
-            case RUNNING:
-                return new ShutdownException("the coordinator is running but the channel is closed", write);
-            default:
-                return new ShutdownException("the coordinator is " + state.name().toLowerCase()
-                                             + " and accepts no more writes or flushes: start a new one", write);
-        }
-    }
-
-    private void requireRunning() {
-        if (state != State.RUNNING || failure != null) {
-            throw refusal(null);
-        }
-    }
-
-    private Pipeline<W, R, F, S> started() {
-        Pipeline<W, R, F, S> p = pipeline;
-        if (p == null) {
-            throw new IllegalStateException("the coordinator is not started: call start() first");
-        }
-        return p;
-    }
-
-    private void throwIfFailed() {
-        if (failure != null) {
-            throw failure;
-        }
+        return conductor.toString();
     }
 }

@@ -60,6 +60,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     final Map<String, SinkSpec<F>> sinks = new LinkedHashMap<>();
     ErrorHandler errorHandler;
     private final List<String> problems = new ArrayList<>();
+    private boolean built;
 
     EpochRingBuilder(Delta<W, R, F> delta, Flusher<F, S> flusher) {
         this.delta = delta;
@@ -180,7 +181,9 @@ public final class EpochRingBuilder<W, R, F, S> {
     }
 
     /**
-     * Checks the configuration and builds a coordinator that is not started yet.
+     * Checks the configuration and builds a coordinator that is not started yet. The coordinator
+     * keeps a copy of the configuration: changing this builder afterwards does not reach it. A
+     * builder builds one coordinator (a second would share the first one's delta and flusher).
      *
      * @throws IllegalArgumentException naming the first bad field and what it must be
      */
@@ -202,17 +205,18 @@ public final class EpochRingBuilder<W, R, F, S> {
         require(clock != null, "clock must not be null");
         require(retryPolicy != null, "retryPolicy must not be null");
         require(isTransient != null, "transientErrors must not be null");
-        if (channels.isEmpty()) {
-            channels.put("default", 1024);
+        if (built) {
+            throw new IllegalStateException("this builder already built a coordinator, which owns its delta, flusher and journal: use a new builder for another");
         }
-        if (waitStrategy == null) {
-            waitStrategy = new SleepingWaitStrategy();
-        }
-        if (errorHandler == null) {
+        built = true;
+        Map<String, Integer> concludedChannels = channels.isEmpty() ? Map.of("default", 1024) : channels;
+        WaitStrategy concludedWait = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
+        ErrorHandler concludedErrors = errorHandler;
+        if (concludedErrors == null) {
             String prefix = "epochring-" + name + ": ";
-            errorHandler = e -> System.err.println(prefix + e);
+            concludedErrors = e -> System.err.println(prefix + e);
         }
-        return new EpochRing<>(this);
+        return new EpochRing<>(new Conductor<>(new EngineConfig<>(this, concludedChannels, concludedWait, concludedErrors)));
     }
 
     /** A configured sink. */

@@ -1,22 +1,13 @@
 package io.epochring;
 
 /**
- * A flush could not be completed (the flusher failed and its retry policy gave up), so the writes
- * waiting for WRITTEN or DURABLE in the affected epochs will not reach it. The cause is the
- * flusher's last error.
+ * The coordinator's first fault was that storage's {@link Flusher#flush} or {@link Flusher#sync}
+ * failed for good: a permanent error, or a transient one that did not clear within the {@link
+ * FlushRetryPolicy}'s window. See {@link CoordinatorFaultException}.
  */
-public final class FlushFailedException extends EpochRingException {
-
-    private final EpochRange range;
+public final class FlushFailedException extends CoordinatorFaultException {
 
     public FlushFailedException(EpochRange range, String reason, Throwable cause) {
-        super("flush of epochs " + range.first() + ".." + range.last() + " failed: " + reason
-              + (cause == null ? "" : ": " + cause), cause);
-        this.range = range;
-    }
-
-    /** @return the epochs of the frozen delta whose flush failed */
-    public EpochRange range() {
-        return range;
+        super("storage failed", range, reason, cause);
     }
 }

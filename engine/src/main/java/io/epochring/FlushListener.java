@@ -24,6 +24,6 @@ public interface FlushListener {
     }
 
     /** The coordinator gave up: it now refuses writes, and waiters above WRITTEN get {@code error}. */
-    default void onTerminalFailure(FlushFailedException error) {
+    default void onTerminalFailure(CoordinatorFaultException error) {
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -23,14 +22,13 @@ final class FlushProcessor<F, S> implements Runnable {
 
     static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false);
 
-    private final EpochRing<?, ?, F, S> ring;
+    private final Conductor<?, ?, F, S> ring;
     private final BlockingQueue<FrozenBatch> handoff;
+    private final List<FrozenBatch> recovered;
     private final Flusher<F, S> flusher;
     private final ViewPublisher<F, S> views;
     private final Watermarks watermarks;
-    private final Journal journal;
-    private final FlushRetryPolicy retryPolicy;
-    private final Predicate<Throwable> isTransient;
+    private final RetryLoop retries;
     private final List<FlushListener> listeners;
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
@@ -45,19 +43,19 @@ final class FlushProcessor<F, S> implements Runnable {
     private volatile long maxFlushNanos;
     private volatile long totalFlushNanos;
 
-    FlushProcessor(EpochRing<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, Flusher<F, S> flusher,
-                   ViewPublisher<F, S> views, Watermarks watermarks, Journal journal, FlushRetryPolicy retryPolicy,
+    /** @param recovered segments recovery froze for targets that lack them, oldest first: flushed before any new batch */
+    FlushProcessor(Conductor<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, List<FrozenBatch> recovered, Flusher<F, S> flusher,
+                   ViewPublisher<F, S> views, Watermarks watermarks, FlushRetryPolicy retryPolicy,
                    Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
                    NanoClock clock, FlushTimer timer, long flushIntervalNanos, DurabilityTracker tracker,
                    List<SinkWorker<F>> sinks) {
         this.ring = ring;
         this.handoff = handoff;
+        this.recovered = List.copyOf(recovered);
         this.flusher = flusher;
         this.views = views;
         this.watermarks = watermarks;
-        this.journal = journal;
-        this.retryPolicy = retryPolicy;
-        this.isTransient = isTransient;
+        this.retries = new RetryLoop(retryPolicy, isTransient, clock);
         this.listeners = List.copyOf(listeners);
         this.errorHandler = errorHandler;
         this.clock = clock;
@@ -69,6 +67,7 @@ final class FlushProcessor<F, S> implements Runnable {
 
     @Override
     public void run() {
+        recovered.forEach(this::process);
         while (true) {
             FrozenBatch batch;
             try {
@@ -100,25 +99,38 @@ final class FlushProcessor<F, S> implements Runnable {
             if (batch.sync) {
                 sync(batch.range);
             }
-        } catch (FlushFailedException e) {
+        } catch (CoordinatorFaultException e) {
             ring.fail(e);
-        } catch (RuntimeException e) {
-            // Anything else (a journal checkpoint that cannot be written, a bug) must not kill this
-            // thread silently: DURABLE would never move and stop() would wait forever.
+        } catch (RuntimeException | Error e) {
+            // Anything else (an Error from the flusher, a bug) must not kill this thread silently:
+            // WRITTEN and DURABLE would never move and stop() would wait forever.
             ring.fail(new FlushFailedException(batch.range, "the flush thread hit an unexpected error", e));
         }
     }
 
     /** Tells listeners the coordinator failed for good. */
-    void terminalFailure(FlushFailedException error) {
+    void terminalFailure(CoordinatorFaultException error) {
         for (FlushListener listener : listeners) {
             notify(() -> listener.onTerminalFailure(error));
         }
     }
 
+    /**
+     * Writes the batch to storage unless storage already holds it (a segment recovery froze for a
+     * sink that lags storage), then offers it to the sinks, each of which skips what it holds.
+     */
     @SuppressWarnings("unchecked")
     private void write(FrozenBatch batch) {
         F frozen = (F) batch.frozen;
+        if (batch.range.last() > tracker.primaryWritten()) {
+            writeToStorage(frozen, batch);
+        }
+        for (SinkWorker<F> sink : sinks) {
+            sink.offer(frozen, batch.range);
+        }
+    }
+
+    private void writeToStorage(F frozen, FrozenBatch batch) {
         long start = clock.nanoTime();
         int[] attempts = new int[1];
         S snapshot = withRetry(batch.range, "flush", () -> {
@@ -137,9 +149,6 @@ final class FlushProcessor<F, S> implements Runnable {
             notify(() -> listener.onFlushed(batch.range, nanos, attempts[0]));
         }
         tracker.onPrimaryWritten(batch.range.last());
-        for (SinkWorker<F> sink : sinks) {
-            sink.offer(frozen, batch.range);
-        }
     }
 
     private void sync(EpochRange range) {
@@ -148,51 +157,26 @@ final class FlushProcessor<F, S> implements Runnable {
             flusher.sync();
             return null;
         });
-        // The checkpoint is recorded before DURABLE moves: a DURABLE write never needs replaying.
-        if (journal != null) {
-            try {
-                journal.checkpoint(tracker.durableIfSynced(synced), synced);
-            } catch (RuntimeException e) {
-                throw new FlushFailedException(range, "the journal checkpoint could not be written after a successful sync", e);
-            }
-        }
-        tracker.onPrimarySynced(synced);
+        tracker.onPrimarySynced(synced); // records the checkpoint before DURABLE moves
     }
 
     private <T> T withRetry(EpochRange range, String what, Callable<T> operation) {
-        long firstFailure = 0;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return operation.call();
-            } catch (Exception e) {
+        try {
+            return retries.call(what, operation, (e, attempt, willRetry) -> {
                 flushFailures++;
-                long now = clock.nanoTime();
-                if (attempt == 1) {
-                    firstFailure = now;
-                }
-                boolean retryable = isTransient.test(e);
-                long delay = retryable ? retryPolicy.delayNanos(attempt + 1) : 0;
-                boolean willRetry = retryable && now + delay - firstFailure <= retryPolicy.windowNanos();
-                final int failedAttempt = attempt;
                 for (FlushListener listener : listeners) {
-                    notify(() -> listener.onFlushFailed(range, e, failedAttempt, willRetry));
+                    notify(() -> listener.onFlushFailed(range, e, attempt, willRetry));
                 }
-                if (!willRetry) {
-                    String reason = !retryable
-                        ? what + " failed with a permanent error (not retried)"
-                        : what + " failed with a transient error that did not clear within the retry window ("
-                          + attempt + " attempts over " + TimeUnit.NANOSECONDS.toMillis(now - firstFailure) + " ms)";
-                    throw new FlushFailedException(range, reason, e);
-                }
-                LockSupport.parkNanos(delay);
-            }
+            }, () -> false);
+        } catch (RetryLoop.GaveUp e) {
+            throw new FlushFailedException(range, e.getMessage(), e.error());
         }
     }
 
     private void notify(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             errorHandler.onError(e);
         }
     }

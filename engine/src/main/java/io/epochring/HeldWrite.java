@@ -11,8 +11,8 @@ final class HeldWrite {
     final WriteHandle<Object> handle;
     /** Set by the sequence stage on release: the epoch, or 0 when cancelled or failed. */
     long epoch;
-    /** Set by the journal stage when the write could not be journaled. */
-    EpochRingException error;
+    /** Set by the apply stage (with a journal): the write's bytes and apply outcome for the journal stage. */
+    EncodedWrite encoded;
 
     HeldWrite(Channel<?, ?> channel, Object write, WriteHandle<Object> handle) {
         this.channel = channel;

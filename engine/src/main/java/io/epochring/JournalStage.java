@@ -1,25 +1,24 @@
 package io.epochring;
 
-import org.agrona.ExpandableArrayBuffer;
-
 /**
- * Stage 2 (only with a journal): encodes each sequenced write with the user's codec and appends it
- * with its epoch and channel; commits once per ring batch and then advances JOURNALED. A write
- * that cannot be encoded is marked failed and is neither journaled nor applied.
+ * Stage 3 (only with a journal): appends each applied write, as the apply stage encoded it, with
+ * its epoch and channel, recording a write that apply rejected as rejected; commits once per ring
+ * batch and then advances JOURNALED. A write the codec could not encode has no record.
+ *
+ * <p>A failed append or commit fails the coordinator: nothing more is appended (a half-written
+ * record must not be followed by more), and JOURNALED never covers an epoch at or after the failure.
  */
-final class JournalStage<W> implements Stage {
+final class JournalStage implements Stage {
 
     private final Journal journal;
-    private final WriteCodec<W> codec;
     private final Watermark journaled;
-    private final EpochRing<?, ?, ?, ?> ring;
-    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final Conductor<?, ?, ?, ?> ring;
     private long lastAppended;
     private boolean pending;
+    private boolean failed;
 
-    JournalStage(Journal journal, WriteCodec<W> codec, Watermark journaled, EpochRing<?, ?, ?, ?> ring, long lastEpoch) {
+    JournalStage(Journal journal, Watermark journaled, Conductor<?, ?, ?, ?> ring, long lastEpoch) {
         this.journal = journal;
-        this.codec = codec;
         this.journaled = journaled;
         this.ring = ring;
         this.lastAppended = lastEpoch;
@@ -28,11 +27,11 @@ final class JournalStage<W> implements Stage {
     @Override
     public void onSlot(Slot slot) {
         if (slot.kind == Slot.WRITE && slot.epoch > 0) {
-            slot.error = append(slot.channel, slot.write, slot.epoch);
+            append(slot.channel, slot.encoded, slot.epoch);
         } else if (slot.kind == Slot.RESUME) {
             for (HeldWrite write : slot.released) {
                 if (write.epoch > 0) {
-                    write.error = append(write.channel, write.write, write.epoch);
+                    append(write.channel, write.encoded, write.epoch);
                 }
             }
         }
@@ -40,16 +39,12 @@ final class JournalStage<W> implements Stage {
 
     @Override
     public void onBatchEnd() {
-        if (pending && ring.failureCause() == null) {
+        if (pending && !failed && ring.failureCause() == null) {
             try {
                 journal.commit();
-            } catch (RuntimeException e) {
-                // The batch may not be synced: JOURNALED must never claim it, now or later, and
-                // its waiters (unlike after a storage failure) will never be journaled.
-                FlushFailedException error = new FlushFailedException(new EpochRange(journaled.get() + 1, lastAppended),
-                                                                      "the journal could not commit (sync) a batch", e);
-                ring.fail(error);
-                journaled.fail(error);
+            } catch (RuntimeException | Error e) {
+                // The batch may not be synced: JOURNALED must never claim it, now or later.
+                fail("the journal could not commit (sync) a batch", e);
                 return;
             }
             pending = false;
@@ -57,23 +52,29 @@ final class JournalStage<W> implements Stage {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private EpochRingException append(Channel<?, ?> channel, Object write, long epoch) {
-        int length;
-        try {
-            length = codec.encode((W) write, buffer, 0);
-        } catch (RuntimeException e) {
-            return new EpochRingException("write at epoch " + epoch + " on channel '" + channel.name()
-                                          + "' could not be encoded for the journal (" + e + "): it was not journaled nor applied; fix the codec or the write", e);
+    private void append(Channel<?, ?> channel, EncodedWrite encoded, long epoch) {
+        if (failed || encoded.outcome == EncodedWrite.NOT_ENCODED) {
+            return;
         }
         try {
-            journal.append(epoch, channel.name(), buffer, 0, length);
-        } catch (RuntimeException e) {
-            return new EpochRingException("write at epoch " + epoch + " could not be appended to the journal (" + e
-                                          + "): it was not applied; check the journal directory (disk space, permissions)", e);
+            if (encoded.outcome == EncodedWrite.REJECTED) {
+                journal.appendRejected(epoch, channel.name(), encoded.buffer, 0, encoded.length);
+            } else {
+                journal.append(epoch, channel.name(), encoded.buffer, 0, encoded.length);
+            }
+        } catch (RuntimeException | Error e) {
+            fail("the journal could not append the write at epoch " + epoch + " (check the journal directory: disk space, permissions)", e);
+            return;
         }
         lastAppended = epoch;
         pending = true;
-        return null;
+    }
+
+    private void fail(String reason, Throwable cause) {
+        failed = true;
+        JournalFailedException error = new JournalFailedException(new EpochRange(journaled.get() + 1, Math.max(journaled.get() + 1, lastAppended)),
+                                                              reason, cause);
+        ring.fail(error);
+        journaled.fail(error);
     }
 }

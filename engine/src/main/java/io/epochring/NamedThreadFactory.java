@@ -42,6 +42,18 @@ final class NamedThreadFactory implements ThreadFactory {
         created.forEach(Uninterruptibles::join);
     }
 
+    /** @return the threads still alive at the deadline (interrupted, in case they wait on something) */
+    List<Thread> join(long deadlineNanos) {
+        List<Thread> alive = new java.util.ArrayList<>();
+        for (Thread thread : created) {
+            if (!Uninterruptibles.join(thread, deadlineNanos)) {
+                thread.interrupt();
+                alive.add(thread);
+            }
+        }
+        return alive;
+    }
+
     void interruptAndJoin() {
         created.forEach(Thread::interrupt);
         join();

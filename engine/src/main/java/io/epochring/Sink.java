@@ -15,8 +15,11 @@ public interface Sink<F> {
 
     /**
      * Receives one or more consecutive frozen deltas, oldest first. Deltas that arrived within
-     * the sink's batch window come in one call. A throw is retried under the coordinator's
-     * {@link FlushRetryPolicy}; meanwhile the sink's health degrades.
+     * the sink's batch window come in one call. An exception the coordinator's classifier calls
+     * transient ({@link TransientFlushException} by default) is retried under its
+     * {@link FlushRetryPolicy}, meanwhile the sink's health degrades; any other is given up on at
+     * once (a required sink then fails the coordinator; an optional one drops the deltas). An
+     * {@link Error} fails the coordinator.
      */
     void accept(List<SinkDelta<F>> deltas) throws Exception;
 

@@ -8,12 +8,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Feeds one {@link Sink} from its own bounded queue on its own thread: applies the overflow
  * policy when the flush thread offers a delta, coalesces deltas that arrive within the batch
- * window, retries failed deliveries under the coordinator's retry policy, and tracks health.
+ * window, retries failed deliveries with the coordinator's {@link RetryLoop} (so only errors its
+ * classifier calls transient are retried), and tracks health.
  */
 final class SinkWorker<F> implements Runnable {
 
@@ -22,33 +24,37 @@ final class SinkWorker<F> implements Runnable {
     private final Sink<F> sink;
     private final SinkOptions options;
     private final ArrayBlockingQueue<Sink.SinkDelta<F>> queue;
-    private final FlushRetryPolicy retryPolicy;
+    private final RetryLoop retries;
     private final NanoClock clock;
     private final List<FlushListener> listeners;
     private final ErrorHandler errorHandler;
-    private final EpochRing<?, ?, F, ?> ring;
+    private final Conductor<?, ?, F, ?> ring;
     private DurabilityTracker tracker;
 
     private volatile long deliveredEpoch;
+    /** Flush thread only: the last epoch offered (or held at start); older deltas are not offered again. */
+    private long offeredEpoch;
     private volatile int consecutiveFailures;
     private volatile Throwable lastError;
     private volatile long calls;
     private volatile long deltasDelivered;
-    private volatile long deltasDropped;
+    /** Dropped by the flush thread (overflow) and the sink thread (given up): both add, so it is atomic. */
+    private final AtomicLong deltasDropped = new AtomicLong();
     private volatile long overflowFailures;
 
-    SinkWorker(String name, Sink<F> sink, SinkOptions options, FlushRetryPolicy retryPolicy, NanoClock clock,
-               List<FlushListener> listeners, ErrorHandler errorHandler, EpochRing<?, ?, F, ?> ring, long recovered) {
+    SinkWorker(String name, Sink<F> sink, SinkOptions options, RetryLoop retries, NanoClock clock,
+               List<FlushListener> listeners, ErrorHandler errorHandler, Conductor<?, ?, F, ?> ring, long recovered) {
         this.name = name;
         this.sink = sink;
         this.options = options;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity() + 1);
-        this.retryPolicy = retryPolicy;
+        this.retries = retries;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
         this.errorHandler = errorHandler;
         this.ring = ring;
         this.deliveredEpoch = recovered;
+        this.offeredEpoch = recovered;
     }
 
     void tracker(DurabilityTracker tracker) {
@@ -67,8 +73,12 @@ final class SinkWorker<F> implements Runnable {
         return deliveredEpoch;
     }
 
-    /** Flush thread: a delta the primary flusher accepted. */
+    /** Flush thread: a delta the primary flusher accepted (or holds); skipped when this sink already has it. */
     void offer(F frozen, EpochRange range) {
+        if (range.last() <= offeredEpoch) {
+            return;
+        }
+        offeredEpoch = range.last();
         Sink.SinkDelta<F> delta = new Sink.SinkDelta<>(frozen, range);
         switch (options.overflow()) {
             case BLOCK:
@@ -89,7 +99,7 @@ final class SinkWorker<F> implements Runnable {
                 while (queue.size() >= options.queueCapacity()) {
                     Sink.SinkDelta<F> dropped = queue.poll();
                     if (dropped != null) {
-                        deltasDropped++;
+                        deltasDropped.incrementAndGet();
                         event(SinkEvent.Kind.DROPPED_OLDEST, dropped.range(), null);
                     }
                 }
@@ -105,18 +115,23 @@ final class SinkWorker<F> implements Runnable {
 
     @Override
     public void run() {
-        while (true) {
-            Sink.SinkDelta<F> first = take();
-            if (first == stopMarker) {
-                return;
+        try {
+            while (true) {
+                Sink.SinkDelta<F> first = take();
+                if (first == stopMarker) {
+                    return;
+                }
+                List<Sink.SinkDelta<F>> batch = new ArrayList<>();
+                batch.add(first);
+                boolean stopping = gather(batch);
+                deliver(batch);
+                if (stopping) {
+                    return;
+                }
             }
-            List<Sink.SinkDelta<F>> batch = new ArrayList<>();
-            batch.add(first);
-            boolean stopping = gather(batch);
-            deliver(batch);
-            if (stopping) {
-                return;
-            }
+        } catch (RuntimeException | Error e) {
+            // The thread boundary: nothing may end this thread silently with WRITTEN waiting on it.
+            ring.fail(new SinkFailedException(EpochRange.emptyAfter(0), "sink '" + name + "' thread failed unexpectedly", e));
         }
     }
 
@@ -154,46 +169,55 @@ final class SinkWorker<F> implements Runnable {
     private void deliver(List<Sink.SinkDelta<F>> batch) {
         EpochRange range = new EpochRange(batch.get(0).range().first(), batch.get(batch.size() - 1).range().last());
         List<Sink.SinkDelta<F>> deltas = Collections.unmodifiableList(batch);
-        long firstFailure = 0;
-        for (int attempt = 1; ring.failureCause() == null; attempt++) {
-            try {
+        if (ring.failureCause() != null) {
+            return;
+        }
+        try {
+            retries.call("delivery to sink '" + name + "'", () -> {
                 sink.accept(deltas);
-                consecutiveFailures = 0;
-                calls++;
-                deltasDelivered += batch.size();
-                delivered(range);
-                return;
-            } catch (Exception e) {
-                long now = clock.nanoTime();
-                firstFailure = attempt == 1 ? now : firstFailure;
+                return null;
+            }, (e, attempt, willRetry) -> {
                 consecutiveFailures++;
                 lastError = e;
                 event(SinkEvent.Kind.DELIVERY_FAILED, range, e);
-                long delay = retryPolicy.delayNanos(attempt + 1);
-                if (now + delay - firstFailure > retryPolicy.windowNanos()) {
-                    giveUp(batch, range, e, attempt);
-                    return;
-                }
-                LockSupport.parkNanos(delay);
+            }, () -> ring.failureCause() != null);
+        } catch (RetryLoop.GaveUp e) {
+            if (ring.failureCause() == null) {
+                giveUp(batch, range, e);
             }
-        }
-    }
-
-    private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, Exception error, int attempts) {
-        if (isRequired()) {
-            ring.fail(new FlushFailedException(range, "required sink '" + name + "' could not deliver after "
-                                                              + attempts + " attempts", error));
+            return;
+        } catch (Error e) {
+            // Not a delivery failure to retry: the JVM or the sink is broken. Stop everything.
+            consecutiveFailures++;
+            lastError = e;
+            ring.fail(new SinkFailedException(range, "sink '" + name + "' threw an Error while delivering", e));
             return;
         }
-        deltasDropped += batch.size();
-        event(SinkEvent.Kind.GAVE_UP, range, error);
+        consecutiveFailures = 0;
+        calls++;
+        deltasDelivered += batch.size();
+        delivered(range);
+    }
+
+    private void giveUp(List<Sink.SinkDelta<F>> batch, EpochRange range, RetryLoop.GaveUp gaveUp) {
+        if (isRequired()) {
+            ring.fail(new SinkFailedException(range, "required sink '" + name + "' could not deliver after "
+                                                              + gaveUp.attempts + " attempts: " + gaveUp.getMessage(), gaveUp.error()));
+            return;
+        }
+        deltasDropped.addAndGet(batch.size());
+        event(SinkEvent.Kind.GAVE_UP, range, gaveUp.error());
         delivered(range);
     }
 
     private void delivered(EpochRange range) {
         deliveredEpoch = range.last();
         if (isRequired()) {
-            tracker.onSinkDelivered();
+            try {
+                tracker.onSinkDelivered();
+            } catch (CoordinatorFaultException e) {
+                ring.fail(e); // the checkpoint this delivery needed could not be written
+            }
         }
     }
 
@@ -202,7 +226,7 @@ final class SinkWorker<F> implements Runnable {
         for (FlushListener listener : listeners) {
             try {
                 listener.onSinkEvent(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 errorHandler.onError(e);
             }
         }
@@ -219,6 +243,6 @@ final class SinkWorker<F> implements Runnable {
             }
         }
         return new SinkStatus(name, health, failures, lastError, deliveredEpoch, calls, deltasDelivered,
-                              deltasDropped, overflowFailures, queued);
+                              deltasDropped.get(), overflowFailures, queued);
     }
 }

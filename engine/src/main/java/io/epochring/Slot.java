@@ -32,8 +32,8 @@ final class Slot {
     long epoch;
     /** Sequence: the write went to its paused channel's hold queue (its permit stays taken). */
     boolean held;
-    /** Journal: the write could not be journaled; apply fails it instead of applying it. */
-    EpochRingException error;
+    /** Apply (with a journal): the write's bytes and apply outcome for the journal stage; reused. */
+    EncodedWrite encoded;
     /** Sequence (RESUME, STOP): writes let out of hold queues, in order. */
     List<HeldWrite> released;
     /** Apply: a freeze cut at this slot, for the publish stage to hand to the flush thread. */
@@ -60,7 +60,6 @@ final class Slot {
         this.sync = sync;
         this.epoch = 0;
         this.held = false;
-        this.error = null;
         this.released = null;
         this.cut = null;
     }
@@ -70,7 +69,6 @@ final class Slot {
         channel = null;
         write = null;
         handle = null;
-        error = null;
         released = null;
         cut = null;
     }

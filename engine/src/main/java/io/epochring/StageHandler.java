@@ -13,15 +13,15 @@ import com.lmax.disruptor.EventHandler;
 final class StageHandler implements EventHandler<Slot> {
 
     private final SequenceStage sequence;
-    private final JournalStage<?> journal;
     private final ApplyStage<?, ?, ?> apply;
+    private final JournalStage journal;
     private final PublishStage publish;
 
     /** Any stage may be null: it then runs on another handler's thread. */
-    StageHandler(SequenceStage sequence, JournalStage<?> journal, ApplyStage<?, ?, ?> apply, PublishStage publish) {
+    StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish) {
         this.sequence = sequence;
-        this.journal = journal;
         this.apply = apply;
+        this.journal = journal;
         this.publish = publish;
     }
 
@@ -30,21 +30,24 @@ final class StageHandler implements EventHandler<Slot> {
         if (sequence != null) {
             sequence.onSlot(slot);
         }
-        if (journal != null) {
-            journal.onSlot(slot);
-        }
         if (apply != null) {
             apply.onSlot(slot);
+        }
+        if (journal != null) {
+            journal.onSlot(slot);
         }
         if (publish != null) {
             publish.onSlot(slot);
         }
         if (endOfBatch) {
+            if (apply != null) {
+                apply.onBatchEnd();
+            }
             if (journal != null) {
                 journal.onBatchEnd();
             }
-            if (apply != null) {
-                apply.onBatchEnd();
+            if (publish != null) {
+                publish.onBatchEnd();
             }
         }
     }

@@ -25,15 +25,38 @@ final class Uninterruptibles {
     }
 
     static void join(Thread thread) {
+        join(thread, Long.MAX_VALUE);
+    }
+
+    /** @return false when {@code thread} was still alive at {@link System#nanoTime()} {@code deadlineNanos} */
+    static boolean join(Thread thread, long deadlineNanos) {
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        long remaining;
+        while (thread.isAlive() && (remaining = deadlineNanos - System.nanoTime()) > 0) {
             try {
-                thread.join();
+                thread.join(Math.max(1, Math.min(remaining / 1_000_000, Long.MAX_VALUE / 2)));
             } catch (InterruptedException e) {
                 interrupted = true;
             }
         }
         restore(interrupted);
+        return !thread.isAlive();
+    }
+
+    /** @return false when the queue had no room by {@link System#nanoTime()} {@code deadlineNanos} */
+    static <T> boolean offer(BlockingQueue<T> queue, T item, long deadlineNanos) {
+        boolean interrupted = false;
+        boolean offered = false;
+        long remaining;
+        while (!offered && (remaining = deadlineNanos - System.nanoTime()) > 0) {
+            try {
+                offered = queue.offer(item, remaining, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        restore(interrupted);
+        return offered || queue.offer(item);
     }
 
     private static void restore(boolean interrupted) {

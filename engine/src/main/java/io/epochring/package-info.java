@@ -13,17 +13,38 @@
  *          v
  *  [1 SequenceStage]  epoch := last + 1; paused channel -> hold queue; cancelled -> skipped
  *          v
- *  [2 JournalStage]   (with a journal) codec -> bytes -> Journal.append; commit at batch end
- *          |          -> JOURNALED watermark
+ *  [2 ApplyStage]     (with a journal: codec -> bytes first) Delta.apply -> handle result /
+ *          |          ApplyException -> APPLIED watermark; flush due (command, size, timer tick)?
+ *          |          Delta.freeze() (O(1) swap), new View
  *          v
- *  [3 ApplyStage]     Delta.apply -> handle result / ApplyException -> APPLIED watermark;
- *          |          flush due (command, size, timer tick)? Delta.freeze() (O(1) swap), new View
+ *  [3 JournalStage]   (with a journal) append each write, rejected ones marked rejected;
+ *          |          commit at batch end -> JOURNALED watermark
  *          v
- *  [4 PublishStage]   frozen batch -> bounded hand-off (2) -> backpressure when the flusher lags
- *          v
+ *  [4 PublishStage]   at batch end, after the commit: frozen batch -> bounded hand-off (2)
+ *          v          -> backpressure when the flusher lags
  *  flush thread (FlushProcessor): Flusher.flush with FlushRetryPolicy -> View -> WRITTEN
- *                                 Flusher.sync -> Journal.checkpoint -> DURABLE
+ *                                 -> each Sink's queue and thread (required ones hold WRITTEN back)
+ *                                 Flusher.sync -> checkpoint(durable) in the journal -> DURABLE
  * </pre>
+ *
+ * <p>Positions and recovery: every target keeps its own position, and recovery hands each one
+ * only the epochs it lacks.
+ *
+ * <pre>
+ *  target      position                                   after a crash it receives
+ *  journal     last journaled epoch L; rejected epochs     (it is the source)
+ *  checkpoint  durable epoch D: storage synced AND every   -
+ *              required sink delivered; recorded before
+ *              DURABLE moves, so it never trails it
+ *  storage     Flusher.storedEpoch() W (>= D), else D      epochs (W, L], once
+ *  each sink   Sink.deliveredEpoch() P, else D             epochs (P, L], once
+ *
+ *  replay from min(W, P..) ----------------------------------------------> L
+ *  delta frozen at each position; a segment goes to the targets below its end; the rest stays live
+ * </pre>
+ *
+ * A target that cannot report its position is assumed at D and may get epochs above D again
+ * (at least once, with exact {@link io.epochring.EpochRange}s to skip them by).
  *
  * <p>{@link io.epochring.ThreadingMode#SINGLE_THREAD} runs stages 1-4 on one consumer thread;
  * {@link io.epochring.ThreadingMode#THREAD_PER_STAGE} gives each its own, chained with
@@ -34,6 +55,17 @@
  * the apply stage. The ring bounds all writes in flight; the permits bound each channel's share,
  * including writes held by a paused channel (which leave the ring, so one paused channel never
  * blocks the others).
+ *
+ * <p>Design note (apply before journal): the journal stage runs after the apply stage so it can
+ * record what apply did: a write {@code Delta.apply} rejected is journaled as rejected, in the same
+ * record, before its batch counts as JOURNALED, and replay skips exactly those. A write the codec
+ * cannot encode is caught before apply, so it is neither applied nor journaled. Frozen batches
+ * wait for the batch's commit, so storage never holds a write the journal could still lose.
+ *
+ * <p>Design note (fail-stop): the first fault on any thread (an {@link java.lang.Error} anywhere, a
+ * journal append, commit or checkpoint, a flush the retry policy gave up on) latches once: channels
+ * refuse writes with it as the cause, nothing more is applied, appended or flushed, and waiters at
+ * every level not reached get it. {@code stop(Duration)} always returns by its deadline.
  *
  * <p>Design note (waiting): a write's handle is released at APPLIED by the apply stage itself;
  * higher levels wait on the coordinator's watermarks (each with one writer thread), so a write

@@ -40,7 +40,7 @@ class FlushRetryTest {
         }
 
         @Override
-        public void onTerminalFailure(FlushFailedException error) {
+        public void onTerminalFailure(CoordinatorFaultException error) {
             events.add("terminal");
         }
     }
@@ -200,10 +200,10 @@ class FlushRetryTest {
         var ring = EpochRing.builder(delta, new TestFlusher()).flushInterval(Duration.ofMillis(1)).errorHandler(errors::add).build().start();
         WriteHandle<Long> write = ring.channel("default").write(new Put("a", 1));
 
-        assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(FlushFailedException.class)
+        assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(DeltaFailedException.class)
             .hasMessageContaining("Delta.freeze()").hasRootCauseMessage("cannot seal");
         assertThatThrownBy(() -> ring.channel("default").tryWrite(new Put("b", 2))).isInstanceOf(CoordinatorFailedException.class);
-        assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class);
+        assertThatThrownBy(ring::stop).isInstanceOf(DeltaFailedException.class);
         assertThat(freezes).hasValue(1);
         assertThat(errors).hasSize(1);
     }

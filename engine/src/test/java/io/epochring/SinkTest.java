@@ -187,9 +187,9 @@ class SinkTest {
         required.failNextCalls(1);
         var ring = builder().retryPolicy(noRetry).errorHandler(e -> { }).sink("replica", required, SinkOptions.required()).build().start();
         WriteHandle<Long> write = writeAndFlush(ring, "k1", 1);
-        assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(FlushFailedException.class)
+        assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(SinkFailedException.class)
             .hasMessageContaining("required sink 'replica'").hasMessageContaining("archive unavailable");
-        assertThatThrownBy(ring::stop).isInstanceOf(FlushFailedException.class);
+        assertThatThrownBy(ring::stop).isInstanceOf(SinkFailedException.class);
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class ControlledSink implements Sink<Map<String, Long>> {
             permits.acquire();
         }
         if (failures.tryAcquire()) {
-            throw new java.io.IOException("archive unavailable");
+            throw new io.epochring.TransientFlushException("archive unavailable", new java.io.IOException("connection refused"));
         }
         calls.add(ranges);
     }

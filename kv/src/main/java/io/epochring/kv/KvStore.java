@@ -38,8 +38,9 @@ import java.util.function.Consumer;
  * sees part of a flush: a key is either still in a frozen delta of the view or in its snapshot.
  *
  * <p>Directory layout: {@code <dir>/db} (RocksDB) and, with a journal, {@code <dir>/journal}.
- * {@link #open} recovers: RocksDB holds every flushed write, and the coordinator replays the
- * journal above its last durable checkpoint into the delta.
+ * {@link #open} recovers: RocksDB holds every flushed write up to the epoch it stores with them,
+ * and the coordinator replays the journal above that epoch into the delta, so each write reaches
+ * RocksDB exactly once.
  */
 public final class KvStore implements AutoCloseable {
 
@@ -278,7 +279,7 @@ public final class KvStore implements AutoCloseable {
 
     /** @return the last epoch RocksDB held when the store was opened */
     public long storedEpoch() {
-        return flusher.storedEpoch();
+        return flusher.storedEpoch().getAsLong();
     }
 
     /** @return the last epoch written to RocksDB so far */
@@ -299,8 +300,9 @@ public final class KvStore implements AutoCloseable {
      * Stops the coordinator (flushing and syncing every accepted write, closing the journal), then
      * closes RocksDB. Idempotent.
      *
-     * @throws io.epochring.FlushFailedException when accepted writes could not be flushed (they
-     *                                           are in the journal and come back at the next open)
+     * @throws io.epochring.CoordinatorFaultException when the coordinator failed and accepted writes
+     *                                                could not be flushed (journaled ones come back at
+     *                                                the next open)
      */
     @Override
     public void close() {
@@ -360,8 +362,9 @@ public final class KvStore implements AutoCloseable {
     /** A database created just now cannot hold what an existing journal says was flushed to it. */
     private static void checkJournalMatches(RocksDbFlusher flusher, Journal journal) {
         long checkpointed = journal.lastCheckpoint().durableEpoch();
-        if (flusher.storedEpoch() < checkpointed) {
-            throw new KvStoreException("RocksDB at " + flusher.path() + " holds writes up to epoch " + flusher.storedEpoch()
+        long stored = flusher.storedEpoch().getAsLong();
+        if (stored < checkpointed) {
+            throw new KvStoreException("RocksDB at " + flusher.path() + " holds writes up to epoch " + stored
                                        + " but the journal's checkpoint says epochs up to " + checkpointed
                                        + " were made durable in it: the database was deleted or replaced, and replaying the"
                                        + " journal cannot bring back what it no longer holds; restore the database directory"

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -158,9 +159,14 @@ public final class RocksDbFlusher implements Flusher<KvSegment, KvSnapshot>, Aut
         db.syncWal();
     }
 
-    /** @return the last epoch the database held when it was opened (0 for a new database) */
-    public long storedEpoch() {
-        return storedEpoch;
+    /**
+     * @return the last epoch the database held when it was opened (0 for a new database), read
+     * from its meta column family, where each flush writes it atomically with the delta: so the
+     * coordinator hands RocksDB every epoch exactly once
+     */
+    @Override
+    public OptionalLong storedEpoch() {
+        return OptionalLong.of(storedEpoch);
     }
 
     /** @return the last epoch written to the database so far */

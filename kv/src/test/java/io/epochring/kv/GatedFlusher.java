@@ -31,6 +31,11 @@ final class GatedFlusher implements Flusher<KvSegment, KvSnapshot> {
     }
 
     @Override
+    public java.util.OptionalLong storedEpoch() {
+        return delegate.storedEpoch();
+    }
+
+    @Override
     public KvSnapshot flush(KvSegment frozen, EpochRange range) throws Exception {
         started.add(range);
         CountDownLatch g = gate;

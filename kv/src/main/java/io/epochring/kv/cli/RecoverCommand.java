@@ -16,13 +16,13 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /**
- * {@code epochring recover}: opens a store, which replays its journal above the last durable
- * checkpoint, reports what came back, then closes it, which flushes the replayed writes into
+ * {@code epochring recover}: opens a store, which replays its journal above the epoch RocksDB
+ * holds (never below the last durable checkpoint), reports what came back, then closes it, which flushes the replayed writes into
  * RocksDB and records a new checkpoint.
  */
 @Command(name = "recover", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Reopens a store, replaying its journal, and reports what came back.",
-                        "The journal is replayed above its last durable checkpoint; the command prints epochs, watermarks",
+                        "The journal is replayed above the epoch RocksDB holds; the command prints epochs, positions, watermarks",
                         "and the number of keys, then flushes the replayed writes into RocksDB and closes the store."})
 final class RecoverCommand implements Callable<Integer> {
 
@@ -50,10 +50,12 @@ final class RecoverCommand implements Callable<Integer> {
             if (journaled) {
                 out.println("  journal     checkpoint: durable epoch " + Format.count(recovery.checkpoint().durableEpoch())
                             + " (written " + Format.count(recovery.checkpoint().writtenEpoch()) + ")");
-                out.println("              replayed " + Format.count(recovery.replayed()) + " records above it in "
-                            + Format.seconds(recovery.nanos())
+                out.println("              replayed " + Format.count(recovery.replayed()) + " records (skipped "
+                            + Format.count(recovery.rejected()) + " the store had rejected) in " + Format.seconds(recovery.nanos())
                             + (recovery.replayed() == 0 ? "" : " (" + Format.count(Math.round(recovery.recordsPerSecond())) + " records/s)")
                             + "; last journaled epoch " + Format.count(recovery.lastEpoch()));
+                out.println("  positions   " + recovery.storage() + "; replayed only above it");
+                recovery.sinks().forEach(sink -> out.println("              " + sink));
             } else {
                 out.println("  journal     none (" + dir.resolve("journal") + " does not exist): RocksDB holds everything there is");
             }

@@ -1,0 +1,212 @@
+package io.epochring;
+
+import com.lmax.disruptor.RingBuffer;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The control plane of one coordinator, made once from its concluded {@link EngineConfig}: owns
+ * the lifecycle, the failure latch, the channels, the watermarks and the running
+ * {@link Pipeline}. The machinery (channels, stages, the flush thread, sinks) gets this object,
+ * never the public {@link EpochRing}, which is a thin facade over it.
+ *
+ * <p>Design note (the latch): {@link #fail} keeps the first fault and ignores later ones, so every
+ * caller and waiter sees the same cause; it takes this object's monitor, which no pipeline thread
+ * holds while waiting, while the lifecycle has a lock of its own (held through a whole stop).
+ */
+final class Conductor<W, R, F, S> {
+
+    private enum State { NEW, RUNNING, STOPPING, STOPPED }
+
+    final EngineConfig<W, R, F, S> config;
+    private final Watermarks watermarks;
+    private final Map<String, Channel<W, R>> channels = new LinkedHashMap<>();
+    private final NamedThreadFactory threads;
+    private final Object lifecycle = new Object();
+
+    private volatile State state = State.NEW;
+    private volatile CoordinatorFaultException failure;
+    private volatile RecoveryReport recovery = RecoveryReport.NONE;
+    private volatile Pipeline<W, R, F, S> pipeline;
+
+    Conductor(EngineConfig<W, R, F, S> config) {
+        this.config = config;
+        this.watermarks = new Watermarks(config.journal != null);
+        this.threads = new NamedThreadFactory("epochring-" + config.name);
+        int id = 0;
+        for (Map.Entry<String, Integer> channel : config.channels.entrySet()) {
+            channels.put(channel.getKey(), new Channel<>(channel.getKey(), id++, channel.getValue(), this, config.producerIdleStrategy));
+        }
+    }
+
+    // ---- lifecycle (the facade's callers) -----------------------------------------------------
+
+    void start() {
+        synchronized (lifecycle) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
+            }
+            try {
+                JournalRecovery.Recovered recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher,
+                                                                            config.sinks, config.syncEveryFlush).run();
+                recovery = recovered.report();
+                pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
+            } catch (RuntimeException | Error e) {
+                state = State.STOPPED;
+                threads.interruptAndJoin();
+                if (config.journal != null) {
+                    config.journal.close();
+                }
+                throw e;
+            }
+            state = State.RUNNING;
+            channels.values().forEach(Channel::open);
+        }
+    }
+
+    WriteHandle<EpochRange> flush(boolean sync) {
+        synchronized (lifecycle) {
+            requireRunning();
+            WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
+            pipeline.ringBuffer().publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
+            return handle;
+        }
+    }
+
+    void stop(Duration timeout) {
+        long deadline = WriteHandle.deadline(timeout);
+        // The whole stop holds the lifecycle lock: a concurrent stop() waits and then returns, and
+        // flush()/pause()/resume() racing with it are refused instead of landing after the last flush.
+        // No pipeline thread takes this lock, so the pipeline drains while it is held.
+        synchronized (lifecycle) {
+            String late = null;
+            if (state == State.RUNNING) {
+                state = State.STOPPING;
+                channels.values().forEach(Channel::close);
+                try {
+                    late = pipeline.drainAndStop(channels.values(), deadline);
+                } finally {
+                    if (config.journal != null) {
+                        config.journal.close();
+                    }
+                }
+            } else if (state == State.NEW && config.journal != null) {
+                config.journal.close();
+            }
+            state = State.STOPPED;
+            if (failure != null) {
+                throw failure;
+            }
+            if (late != null) {
+                throw new EpochRingException("stop() did not finish within " + timeout + ": " + late + ". Epochs "
+                                             + (watermarks.get(DurabilityLevel.WRITTEN) + 1) + ".." + watermarks.get(DurabilityLevel.APPLIED)
+                                             + " were not flushed" + (config.journal == null ? " and are lost"
+                                                                      : "; those journaled come back when the journal is reopened"));
+            }
+        }
+    }
+
+    Channel<W, R> channel(String name) {
+        Channel<W, R> channel = channels.get(name);
+        if (channel == null) {
+            throw new IllegalArgumentException("unknown channel '" + name + "': configured channels are " + channels.keySet());
+        }
+        return channel;
+    }
+
+    Collection<Channel<W, R>> channels() {
+        return channels.values();
+    }
+
+    RecoveryReport recovery() {
+        return recovery;
+    }
+
+    Pipeline<W, R, F, S> started() {
+        Pipeline<W, R, F, S> p = pipeline;
+        if (p == null) {
+            throw new IllegalStateException("the coordinator is not started: call start() first");
+        }
+        return p;
+    }
+
+    // ---- for the machinery ----------------------------------------------------------------------
+
+    Watermarks watermarks() {
+        return watermarks;
+    }
+
+    RingBuffer<Slot> ringBuffer() {
+        return pipeline.ringBuffer();
+    }
+
+    void channelCommand(byte kind, Channel<?, ?> channel) {
+        synchronized (lifecycle) {
+            requireRunning();
+            pipeline.ringBuffer().publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
+        }
+    }
+
+    void requestTick() {
+        pipeline.requestTick();
+    }
+
+    /** @return the first fault, or null while there has been none */
+    CoordinatorFaultException failureCause() {
+        return failure;
+    }
+
+    /**
+     * Any thread: the first fault. Refuse writes from now on; fail waiters above JOURNALED,
+     * WRITTEN and DURABLE; tell listeners. Only the first fault counts.
+     */
+    synchronized void fail(CoordinatorFaultException error) {
+        if (failure != null) {
+            return;
+        }
+        failure = error;
+        channels.values().forEach(Channel::close);
+        config.errorHandler.onError(error);
+        // Listeners hear first, so a waiter woken by the failure knows they have been told.
+        Pipeline<W, R, F, S> p = pipeline;
+        if (p != null) {
+            p.terminalFailure(error);
+        }
+        if (config.journal != null) {
+            watermarks.journal().fail(error); // nothing is committed after a fault: JOURNALED waiters above it get the cause
+        }
+        watermarks.written().fail(error);
+        watermarks.durable().fail(error);
+    }
+
+    /** @return the error for a write or command the coordinator cannot take now */
+    RejectedWriteException refusal(Object write) {
+        CoordinatorFaultException cause = failure;
+        if (cause != null) {
+            return new CoordinatorFailedException(cause, write);
+        }
+        switch (state) {
+            case NEW:
+                return new ShutdownException("the coordinator is not started: call start() before writing", write);
+            case RUNNING:
+                return new ShutdownException("the coordinator is running but the channel is closed", write);
+            default:
+                return new ShutdownException("the coordinator is " + state.name().toLowerCase()
+                                             + " and accepts no more writes or flushes: start a new one", write);
+        }
+    }
+
+    private void requireRunning() {
+        if (state != State.RUNNING || failure != null) {
+            throw refusal(null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EpochRing[" + config.name + ", " + state.name().toLowerCase() + "]";
+    }
+}

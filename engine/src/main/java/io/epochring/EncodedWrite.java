@@ -1,0 +1,23 @@
+package io.epochring;
+
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * A write as the journal stage appends it (only with a journal): encoded by the apply stage before
+ * it applies the write, with the apply's outcome, so the journal records what apply did. A ring
+ * slot keeps its own instance and reuses it lap after lap, so encoding allocates nothing once the
+ * buffer has grown to the largest write.
+ */
+final class EncodedWrite {
+
+    /** Applied: replay applies it again. */
+    static final byte APPLIED = 0;
+    /** {@link Delta#apply} threw: journaled as rejected, so replay rejects it again without applying. */
+    static final byte REJECTED = 1;
+    /** The codec could not encode it: neither applied nor journaled (its epoch stays unused). */
+    static final byte NOT_ENCODED = 2;
+
+    final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(128);
+    int length;
+    byte outcome;
+}

@@ -1,0 +1,142 @@
+package io.epochring.testing;
+
+import io.epochring.Journal;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
+
+/**
+ * An in-memory journal for engine tests: keeps records and checkpoints in lists, can be told to
+ * throw (a {@link RuntimeException} or an {@link Error}) from its next append, commit or
+ * checkpoint, and can be "crashed": {@link #afterCrash()} is a new journal holding exactly what a
+ * reopened journal would hold after a process crash now (committed records and checkpoints).
+ */
+public final class MemoryJournal implements Journal {
+
+    /** One write record. */
+    public record Record(long epoch, String channel, byte[] payload, boolean rejected) {
+    }
+
+    private final List<Record> records = new ArrayList<>();
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    private int committed;
+    private volatile Supplier<? extends Throwable> appendFailure;
+    private volatile Supplier<? extends Throwable> commitFailure;
+    private volatile Supplier<? extends Throwable> checkpointFailure;
+    private volatile LongConsumer checkpointObserver = epoch -> { };
+    private volatile boolean closed;
+
+    @Override
+    public synchronized Checkpoint lastCheckpoint() {
+        return checkpoints.isEmpty() ? Checkpoint.NONE : checkpoints.get(checkpoints.size() - 1);
+    }
+
+    @Override
+    public synchronized long lastEpoch() {
+        long last = records.isEmpty() ? 0 : records.get(records.size() - 1).epoch();
+        return Math.max(last, lastCheckpoint().writtenEpoch());
+    }
+
+    @Override
+    public long replay(long afterEpoch, ReplayHandler handler) {
+        List<Record> copy;
+        synchronized (this) {
+            copy = List.copyOf(records);
+        }
+        long replayed = 0;
+        for (Record record : copy) {
+            if (record.epoch() <= afterEpoch) {
+                continue;
+            }
+            if (record.rejected()) {
+                handler.onRejected(record.epoch(), record.channel());
+            } else {
+                handler.onWrite(record.epoch(), record.channel(), new UnsafeBuffer(record.payload()), 0, record.payload().length);
+                replayed++;
+            }
+        }
+        return replayed;
+    }
+
+    @Override
+    public void append(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        add(epoch, channel, payload, offset, length, false);
+    }
+
+    @Override
+    public void appendRejected(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        add(epoch, channel, payload, offset, length, true);
+    }
+
+    private synchronized void add(long epoch, String channel, DirectBuffer payload, int offset, int length, boolean rejected) {
+        Faults.raise(appendFailure);
+        byte[] bytes = new byte[length];
+        payload.getBytes(offset, bytes);
+        records.add(new Record(epoch, channel, bytes, rejected));
+    }
+
+    @Override
+    public synchronized void commit() {
+        Faults.raise(commitFailure);
+        committed = records.size();
+    }
+
+    @Override
+    public void checkpoint(long durableEpoch, long writtenEpoch) {
+        Faults.raise(checkpointFailure);
+        checkpointObserver.accept(durableEpoch);
+        synchronized (this) {
+            checkpoints.add(new Checkpoint(durableEpoch, writtenEpoch));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    /** @return a journal holding what would be found after a crash now: committed records and checkpoints */
+    public synchronized MemoryJournal afterCrash() {
+        MemoryJournal reopened = new MemoryJournal();
+        reopened.records.addAll(records.subList(0, committed));
+        reopened.committed = committed;
+        reopened.checkpoints.addAll(checkpoints);
+        return reopened;
+    }
+
+    /** Every append from now on throws what {@code failure} supplies (null: none). */
+    public void failAppends(Supplier<? extends Throwable> failure) {
+        appendFailure = failure;
+    }
+
+    /** Every commit from now on throws what {@code failure} supplies (null: none). */
+    public void failCommits(Supplier<? extends Throwable> failure) {
+        commitFailure = failure;
+    }
+
+    /** Every checkpoint from now on throws what {@code failure} supplies (null: none). */
+    public void failCheckpoints(Supplier<? extends Throwable> failure) {
+        checkpointFailure = failure;
+    }
+
+    /** Runs {@code observer} with each checkpoint's durable epoch just before it is recorded. */
+    public void observeCheckpoints(LongConsumer observer) {
+        checkpointObserver = observer;
+    }
+
+    public synchronized List<Record> records() {
+        return List.copyOf(records);
+    }
+
+    public synchronized List<Checkpoint> checkpoints() {
+        return List.copyOf(checkpoints);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}
