@@ -44,6 +44,7 @@ import static io.epochring.DurabilityLevel.JOURNALED;
 import static io.epochring.journal.support.CountingRings.CHANNELS;
 import static io.epochring.journal.support.CountingRings.channel;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The recovery contract with non-idempotent state, with real processes: producers in a child JVM
@@ -72,6 +73,10 @@ class ExactlyOnceCrashTest {
 
     /** An accepted write the child acknowledged as JOURNALED. */
     record Ack(long epoch, String key, long seq) {
+    }
+
+    /** What the in-process recovery saw. */
+    record Recovery(RecoveryReport report, CountingDelta delta) {
     }
 
     /** Lines the children of one round printed. */
@@ -173,7 +178,7 @@ class ExactlyOnceCrashTest {
 
         // when this process recovers, writes once more, flushes with a sync and stops
         String recovering = where;
-        RecoveryReport report = within(WAIT.multipliedBy(2), where, () -> recover(dir, setup, before, storage, required, optional, recovering));
+        Recovery recovery = within(WAIT.multipliedBy(2), where, () -> recover(dir, setup, before, recovering));
 
         // and after a clean stop every target received every epoch exactly once: totals count each accepted write once
         JournalContents after = readJournal(dir, where);
@@ -190,8 +195,11 @@ class ExactlyOnceCrashTest {
                                                     .isGreaterThanOrEqualTo(printed.acked(channel(c)));
             }
         }
+        // and the recovery report named where each target stood
+        checkReport(recovery, before, storage, required, optional, where);
         TestDirs.deleteRecursively(dir);
 
+        RecoveryReport report = recovery.report();
         long refused = journal.records().stream().filter(r -> r.rejected() || r.write().amount() > CountingDelta.LIMIT).count();
         return String.format("phase %s; killed %s; before recovery %s; recovery replayed %d, skipped %d rejected; acknowledged %d of %d"
                              + " journaled writes (%d refused), DURABLE seen %d; %s", phase, String.join(", then ", kills), positions,
@@ -202,33 +210,15 @@ class ExactlyOnceCrashTest {
      * Recovers in this JVM and checks the recovery report against the positions the targets had;
      * then writes once more (its epoch follows the last journaled one), flushes with a sync and stops.
      */
-    private static RecoveryReport recover(Path dir, Setup setup, JournalContents journal, Stored storage, Stored required, Stored optional,
-                                          String where) {
+    private static Recovery recover(Path dir, Setup setup, JournalContents journal, String where) {
         long last = journal.records().size();
-        long lowest = Math.min(storage.position(), Math.min(required.position(), optional.position()));
         CountingDelta delta = new CountingDelta(KillPoints.none());
         RecoveryReport report;
         try (EpochRing<Increment, Long, Map<String, Long>, Map<String, Long>> ring =
                  CountingRings.builder(setup, delta, Targets.open(dir, KillPoints.none(), 0), CountingRings.journal(setup, dir)).build().start()) {
             report = ring.recovery();
 
-            // then it reports where each target stood, and replays from the lowest of them
-            assertThat(report.checkpoint()).as(where + ": the checkpoint recovery started from").isEqualTo(journal.checkpoint());
-            assertThat(report.lastEpoch()).as(where + ": the last journaled epoch").isEqualTo(last);
-            assertThat(report.storage()).as(where + ": storage's position").isEqualTo(new TargetPosition("storage", storage.position(), true));
-            assertThat(report.sinks()).as(where + ": the sinks' positions")
-                                      .containsExactly(new TargetPosition("required", required.position(), true),
-                                                       new TargetPosition("optional", optional.position(), true));
-            assertThat(report.replayed()).as(where + ": writes replayed above the lowest position").isEqualTo(journal.writesAbove(lowest));
-            assertThat(report.rejected()).as(where + ": rejected writes skipped above the lowest position").isEqualTo(journal.rejectedAbove(lowest));
-            for (Record record : journal.records()) {
-                if (record.rejected()) {
-                    assertThat(delta.applyCalled(record.epoch()))
-                        .as(where + ": epoch %d was rejected when first written, yet recovery applied it again", record.epoch()).isFalse();
-                }
-            }
-
-            // and epochs go on from the last journaled one
+            // epochs go on from the last journaled one
             String key = null;
             for (int c = 0; c < CHANNELS && key == null; c++) {
                 key = ExactlyOnceWriterMain.refused(journal.channel(channel(c)).size()) ? null : channel(c);
@@ -239,7 +229,34 @@ class ExactlyOnceCrashTest {
             assertThat(next.epoch()).as(where + ": the first write after recovery").isEqualTo(last + 1);
             ring.flush(true).await(DURABLE, WAIT);
         }
-        return report;
+        return new Recovery(report, delta);
+    }
+
+    /**
+     * The report names where each target stood (recovery replayed from the lowest of them), and
+     * no write the journal records as rejected was applied again.
+     */
+    private static void checkReport(Recovery recovery, JournalContents journal, Stored storage, Stored required, Stored optional,
+                                    String where) {
+        RecoveryReport report = recovery.report();
+        long last = journal.records().size();
+        long lowest = Math.min(storage.position(), Math.min(required.position(), optional.position()));
+        assertThat(report.checkpoint()).as(where + ": the checkpoint recovery started from").isEqualTo(journal.checkpoint());
+        assertThat(report.lastEpoch()).as(where + ": the last journaled epoch").isEqualTo(last);
+        assertThat(report.storage()).as(where + ": storage's position").isEqualTo(new TargetPosition("storage", storage.position(), true));
+        assertThat(report.sinks()).as(where + ": the sinks' positions, in configuration order")
+                                  .extracting(TargetPosition::epoch, TargetPosition::reported)
+                                  .containsExactly(tuple(required.position(), true), tuple(optional.position(), true));
+        assertThat(report.sinks().get(0).target()).as(where + ": the first sink's name").contains("required");
+        assertThat(report.sinks().get(1).target()).as(where + ": the second sink's name").contains("optional");
+        assertThat(report.replayed()).as(where + ": writes replayed above the lowest position").isEqualTo(journal.writesAbove(lowest));
+        assertThat(report.rejected()).as(where + ": rejected writes skipped above the lowest position").isEqualTo(journal.rejectedAbove(lowest));
+        for (Record record : journal.records()) {
+            if (record.rejected()) {
+                assertThat(recovery.delta().applyCalled(record.epoch()))
+                    .as(where + ": epoch %d was rejected when first written, yet recovery applied it again", record.epoch()).isFalse();
+            }
+        }
     }
 
     /** @return how the kill went, for the round's line */
