@@ -4,8 +4,12 @@ package io.epochring;
  * The in-memory structure that writes are applied to between two flushes: the user's half of the
  * apply stage.
  *
- * <p>The engine calls {@link #apply}, {@link #estimatedSizeBytes} and {@link #freeze} from its apply
- * thread only, one call at a time; {@link #view()} results are read by any thread.
+ * <p>Threads: the engine calls {@link #apply}, {@link #estimatedSizeBytes}, {@link #freeze} and
+ * {@link #view} from its apply thread only, one call at a time (and from the thread calling
+ * {@code start()} during recovery, before the apply thread exists). The {@code F} objects they
+ * return are read concurrently by any thread: readers of {@link View}s, the flush thread, sink
+ * threads. So an {@code F} must allow reads from many threads while the apply thread writes to the
+ * live one, and a frozen {@code F} must never change again.
  *
  * @param <W> the write type
  * @param <R> what applying one write returns to its writer
@@ -34,6 +38,9 @@ public interface Delta<W, R, F> {
     R apply(long epoch, W write) throws Exception;
 
     /**
+     * Called after every write (it is how the size threshold cuts a flush), so it must be O(1) and
+     * allocation-free: keep a running total, do not measure.
+     *
      * @return an estimate of the memory the live contents hold; crossing the coordinator's flush
      * threshold cuts a flush
      */
@@ -50,7 +57,8 @@ public interface Delta<W, R, F> {
      * must outlive a flush (sequence counters, say). Must be O(1): swap, do not copy. Expensive
      * sealing (sorting, encoding) belongs in the frozen object, done lazily off the apply thread.
      *
-     * @return the sealed contents; no longer written to by this delta
+     * @return the sealed contents, a new object at every call (the engine tells frozen deltas apart
+     * by identity); no longer written to by this delta
      */
     F freeze();
 }

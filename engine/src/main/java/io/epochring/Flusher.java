@@ -5,7 +5,9 @@ import java.util.OptionalLong;
 /**
  * Writes frozen deltas to storage from the coordinator's flush thread, and syncs storage on request.
  *
- * <p>Calls come from one thread, in epoch order. A flush that throws is handled by the
+ * <p>Threads: {@link #flush} and {@link #sync} come from the coordinator's flush thread, one at a
+ * time, in epoch order; {@link #snapshot} and {@link #storedEpoch} from the thread calling
+ * {@code start()}, before the flush thread runs. Snapshots returned are read by any thread. A flush that throws is handled by the
  * coordinator's {@link FlushRetryPolicy}; a {@link TransientFlushException} is the way to say
  * "retrying may help".
  *

@@ -8,6 +8,10 @@ import java.util.OptionalLong;
  * primary {@link Flusher} accepted each delta. Each sink runs on its own thread with its own
  * bounded queue; see {@link SinkOptions} for required vs optional, overflow and coalescing.
  *
+ * <p>Threads: {@link #accept} comes from this sink's own thread, one call at a time, in epoch
+ * order; {@link #deliveredEpoch} from the thread calling {@code start()}. The frozen deltas it gets
+ * are shared with storage and readers: read them, never change them.
+ *
  * @param <F> the frozen delta type
  */
 @FunctionalInterface

@@ -4,8 +4,9 @@ import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * Turns writes into journal payload bytes and back. Called on the journal thread (encode) and the
- * recovering thread (decode).
+ * Turns writes into journal payload bytes and back. Called on the apply thread (encode, just
+ * before the write is applied) and on the thread calling {@code start()} (decode, during recovery).
+ * Decoding what was encoded must give back an equal write: recovery applies the decoded writes.
  *
  * @param <W> the write type
  */
@@ -15,7 +16,8 @@ public interface WriteCodec<W> {
      * Encodes one write into {@code buffer} at {@code offset}; the buffer grows as needed.
      *
      * @return the number of bytes written
-     * @throws RuntimeException when the write cannot be encoded; that write fails and is not journaled
+     * @throws RuntimeException when the write cannot be encoded; that write fails, and is neither
+     *                          applied nor journaled
      */
     int encode(W write, MutableDirectBuffer buffer, int offset);
 

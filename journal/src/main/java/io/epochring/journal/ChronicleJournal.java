@@ -10,17 +10,20 @@ import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.queue.impl.single.TableStoreWriteLock;
+import net.openhft.chronicle.threads.BusyTimedPauser;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The {@link Journal} of an {@code EpochRing}, on Chronicle Queue: one memory-mapped, append-only
- * directory of roll-cycle files holding a record per write and a record per durability checkpoint
- * (format in {@code package-info}).
+ * directory of roll-cycle files holding a record per write (accepted or rejected by the delta) and
+ * a record per durability checkpoint (format in {@code package-info}).
  *
  * <pre>{@code
  * ChronicleJournal journal = ChronicleJournal.builder(Path.of("data/journal"))
@@ -34,6 +37,13 @@ import java.util.List;
  * or chain of writes is a {@link JournalCorruptedException} naming the file, record and epoch.
  * One writer per directory ({@link JournalLockedException} for a second); {@link JournalInspector}
  * may read alongside.
+ *
+ * <p>Fail-stop: once an append, commit or checkpoint has failed (a full disk makes Chronicle throw
+ * {@link InternalError} from the mapped file), the record being written may be incomplete and
+ * Chronicle's appender may still be inside it, so this object refuses every later append, commit
+ * and checkpoint with a {@link JournalWriteFailedException} whose cause is that first failure.
+ * {@link #close()} still releases the files and the lock; opening the directory again recovers up
+ * to the last complete record.
  *
  * <p>Threads, as the coordinator uses it: {@link #append} and {@link #commit} on the ring's journal
  * thread, {@link #checkpoint} on the flush thread (each gets its own Chronicle appender, created
@@ -61,6 +71,8 @@ public final class ChronicleJournal implements Journal {
 
     private volatile JournalTail tail;
     private volatile boolean closed;
+    /** The first failure of an append, commit or checkpoint; once set, every later one is refused. */
+    private final AtomicReference<Throwable> writeFault = new AtomicReference<>();
 
     // ---- journal thread ----
     private ExcerptAppender writeAppender;
@@ -168,6 +180,12 @@ public final class ChronicleJournal implements Journal {
         return Math.max(Math.max(tail().lastEpoch(), lastWriteEpoch), written == null ? 0 : written.writtenEpoch());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Rejected writes go to {@link ReplayHandler#onRejected}, in their place in epoch order, and
+     * are not counted in the result.
+     */
     @Override
     public long replay(long afterEpoch, ReplayHandler handler) {
         requireOpen();
@@ -181,6 +199,15 @@ public final class ChronicleJournal implements Journal {
                     throw staleCheckpointHint(cursor, newestCheckpoint);
                 }
                 if (!record.isWrite() || record.epoch <= afterEpoch) {
+                    continue;
+                }
+                if (record.isRejected()) {
+                    try {
+                        handler.onRejected(record.epoch, record.channel);
+                    } catch (JournalCorruptedException e) {
+                        throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + " (a rejected write)."
+                                                            + " Nothing after this record was replayed", e);
+                    }
                     continue;
                 }
                 try {
@@ -239,10 +266,28 @@ public final class ChronicleJournal implements Journal {
      * Appends one write record; readable at once, forced to disk per the sync policy at
      * {@link #commit()}. Allocates nothing (past the first call per channel name).
      *
-     * @throws IllegalArgumentException when {@code epoch} does not follow the last appended one
+     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one
+     * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
      */
     @Override
     public void append(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        appendWrite(RecordFormat.TYPE_WRITE, epoch, channel, payload, offset, length);
+    }
+
+    /**
+     * Appends the record of a write that {@code Delta.apply} rejected: like {@link #append}, in the
+     * same epoch order and chain of writes, but replayed through {@link ReplayHandler#onRejected}.
+     *
+     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one
+     * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
+     */
+    @Override
+    public void appendRejected(long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        appendWrite(RecordFormat.TYPE_REJECTED_WRITE, epoch, channel, payload, offset, length);
+    }
+
+    private void appendWrite(byte type, long epoch, String channel, DirectBuffer payload, int offset, int length) {
+        refuseAfterWriteFault();
         if (writeAppender == null) {
             openWriteAppender();
         }
@@ -250,21 +295,37 @@ public final class ChronicleJournal implements Journal {
             throw new IllegalArgumentException("journal append at epoch " + epoch + " after epoch " + lastWriteEpoch
                                                + ": epochs must increase (is a second coordinator using this journal object?)");
         }
-        writeRecords.write(writeAppender, epoch, lastWriteEpoch, channel, payload, offset, length);
+        // Bad arguments are refused before anything is written, so they leave the journal usable.
+        byte[] name = writeRecords.channelBytes(channel);
+        payload.boundsCheck(offset, length);
+        try {
+            writeRecords.write(writeAppender, type, epoch, lastWriteEpoch, name, payload, offset, length);
+        } catch (RuntimeException | Error e) {
+            throw writeFailed("appending the record of the write at epoch " + epoch, e);
+        }
         lastWriteEpoch = epoch;
         appends++;
         unsynced = true;
     }
 
-    /** Ends a ring batch: applies the sync policy to the records appended since the last one. */
+    /**
+     * Ends a ring batch: applies the sync policy to the records appended since the last one.
+     *
+     * @throws JournalWriteFailedException when the sync failed, or an earlier write failed
+     */
     @Override
     public void commit() {
+        refuseAfterWriteFault();
         if (writeAppender == null) {
             return;
         }
         commits++;
         if (unsynced && syncDue()) {
-            writeSync.sync(writeAppender);
+            try {
+                writeSync.sync(writeAppender);
+            } catch (RuntimeException | Error e) {
+                throw writeFailed("syncing the writes up to epoch " + lastWriteEpoch, e);
+            }
             syncs++;
             unsynced = false;
             publishedSyncs = syncs;
@@ -305,27 +366,36 @@ public final class ChronicleJournal implements Journal {
      * {@code durableEpoch}; a retention failure is recorded (see {@link #stats()}) and never fails
      * the checkpoint.
      *
-     * @throws IllegalArgumentException when the epochs are inconsistent or go backwards
+     * @throws IllegalArgumentException    when the epochs are inconsistent or go backwards
+     * @throws JournalWriteFailedException when the checkpoint could not be written, or an earlier write failed
      */
     @Override
     public void checkpoint(long durableEpoch, long writtenEpoch) {
         synchronized (checkpointLock) {
             requireOpen(); // under the lock: close() takes it too, so the files stay open until this returns
+            refuseAfterWriteFault();
             Checkpoint previous = lastCheckpoint();
             if (durableEpoch < 0 || writtenEpoch < durableEpoch || durableEpoch < previous.durableEpoch()) {
                 throw new IllegalArgumentException("bad checkpoint (durable " + durableEpoch + ", written " + writtenEpoch
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
-            ExcerptAppender appender = checkpointAppender();
-            hint.appending();
-            checkpointRecords.checkpoint(appender, durableEpoch, writtenEpoch);
-            long index = appender.lastIndexAppended();
+            long index;
+            try {
+                ExcerptAppender appender = checkpointAppender();
+                hint.appending();
+                checkpointRecords.checkpoint(appender, durableEpoch, writtenEpoch);
+                index = appender.lastIndexAppended();
+                if (syncPolicy.syncs()) {
+                    checkpointSync.sync(appender);
+                }
+                hint.settled(index);
+            } catch (RuntimeException | Error e) {
+                throw writeFailed("appending the checkpoint of durable epoch " + durableEpoch, e);
+            }
             if (syncPolicy.syncs()) {
-                checkpointSync.sync(appender);
                 checkpointSyncs++;
                 syncedCheckpoint = durableEpoch;
             }
-            hint.settled(index);
             Checkpoint checkpoint = new Checkpoint(durableEpoch, writtenEpoch);
             lastCheckpoint = checkpoint;
             lastCheckpointCycle = queue.rollCycle().toCycle(index);
@@ -394,8 +464,9 @@ public final class ChronicleJournal implements Journal {
     }
 
     /**
-     * Closes the files and releases the writer lock. With a syncing policy, the newest file is
-     * forced to disk first (covering an interval policy's unsynced tail). Idempotent.
+     * Closes the files and releases the writer lock, also after a failed write (and then Chronicle's
+     * own write lock too, if the failed write left it taken). With a syncing policy, the newest file
+     * is forced to disk first (covering an interval policy's unsynced tail). Idempotent.
      */
     @Override
     public void close() {
@@ -412,10 +483,31 @@ public final class ChronicleJournal implements Journal {
         } finally {
             try {
                 hint.close(); // never throws
+                if (writeFault.get() != null) {
+                    releaseChronicleWriteLock();
+                }
                 queue.close();
             } finally {
                 lock.close();
             }
+        }
+    }
+
+    /**
+     * A write that failed inside Chronicle may have left Chronicle's own write lock (a word in
+     * {@code metadata.cq4t} naming this process) taken, and Chronicle frees a lock only when the
+     * process holding it is dead: the next journal opened on this directory in this process would
+     * wait for it and give up. The writer lock says no other process writes this directory, and
+     * close() runs when this journal's appends and checkpoints are over, so a Chronicle lock held by
+     * this process is the failed write's.
+     */
+    private void releaseChronicleWriteLock() {
+        try (TableStoreWriteLock chronicleLock = new TableStoreWriteLock(queue.metaStore(), BusyTimedPauser::new, 0L)) {
+            if (chronicleLock.isLockedByCurrentProcess(otherHolder -> { })) {
+                chronicleLock.forceUnlock();
+            }
+        } catch (RuntimeException e) {
+            // Best effort: the next opener then reports the lock itself.
         }
     }
 
@@ -431,6 +523,28 @@ public final class ChronicleJournal implements Journal {
             } finally {
                 queue.closeStore(store);
             }
+        }
+    }
+
+    // ---- fail-stop --------------------------------------------------------------------------
+
+    /**
+     * Latches the first write failure and describes this one. Chronicle may have been stopped
+     * inside a document (an {@link Error} thrown while it opens one leaves its appender counting that
+     * document as open, and the next record would go into it without a header of its own), so
+     * nothing may be written through this object again.
+     */
+    private JournalWriteFailedException writeFailed(String what, Throwable failure) {
+        writeFault.compareAndSet(null, failure);
+        return new JournalWriteFailedException(directory, "could not write to journal " + directory + ": " + what + " failed (" + failure
+                                                          + "), and the record may be incomplete", failure);
+    }
+
+    private void refuseAfterWriteFault() {
+        Throwable fault = writeFault.get();
+        if (fault != null) {
+            throw new JournalWriteFailedException(directory, "journal " + directory + " refuses writes: an earlier write to it failed ("
+                                                             + fault + ")", fault);
         }
     }
 

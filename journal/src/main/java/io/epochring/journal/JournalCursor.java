@@ -177,8 +177,10 @@ final class JournalCursor implements AutoCloseable {
         if (!record.checksumOk) {
             return ", epoch field " + record.epoch + " (unverified)";
         }
-        return record.isCheckpoint() ? ", checkpoint of durable epoch " + record.epoch + " (written " + record.secondEpoch + ")"
-                                     : ", epoch " + record.epoch;
+        if (record.isCheckpoint()) {
+            return ", checkpoint of durable epoch " + record.epoch + " (written " + record.secondEpoch + ")";
+        }
+        return ", epoch " + record.epoch + (record.isRejected() ? " (a rejected write)" : "");
     }
 
     @Override

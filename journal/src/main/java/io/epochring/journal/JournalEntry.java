@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * One journal record as {@link JournalInspector#records(long, int)} lists it, with where it is.
- * For a {@link RecordType#WRITE}: its epoch, channel and payload; for a
+ * For a {@link RecordType#WRITE} or a {@link RecordType#REJECTED_WRITE}: its epoch, channel and
+ * payload; for a
  * {@link RecordType#CHECKPOINT}: its durable and written epochs ({@link #epoch()} is the durable
  * one, {@link #channel()} is null and the payload empty).
  */
@@ -36,6 +37,11 @@ public final class JournalEntry {
 
     public RecordType type() {
         return type;
+    }
+
+    /** @return whether this is a write that {@code Delta.apply} rejected when it was first written */
+    public boolean rejected() {
+        return type == RecordType.REJECTED_WRITE;
     }
 
     /** @return a write's epoch, or a checkpoint's durable epoch */
@@ -101,8 +107,8 @@ public final class JournalEntry {
     @Override
     public String toString() {
         String where = " @ " + file + " index 0x" + Long.toHexString(index);
-        return type == RecordType.WRITE
-               ? "WRITE epoch=" + epoch + " channel='" + channel + "' payload=" + payload.length + "B" + where
+        return type.isWrite()
+               ? type + " epoch=" + epoch + " channel='" + channel + "' payload=" + payload.length + "B" + where
                : "CHECKPOINT durable=" + durableEpoch + " written=" + writtenEpoch + where;
     }
 }

@@ -102,12 +102,13 @@ public final class JournalInspector implements AutoCloseable {
     public synchronized JournalSummary summary() {
         SingleChronicleQueue queue = queue();
         if (queue == null) {
-            return new JournalSummary(0, 0, 0, 0, 0, Checkpoint.NONE, List.of(), 0);
+            return new JournalSummary(0, 0, 0, 0, 0, 0, Checkpoint.NONE, List.of(), 0);
         }
         Map<String, long[]> files = new TreeMap<>(); // name -> records, first, last, used bytes
         long firstEpoch = 0;
         long lastEpoch = 0;
         long writes = 0;
+        long rejected = 0;
         long checkpoints = 0;
         Checkpoint lastCheckpoint = Checkpoint.NONE;
         try (JournalCursor cursor = new JournalCursor(queue)) {
@@ -119,6 +120,7 @@ public final class JournalInspector implements AutoCloseable {
                 file[3] = cursor.position + record.length;
                 if (record.isWrite()) {
                     writes++;
+                    rejected += record.isRejected() ? 1 : 0;
                     firstEpoch = firstEpoch == 0 ? record.epoch : firstEpoch;
                     lastEpoch = record.epoch;
                     file[1] = file[1] == 0 ? record.epoch : file[1];
@@ -142,7 +144,7 @@ public final class JournalInspector implements AutoCloseable {
             list.add(new JournalFile(entry.getKey(), f[0], f[1], f[2], f[3], directory.resolve(entry.getKey()).toFile().length()));
             bytes += f[3];
         }
-        return new JournalSummary(firstEpoch, lastEpoch, writes + checkpoints, writes, checkpoints, lastCheckpoint, list, bytes);
+        return new JournalSummary(firstEpoch, lastEpoch, writes + checkpoints, writes, rejected, checkpoints, lastCheckpoint, list, bytes);
     }
 
     /**
@@ -169,7 +171,8 @@ public final class JournalInspector implements AutoCloseable {
             RecordReader record = cursor.record;
             while (entries.size() < limit && cursor.next()) {
                 if (record.isWrite()) {
-                    entries.add(new JournalEntry(RecordType.WRITE, record.epoch, record.channel, record.payloadCopy(), 0, 0,
+                    RecordType type = record.isRejected() ? RecordType.REJECTED_WRITE : RecordType.WRITE;
+                    entries.add(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0,
                                                  cursor.fileName(), cursor.index, cursor.position));
                 } else {
                     entries.add(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,

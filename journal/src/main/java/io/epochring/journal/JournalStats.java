@@ -4,7 +4,7 @@ package io.epochring.journal;
  * Counters of one {@link ChronicleJournal} since it was opened, for monitoring and for checking
  * what the sync policy did.
  *
- * @param appends              write records appended
+ * @param appends              write records appended, rejected writes included
  * @param commits              ring batches committed
  * @param syncs                msyncs of write records (at batch ends, per the sync policy)
  * @param syncedEpoch          the newest write epoch covered by such an msync, 0 when none

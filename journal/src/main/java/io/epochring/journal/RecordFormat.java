@@ -7,9 +7,9 @@ import java.nio.ByteOrder;
  * a fixed 24-byte header, a body, and a CRC32C of everything before it.
  *
  * <pre>
- *  offset  size  WRITE                          CHECKPOINT
+ *  offset  size  WRITE, REJECTED_WRITE          CHECKPOINT
  *  0       1     version (1)                    version (1)
- *  1       1     type 1                         type 2
+ *  1       1     type 1 or 3                    type 2
  *  2       2     channel length n (UTF-8)       0
  *  4       4     payload length m               0
  *  8       8     epoch                          durable epoch
@@ -26,19 +26,25 @@ import java.nio.ByteOrder;
  * damaged header that makes Chronicle stop early, a missing file) is noticed too, without
  * requiring epochs to be contiguous (a write the codec could not encode has an epoch but no
  * record).
+ *
+ * <p>A REJECTED_WRITE is a write whose {@code Delta.apply} threw when it was first written: it is
+ * laid out like a WRITE and is part of the same chain (the next write names its epoch), but replay
+ * hands it over as rejected instead of applying it. A reader that predates type 3 reports it as an
+ * unknown record type rather than replaying it as a write.
  */
 final class RecordFormat {
 
     static final byte VERSION = 1;
     static final byte TYPE_WRITE = 1;
     static final byte TYPE_CHECKPOINT = 2;
+    static final byte TYPE_REJECTED_WRITE = 3;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
     static final int CHANNEL_LENGTH_OFFSET = 2;
     static final int PAYLOAD_LENGTH_OFFSET = 4;
     static final int EPOCH_OFFSET = 8;
-    /** WRITE: the previous write record's epoch (0 when there was none); CHECKPOINT: the written epoch. */
+    /** WRITE and REJECTED_WRITE: the previous write record's epoch (0 when there was none); CHECKPOINT: the written epoch. */
     static final int SECOND_EPOCH_OFFSET = 16;
     static final int HEADER_LENGTH = 24;
     static final int CHECKSUM_LENGTH = 4;

@@ -15,6 +15,7 @@ import static io.epochring.journal.RecordFormat.PAYLOAD_LENGTH_OFFSET;
 import static io.epochring.journal.RecordFormat.SECOND_EPOCH_OFFSET;
 import static io.epochring.journal.RecordFormat.TYPE_CHECKPOINT;
 import static io.epochring.journal.RecordFormat.TYPE_OFFSET;
+import static io.epochring.journal.RecordFormat.TYPE_REJECTED_WRITE;
 import static io.epochring.journal.RecordFormat.TYPE_WRITE;
 import static io.epochring.journal.RecordFormat.VERSION;
 import static io.epochring.journal.RecordFormat.VERSION_OFFSET;
@@ -32,13 +33,13 @@ final class RecordReader {
     private byte[] bytes = new byte[256];
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
 
-    /** The payload of the current WRITE record: {@code [payloadOffset, payloadOffset + payloadLength)}. */
+    /** The payload of the current write record: {@code [payloadOffset, payloadOffset + payloadLength)}. */
     final UnsafeBuffer payload = new UnsafeBuffer(bytes);
 
     byte type;
-    /** WRITE: its epoch; CHECKPOINT: the durable epoch. */
+    /** A write (accepted or rejected): its epoch; CHECKPOINT: the durable epoch. */
     long epoch;
-    /** WRITE: the previous write record's epoch; CHECKPOINT: the written epoch. */
+    /** A write: the previous write record's epoch; CHECKPOINT: the written epoch. */
     long secondEpoch;
     String channel;
     int payloadOffset;
@@ -72,8 +73,8 @@ final class RecordReader {
     }
 
     /**
-     * Reads only what locating the journal's end needs: a write record's version, type and epochs
-     * are peeked in place, without copying the payload or computing the checksum. Any other record
+     * Reads only what locating the journal's end needs: a write record's (accepted or rejected)
+     * version, type and epochs are peeked in place, without copying the payload or computing the checksum. Any other record
      * (a checkpoint, something too short or of an unknown version) is read and verified in full.
      * Replay reads every record it hands out with {@link #read}, so a damaged write is still
      * reported before its data is used.
@@ -82,12 +83,14 @@ final class RecordReader {
      */
     String readHeader(Bytes<?> document) {
         long start = document.readPosition();
-        if (document.readRemaining() < HEADER_LENGTH
-            || document.readByte(start + VERSION_OFFSET) != VERSION
-            || document.readByte(start + TYPE_OFFSET) != TYPE_WRITE) {
+        if (document.readRemaining() < HEADER_LENGTH || document.readByte(start + VERSION_OFFSET) != VERSION) {
             return read(document);
         }
-        type = TYPE_WRITE;
+        byte peeked = document.readByte(start + TYPE_OFFSET);
+        if (peeked != TYPE_WRITE && peeked != TYPE_REJECTED_WRITE) {
+            return read(document);
+        }
+        type = peeked;
         epoch = document.readLong(start + EPOCH_OFFSET);
         secondEpoch = document.readLong(start + SECOND_EPOCH_OFFSET);
         epochKnown = true;
@@ -120,13 +123,14 @@ final class RecordReader {
                    + "): the record's bytes were damaged (flipped or truncated)";
         }
         checksumOk = true;
-        if (type == TYPE_WRITE) {
+        if (isWrite()) {
             return verifyWrite();
         }
         if (type == TYPE_CHECKPOINT) {
             return verifyCheckpoint();
         }
-        return "unknown record type " + type + " (expected " + TYPE_WRITE + " = WRITE or " + TYPE_CHECKPOINT + " = CHECKPOINT)";
+        return "unknown record type " + type + " (expected " + TYPE_WRITE + " = WRITE, " + TYPE_CHECKPOINT + " = CHECKPOINT or "
+               + TYPE_REJECTED_WRITE + " = REJECTED_WRITE)";
     }
 
     private String verifyWrite() {
@@ -160,8 +164,14 @@ final class RecordReader {
         return null;
     }
 
+    /** @return whether the current record is a write, accepted or rejected: it has an epoch, a channel and a payload, and is chained */
     boolean isWrite() {
-        return type == TYPE_WRITE;
+        return type == TYPE_WRITE || type == TYPE_REJECTED_WRITE;
+    }
+
+    /** @return whether the current record is a write that {@code Delta.apply} rejected when it was first written */
+    boolean isRejected() {
+        return type == TYPE_REJECTED_WRITE;
     }
 
     boolean isCheckpoint() {

@@ -5,5 +5,15 @@ public enum RecordType {
     /** One accepted write: its epoch, channel and encoded payload. */
     WRITE,
     /** Storage became durable up to an epoch: replay starts above it. */
-    CHECKPOINT
+    CHECKPOINT,
+    /**
+     * One write that {@code Delta.apply} rejected when it was first written: its epoch, channel and
+     * encoded payload, like a {@link #WRITE}, but recovery does not apply it again.
+     */
+    REJECTED_WRITE;
+
+    /** @return whether records of this kind are writes (accepted or rejected), with an epoch, a channel and a payload */
+    public boolean isWrite() {
+        return this != CHECKPOINT;
+    }
 }

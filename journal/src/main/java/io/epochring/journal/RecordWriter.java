@@ -17,7 +17,6 @@ import static io.epochring.journal.RecordFormat.PAYLOAD_LENGTH_OFFSET;
 import static io.epochring.journal.RecordFormat.SECOND_EPOCH_OFFSET;
 import static io.epochring.journal.RecordFormat.TYPE_CHECKPOINT;
 import static io.epochring.journal.RecordFormat.TYPE_OFFSET;
-import static io.epochring.journal.RecordFormat.TYPE_WRITE;
 import static io.epochring.journal.RecordFormat.VERSION;
 import static io.epochring.journal.RecordFormat.VERSION_OFFSET;
 
@@ -33,11 +32,21 @@ final class RecordWriter {
     private byte[] record = new byte[256];
     private final UnsafeBuffer recordBuffer = new UnsafeBuffer(record);
 
-    /** Appends one WRITE record as one document: all of it becomes visible, or none of it. */
-    void write(ExcerptAppender appender, long epoch, long previousEpoch, String channel,
+    /**
+     * @return the UTF-8 bytes of {@code channel}, to pass to {@link #write}
+     * @throws IllegalArgumentException when the name is longer than the record format allows
+     */
+    byte[] channelBytes(String channel) {
+        return channels.encode(channel);
+    }
+
+    /**
+     * Appends one WRITE or REJECTED_WRITE record as one document: all of it becomes visible, or
+     * none of it. The arguments are checked by the caller ({@link #channelBytes}, the payload's
+     * bounds), so anything thrown from here is a failure to write.
+     */
+    void write(ExcerptAppender appender, byte type, long epoch, long previousEpoch, byte[] name,
                DirectBuffer payload, int offset, int length) {
-        byte[] name = channels.encode(channel);
-        payload.boundsCheck(offset, length);
         int payloadStart = HEADER_LENGTH + name.length;
         int recordLength = payloadStart + length + CHECKSUM_LENGTH;
         if (record.length < recordLength) {
@@ -46,7 +55,7 @@ final class RecordWriter {
         }
         // The whole record is assembled in one reused array: one checksum call and one copy into
         // the mapped file, the cheapest way through Chronicle's bounds checks for small records.
-        putHeader(TYPE_WRITE, name.length, length, epoch, previousEpoch);
+        putHeader(type, name.length, length, epoch, previousEpoch);
         System.arraycopy(name, 0, record, HEADER_LENGTH, name.length);
         payload.getBytes(offset, record, payloadStart, length);
         seal(recordLength);
@@ -67,6 +76,11 @@ final class RecordWriter {
         recordBuffer.putInt(checksummed, (int) crc.getValue(), ORDER);
     }
 
+    /**
+     * A failure while the bytes are copied rolls the document back, so no part of the record becomes
+     * visible. A failure of Chronicle itself (opening or completing the document) can leave the
+     * appender inside a document; the caller must then not use the appender again.
+     */
     private void append(ExcerptAppender appender, int recordLength) {
         try (DocumentContext dc = appender.writingDocument()) {
             try {

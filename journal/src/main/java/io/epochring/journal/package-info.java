@@ -7,6 +7,7 @@
  * <pre>
  *  ring journal thread                      flush thread (after Flusher.sync)
  *  append(epoch, channel, payload) -------+  checkpoint(durable, written) ---------+
+ *  appendRejected(...) (same, type 3)     |                                        |
  *    one Chronicle document per record    |    hint: APPENDING (forced if syncing) |
  *    (visible at once, never torn)        |    CHECKPOINT record; msync unless     |
  *  commit() at ring batch end             |    SyncPolicy.NONE; hint: SETTLED(idx) |
@@ -26,7 +27,8 @@
  *  | 1 B | 1 B  | 2 B    | 4 B    | 8 B     | 8 B             | chLen B | payLen B| 4 B   |
  *  +-----+------+--------+--------+---------+-----------------+---------+---------+-------+
  *    type 1 = WRITE; type 2 = CHECKPOINT (chLen = payLen = 0; epoch = durable,
- *    prev write epoch = written; no channel or payload)
+ *    prev write epoch = written; no channel or payload); type 3 = REJECTED_WRITE (a write
+ *    Delta.apply threw for: laid out and chained like a WRITE, replayed to onRejected)
  *
  *  recovery (EpochRing.start): lastCheckpoint()  -- hint SETTLED: the hinted record and the last
  *                                                   one; else read on from the hinted record
@@ -41,5 +43,10 @@
  * chain); and that each file ends where Chronicle's header says its last complete record is (a
  * truncated file or a damaged header stops Chronicle early). A record torn by a crash is never
  * visible: Chronicle marks a document complete only when it is whole.
+ *
+ * <p>What a failed write does: the first append, commit or checkpoint that throws (a full disk, an
+ * I/O error on the mapped file) stops the journal object. Every later one is refused with a
+ * {@link io.epochring.journal.JournalWriteFailedException}; closing it and opening the directory
+ * again recovers every record that was written whole.
  */
 package io.epochring.journal;

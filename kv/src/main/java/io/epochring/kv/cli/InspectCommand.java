@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code epochring inspect}: a journal's summary (files, epochs, last checkpoint) and its records
- * from an epoch on, each write decoded as a put or delete. Reads without locking, so it works on
- * the journal of a running store.
+ * from an epoch on, each write decoded as a put or delete (and marked when the store rejected it).
+ * Reads without locking, so it works on the journal of a running store.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
@@ -81,6 +81,7 @@ final class InspectCommand implements Callable<Integer> {
         s.append("  records     ").append(Format.count(summary.records())).append(": ").append(Format.count(summary.writes()))
          .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
                                                                  + Format.count(summary.lastEpoch()) + ")")
+         .append(summary.rejectedWrites() == 0 ? "" : ", " + Format.count(summary.rejectedWrites()) + " of them rejected")
          .append(", ").append(Format.count(summary.checkpoints())).append(" checkpoints\n");
         s.append("  checkpoint  ").append(summary.checkpoints() == 0 ? "none yet"
                                                                      : "durable " + Format.count(summary.lastCheckpoint().durableEpoch())
@@ -98,6 +99,9 @@ final class InspectCommand implements Callable<Integer> {
             s.append('\n');
             if (entry.type() == RecordType.WRITE) {
                 s.append(String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decode(entry)));
+            } else if (entry.type() == RecordType.REJECTED_WRITE) {
+                s.append(String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
+                                       Format.count(entry.epoch()), entry.channel(), decode(entry)));
             } else {
                 s.append(String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch())));
             }
@@ -110,7 +114,8 @@ final class InspectCommand implements Callable<Integer> {
         Json j = new Json().open('{');
         j.field("journal", journal.toString());
         j.open("summary", '{').field("records", summary.records()).field("writes", summary.writes())
-         .field("checkpoints", summary.checkpoints()).field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch())
+         .field("rejectedWrites", summary.rejectedWrites()).field("checkpoints", summary.checkpoints())
+         .field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch())
          .open("lastCheckpoint", '{').field("durableEpoch", summary.lastCheckpoint().durableEpoch())
          .field("writtenEpoch", summary.lastCheckpoint().writtenEpoch()).close('}')
          .field("usedBytes", summary.bytes());
@@ -123,7 +128,8 @@ final class InspectCommand implements Callable<Integer> {
         j.open("records", '[');
         for (JournalEntry entry : records) {
             j.open('{').field("type", entry.type().name());
-            if (entry.type() == RecordType.WRITE) {
+            if (entry.type().isWrite()) {
+                // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
                 j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
                 KvWrite write = decodeOrNull(entry);
                 if (write != null) {
