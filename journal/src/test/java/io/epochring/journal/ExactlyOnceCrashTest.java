@@ -123,6 +123,7 @@ class ExactlyOnceCrashTest {
                              + " -Depochring.exactlyonce.rounds=" + rounds + " -Depochring.exactlyonce.only=" + round + ")";
             long start = System.nanoTime();
             String summary;
+            boolean hung = false;
             try {
                 summary = runRound(new Random(seed * 1_000_003 + round), phase, context);
             } catch (AssertionError e) {
@@ -130,13 +131,14 @@ class ExactlyOnceCrashTest {
                 first = first == null ? e : first;
                 failed.add("round " + round + " (" + phase + ")");
                 summary = "FAILED " + e.getMessage();
-                if (e.getMessage() != null && e.getMessage().contains(HUNG)) {
-                    break; // its threads still run: later rounds would measure nothing
-                }
+                hung = e.getMessage() != null && e.getMessage().contains(HUNG);
             }
             System.out.printf("exactly-once round %d/%d (seed %d): %s; %d ms%n", round, rounds, seed, summary,
                               (System.nanoTime() - start) / 1_000_000);
             perPhase.merge(phase, 1, Integer::sum);
+            if (hung) {
+                break; // the hung coordinator's threads still run: later rounds would measure nothing
+            }
         }
         System.out.printf("exactly-once crash test: rounds per phase %s, %d failed %s, seed %d%n", perPhase, failed.size(), failed, seed);
         if (first != null) {
@@ -178,7 +180,7 @@ class ExactlyOnceCrashTest {
 
         // when this process recovers, writes once more, flushes with a sync and stops
         String recovering = where;
-        Recovery recovery = within(WAIT.multipliedBy(2), where, () -> recover(dir, setup, before, recovering));
+        Recovery recovery = within(WAIT.multipliedBy(3), where, () -> recover(dir, setup, before, recovering));
 
         // and after a clean stop every target received every epoch exactly once: totals count each accepted write once
         JournalContents after = readJournal(dir, where);
@@ -213,10 +215,11 @@ class ExactlyOnceCrashTest {
     private static Recovery recover(Path dir, Setup setup, JournalContents journal, String where) {
         long last = journal.records().size();
         CountingDelta delta = new CountingDelta(KillPoints.none());
-        RecoveryReport report;
-        try (EpochRing<Increment, Long, Map<String, Long>, Map<String, Long>> ring =
-                 CountingRings.builder(setup, delta, Targets.open(dir, KillPoints.none(), 0), CountingRings.journal(setup, dir)).build().start()) {
-            report = ring.recovery();
+        EpochRing<Increment, Long, Map<String, Long>, Map<String, Long>> ring =
+            CountingRings.builder(setup, delta, Targets.open(dir, KillPoints.none(), 0), CountingRings.journal(setup, dir)).build().start();
+        RecoveryReport report = ring.recovery();
+        Throwable failure = null;
+        try {
 
             // epochs go on from the last journaled one
             String key = null;
@@ -228,6 +231,18 @@ class ExactlyOnceCrashTest {
             next.await(JOURNALED, WAIT);
             assertThat(next.epoch()).as(where + ": the first write after recovery").isEqualTo(last + 1);
             ring.flush(true).await(DURABLE, WAIT);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                ring.stop(WAIT); // returns even when the coordinator is wedged, so later rounds still run
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
         }
         return new Recovery(report, delta);
     }
@@ -373,11 +388,13 @@ class ExactlyOnceCrashTest {
     }
 
     /**
-     * Runs {@code work} on a thread of its own and waits at most {@code timeout}: a coordinator
-     * that never reaches DURABLE would otherwise hang {@code stop()} and the whole build. On a
-     * timeout the failure names the seed and shows where the coordinator's threads stood.
+     * Runs {@code work} on a thread of its own and waits at most {@code timeout}: the last guard,
+     * should recovery or {@code stop(Duration)} itself hang, so a wedged coordinator fails the round
+     * instead of the build. On a timeout the failure names the seed and shows where the
+     * coordinator's threads stood; anything {@code work} throws comes back as an assertion that
+     * names the round.
      */
-    private static <T> T within(Duration timeout, String where, Callable<T> work) throws Exception {
+    private static <T> T within(Duration timeout, String where, Callable<T> work) throws InterruptedException {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread thread = new Thread(r, "exactly-once-recovery");
             thread.setDaemon(true);
@@ -386,10 +403,10 @@ class ExactlyOnceCrashTest {
         try {
             return executor.submit(work).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
+            if (e.getCause() instanceof AssertionError error) {
                 throw error;
             }
-            throw (Exception) e.getCause();
+            throw new AssertionError(where + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             StringBuilder threads = new StringBuilder();
             Thread.getAllStackTraces().forEach((thread, stack) -> {
