@@ -2,6 +2,7 @@ package io.epochring;
 
 import com.lmax.disruptor.Sequence;
 
+import java.lang.invoke.VarHandle;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 
@@ -10,14 +11,34 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Design note: each watermark has a single writer (apply stage, journal stage or flush thread,
  * or the durability tracker's lock), so advancing is a store, not a CAS. Waiters spin briefly,
- * yield briefly, then block on this object's monitor;
- * the writer pays a monitor only when someone is blocked ({@code waiters != 0}). The store and the
- * waiter count are both volatile, so a writer either sees the waiter or the waiter sees the value.
+ * yield briefly, then block on this object's monitor ({@link BackoffWait}); the writer pays a
+ * monitor only when someone is blocked ({@code waiters != 0}). That check is one half of a
+ * store-load pair: the writer stores the value then reads {@code waiters}
+ * ({@code Sequence.setVolatile} ends in a full fence, and {@code waiters} is volatile); a waiter
+ * or a future stores {@code waiters} then, after a full fence, reads the value. So a writer either
+ * sees the waiter or the waiter sees the value, on weakly ordered CPUs too. {@code Sequence.get()}
+ * alone would not do for the waiter's read: it is a plain load followed by an acquire fence, which
+ * may be performed before the waiter's earlier store of {@code waiters}.
  */
 final class Watermark {
 
-    private static final int SPINS = 200;
-    private static final int YIELDS = 100;
+    /** Waits for the value to reach the target epoch. */
+    private static final BackoffWait.Condition<Watermark> REACHED = new BackoffWait.Condition<>() {
+        @Override
+        public boolean isMet(Watermark watermark, long epoch) {
+            return watermark.reached(epoch);
+        }
+
+        @Override
+        public void addWaiter(Watermark watermark) {
+            watermark.waiters++;
+        }
+
+        @Override
+        public void removeWaiter(Watermark watermark) {
+            watermark.waiters--;
+        }
+    };
 
     private final DurabilityLevel level;
     private final Sequence value = new Sequence(0);
@@ -41,6 +62,7 @@ final class Watermark {
     /** Sets the value and releases every waiter it covers. */
     void advance(long epoch) {
         value.setVolatile(epoch);
+        // A volatile read after setVolatile's full fence: the writer's half of the store-load pair.
         if (waiters != 0) {
             releaseWaiters();
         }
@@ -68,31 +90,12 @@ final class Watermark {
      * @throws EpochRingException the watermark's failure, when it will never reach the epoch
      */
     boolean await(long epoch, long deadlineNanos) {
-        for (int i = 0; i < SPINS + YIELDS; i++) {
-            if (reached(epoch)) {
-                return true;
-            }
-            if (i < SPINS) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-        synchronized (this) {
-            waiters++;
-            try {
-                while (!reached(epoch)) {
-                    long remaining = deadlineNanos - System.nanoTime();
-                    if (remaining <= 0) {
-                        return false;
-                    }
-                    WriteHandle.waitOn(this, remaining);
-                }
-                return true;
-            } finally {
-                waiters--;
-            }
-        }
+        return await(epoch, deadlineNanos, BackoffWait.DEFAULT);
+    }
+
+    /** {@link #await(long, long)} with the given way of waiting. */
+    boolean await(long epoch, long deadlineNanos, BackoffWait backoff) {
+        return backoff.await(this, epoch, deadlineNanos, REACHED);
     }
 
     /** @return a future completed when the watermark reaches {@code epoch} (or failed) */
@@ -102,6 +105,8 @@ final class Watermark {
             waiters++;
             futures.add(new PendingFuture(epoch, future));
         }
+        // The waiter's half of the store-load pair: read the value only after waiters is visible.
+        VarHandle.fullFence();
         releaseWaiters();
         return future;
     }

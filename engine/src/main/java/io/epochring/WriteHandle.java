@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * each {@link DurabilityLevel}.
  *
  * <p>Every accepted write ends in exactly one of: reaching the level waited for, or an error
- * ({@link ApplyException}, {@link WriteCancelledException}, {@link FlushFailedException},
+ * ({@link ApplyException}, {@link WriteCancelledException}, {@link CoordinatorFaultException},
  * {@link ShutdownException}). Waits spin briefly, then block; futures complete on the coordinator's
  * threads, so keep their callbacks short or hop to your own executor.
  *
@@ -24,9 +24,29 @@ public final class WriteHandle<T> {
     private static final int FAILED = 3;
     private static final int CANCELLED = 4;
 
-    private static final int SPINS = 200;
-    private static final int YIELDS = 100;
     private static final VarHandle STATE;
+
+    /**
+     * Waits for the write's outcome. Store-load pairing as described on {@link BackoffWait}: a
+     * waiter stores {@code watched} then reads {@code state}; {@link #complete}, {@link #fail} and
+     * {@link #cancel} store {@code state} then read {@code watched}; all four accesses are volatile.
+     */
+    private static final BackoffWait.Condition<WriteHandle<?>> RESOLVED = new BackoffWait.Condition<>() {
+        @Override
+        public boolean isMet(WriteHandle<?> handle, long resolvedState) {
+            return handle.state >= resolvedState;
+        }
+
+        @Override
+        public void addWaiter(WriteHandle<?> handle) {
+            handle.watched = true;
+        }
+
+        @Override
+        public void removeWaiter(WriteHandle<?> handle) {
+            // watched stays set: the handle resolves once, and a future may be watching too.
+        }
+    };
 
     static {
         try {
@@ -103,7 +123,7 @@ public final class WriteHandle<T> {
      * @throws EpochRingException the write's error, if it failed before reaching the level
      */
     public T await(DurabilityLevel level) {
-        return await(level, Long.MAX_VALUE);
+        return await(level, Long.MAX_VALUE, BackoffWait.DEFAULT);
     }
 
     /**
@@ -114,7 +134,7 @@ public final class WriteHandle<T> {
      * @throws EpochRingException    the write's error, if it failed before reaching the level
      */
     public T await(DurabilityLevel level, Duration timeout) {
-        return await(level, deadline(timeout));
+        return await(level, deadline(timeout), BackoffWait.DEFAULT);
     }
 
     /**
@@ -130,35 +150,20 @@ public final class WriteHandle<T> {
         return applied.thenCompose(r -> watermark.future(epoch).thenApply(ignored -> r));
     }
 
-    private T await(DurabilityLevel level, long deadlineNanos) {
+    /** {@link #await(DurabilityLevel, Duration)} up to a {@link System#nanoTime()} deadline, with the given way of waiting. */
+    T await(DurabilityLevel level, long deadlineNanos, BackoffWait backoff) {
         Watermark watermark = level == DurabilityLevel.APPLIED ? null : watermarks.of(level);
-        T r = awaitResolved(level, deadlineNanos);
-        if (watermark != null && !watermark.await(epoch, deadlineNanos)) {
+        T r = awaitResolved(level, deadlineNanos, backoff);
+        if (watermark != null && !watermark.await(epoch, deadlineNanos, backoff)) {
             throw new AwaitTimeoutException(level + " of epoch " + epoch + " (watermark at " + watermark.get() + ")");
         }
         return r;
     }
 
-    private T awaitResolved(DurabilityLevel level, long deadlineNanos) {
-        // Spin, then yield (on a small machine the apply thread may need this core), then block.
-        for (int i = 0; i < SPINS && state < APPLIED; i++) {
-            Thread.onSpinWait();
-        }
-        for (int i = 0; i < YIELDS && state < APPLIED; i++) {
-            Thread.yield();
-        }
-        if (state < APPLIED) {
-            synchronized (this) {
-                watched = true;
-                while (state < APPLIED) {
-                    long remaining = deadlineNanos - System.nanoTime();
-                    if (remaining <= 0) {
-                        throw new AwaitTimeoutException(level + " of a write still queued"
-                                                        + (channel == null ? "" : " on channel '" + channel.name() + "'"));
-                    }
-                    waitOn(this, remaining);
-                }
-            }
+    private T awaitResolved(DurabilityLevel level, long deadlineNanos, BackoffWait backoff) {
+        if (!backoff.await(this, APPLIED, deadlineNanos, RESOLVED)) {
+            throw new AwaitTimeoutException(level + " of a write still queued"
+                                            + (channel == null ? "" : " on channel '" + channel.name() + "'"));
         }
         return outcome();
     }
@@ -232,22 +237,16 @@ public final class WriteHandle<T> {
         }
     }
 
-    // ---- waiting helpers shared with Watermark ------------------------------------------------
-
+    /** @return the {@link System#nanoTime()} deadline {@code timeout} from now, or {@code Long.MAX_VALUE} */
+    /**
+     * @return the {@link System#nanoTime()} deadline {@code timeout} from now; {@code Long.MAX_VALUE}
+     * (no deadline) for a timeout too long to represent (hundreds of years)
+     */
     static long deadline(Duration timeout) {
-        long nanos = timeout.toNanos();
-        long now = System.nanoTime();
-        return nanos >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
-    }
-
-    /** Waits on {@code monitor} (held by the caller) for up to {@code nanos}. */
-    static void waitOn(Object monitor, long nanos) {
         try {
-            long millis = Math.min(nanos / 1_000_000, Long.MAX_VALUE / 2);
-            monitor.wait(millis, millis == 0 ? (int) Math.max(1, nanos) : 0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EpochRingException("interrupted while waiting for a write; the write itself goes on", e);
+            return Math.addExact(System.nanoTime(), timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -155,6 +155,29 @@ class FaultInjectionTest {
         assertThat(after.sink().ledger().isExactlyOnceUpTo(last)).as(after.sink().ledger().toString()).isTrue();
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldFailTheCoordinatorWhenARingStageThrowsUnexpectedly() throws Exception {
+        // given a running coordinator with a write in flight at every level
+        Targets targets = Targets.fresh();
+        var ring = targets.ring().start();
+        WriteHandle<Long> before = ring.channel("default").write(new Put("before", 1));
+        before.await(DurabilityLevel.JOURNALED, BOUND);
+
+        // when the sequence stage meets a slot it cannot handle (a bug: a write without a channel)
+        java.lang.reflect.Field field = EpochRing.class.getDeclaredField("conductor");
+        field.setAccessible(true);
+        Conductor<?, ?, ?, ?> conductor = (Conductor<?, ?, ?, ?>) field.get(ring);
+        conductor.ringBuffer().publishEvent(Slot.WRITE_TRANSLATOR, null, new Put("orphan", 1), null);
+
+        // then the coordinator fails once with a StageFailedException, and nothing hangs
+        assertThatCode(() -> before.await(DurabilityLevel.DURABLE, BOUND)).isInstanceOf(StageFailedException.class)
+                                                                         .hasMessageContaining("ring stage failed unexpectedly");
+        assertThat(ring.failure()).get().isInstanceOf(StageFailedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ring.channel("default").tryWrite(new Put("after", 1)))
+                                       .isInstanceOf(CoordinatorFailedException.class).hasCauseInstanceOf(StageFailedException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ring.stop(BOUND)).isInstanceOf(StageFailedException.class);
+    }
+
     private static String key(WriteHandle<Long> handle, List<WriteHandle<Long>> handles) {
         return "w" + handles.indexOf(handle);
     }

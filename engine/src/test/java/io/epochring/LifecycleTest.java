@@ -94,4 +94,13 @@ class LifecycleTest {
                      .filter(n -> n.startsWith("epochring-") && n.contains(fragment))
                      .collect(Collectors.toSet());
     }
+
+    @Test
+    void shouldTreatATimeoutTooLongToRepresentAsNoDeadline() {
+        try (var ring = EpochRing.builder(new MapDelta(), new TestFlusher()).build().start()) {
+            WriteHandle<Long> write = ring.channel("default").write(new Put("a", 1), Duration.ofMillis(Long.MAX_VALUE));
+            assertThat(write.await(DurabilityLevel.APPLIED, Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo(1L);
+            assertThat(ring.awaitWatermark(DurabilityLevel.APPLIED, 1, Duration.ofDays(365L * 1000))).isTrue();
+        }
+    }
 }

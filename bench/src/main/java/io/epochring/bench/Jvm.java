@@ -7,7 +7,7 @@ package io.epochring.bench;
  */
 final class Jvm {
 
-    /** Agrona's Unsafe wrapper needs it (BUILD-NOTES); harmless where unused. */
+    /** Agrona's Unsafe wrapper needs it (else IllegalAccessError); harmless where unused. */
     static final String AGRONA = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
     /** A fixed heap, so heap resizing is not part of any measurement. */
     static final String HEAP_MIN = "-Xms1g";
@@ -16,8 +16,8 @@ final class Jvm {
     static final String HEADLESS = "-Djava.awt.headless=true";
 
     // ---- Chronicle Queue (the journal benchmarks) -----------------------------------------------
-    // Without these Chronicle fails on JDK 17 and 25 (BUILD-NOTES pitfall 2), or quietly opens its
-    // queue read-only. The list is BUILD-NOTES' plus java.nio, as in the parent POM's test flags.
+    // Without these Chronicle fails on JDK 17 and 25 (IllegalAccessException mapping its files), or
+    // quietly opens its queue read-only. The list is the parent POM's test flags.
     // The JDK 24+ flags (--enable-native-access, --sun-misc-unsafe-memory-access) cannot go here
     // because JDK 17 refuses to start with the second: run-benchmarks.sh passes them through
     // JDK_JAVA_OPTIONS.
@@ -32,13 +32,13 @@ final class Jvm {
     static final String CHRONICLE_OPENS_IO = "--add-opens=java.base/java.io=ALL-UNNAMED";
     static final String CHRONICLE_OPENS_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
     static final String CHRONICLE_OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
-    /** No usage analytics sent home, no start-up banner (BUILD-NOTES pitfall 4). */
+    /** No usage analytics sent home, no start-up banner. */
     static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     static final String CHRONICLE_NO_BANNER = "-Dchronicle.announcer.disable=true";
     /**
      * Queues, and the files Chronicle writes under {@code ${java.io.tmpdir}}, go to {@code target/}
      * of the directory JMH was started from (run-benchmarks.sh starts it in the repository root),
-     * not to {@code /tmp} (BUILD-NOTES pitfall 4). See {@link QueueDirectories}.
+     * not to {@code /tmp}. See {@link QueueDirectories}.
      */
     static final String TMPDIR_TARGET = "-Djava.io.tmpdir=target";
 

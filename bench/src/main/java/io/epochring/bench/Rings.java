@@ -26,7 +26,7 @@ final class Rings {
     static final long FLUSH_THRESHOLD_BYTES = 64L << 20;
     /**
      * The journal benchmarks' ring: one configuration, since their subject is the journal. Yielding
-     * is the best wait strategy on this 2-core machine (BUILD-NOTES); 65,536 is the ring size of
+     * is the best wait strategy on a 2-core machine (measured: 14-19 M/s on JDK 17 against 8 M/s busy-spinning); 65,536 is the ring size of
      * the quick profile.
      */
     static final String JOURNAL_WAIT_STRATEGY = WaitStrategies.YIELDING;

@@ -113,7 +113,7 @@ final class MarkdownReport {
             rows.add(summary(target.label(), bytes, labels, target.maxBytes(), false, b -> bytes(b) + " B"));
         }
         rows.sort(Comparator.comparing((String[] row) -> row[0]));
-        line("## Targets (issue 5)");
+        line("## Targets");
         line("");
         line("| target | EpochRing configurations meeting it | best | worst |");
         line("|---|---|---|---|");

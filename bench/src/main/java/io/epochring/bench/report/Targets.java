@@ -3,7 +3,7 @@ package io.epochring.bench.report;
 import java.util.List;
 
 /**
- * The performance targets of issue 5, as ratios within one run. A benchmark's comparison rows are
+ * The performance targets, as ratios within one run. A benchmark's comparison rows are
  * found by method name: {@code peer} and {@code ceiling} (the journal benchmarks should name their
  * raw Chronicle Queue method {@code ceiling} too, so these lines pick them up).
  */
