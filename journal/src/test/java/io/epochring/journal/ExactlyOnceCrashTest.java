@@ -1,5 +1,6 @@
 package io.epochring.journal;
 
+import io.epochring.AwaitTimeoutException;
 import io.epochring.EpochRange;
 import io.epochring.EpochRing;
 import io.epochring.Journal.Checkpoint;
@@ -29,9 +30,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,6 +73,8 @@ class ExactlyOnceCrashTest {
     private static final String RECOVERY = "recovery-apply";
     private static final String[] POLICIES = {"NONE", "PER_BATCH", "INTERVAL"};
     private static final String HUNG = "did not end within";
+    /** Uncaught throws of this JVM's threads during the current round: a coordinator thread that dies wedges it. */
+    private static final Queue<String> DIED = new ConcurrentLinkedQueue<>();
 
     /** An accepted write the child acknowledged as JOURNALED. */
     record Ack(long epoch, String key, long seq) {
@@ -114,31 +119,36 @@ class ExactlyOnceCrashTest {
         Map<String, Integer> perPhase = new TreeMap<>();
         List<String> failed = new ArrayList<>();
         AssertionError first = null;
-        for (int round = 1; round <= rounds; round++) {
-            if (only != 0 && round != only) {
-                continue;
+        Thread.UncaughtExceptionHandler previous = recordDeaths();
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                if (only != 0 && round != only) {
+                    continue;
+                }
+                String phase = phases.get((round - 1) % phases.size());
+                String context = "round " + round + " of " + rounds + " (seed " + seed + ", replay with -Depochring.crash.seed=" + seed
+                                 + " -Depochring.exactlyonce.rounds=" + rounds + " -Depochring.exactlyonce.only=" + round + ")";
+                long start = System.nanoTime();
+                String summary;
+                boolean hung = false;
+                try {
+                    summary = runRound(new Random(seed * 1_000_003 + round), phase, context);
+                } catch (AssertionError e) {
+                    // Rounds are independent (a fresh directory each): go on, so one run shows every phase that fails.
+                    first = first == null ? e : first;
+                    failed.add("round " + round + " (" + phase + ")");
+                    summary = "FAILED " + e.getMessage();
+                    hung = e.getMessage() != null && e.getMessage().contains(HUNG);
+                }
+                System.out.printf("exactly-once round %d/%d (seed %d): %s; %d ms%n", round, rounds, seed, summary,
+                                  (System.nanoTime() - start) / 1_000_000);
+                perPhase.merge(phase, 1, Integer::sum);
+                if (hung) {
+                    break; // the hung coordinator's threads still run: later rounds would measure nothing
+                }
             }
-            String phase = phases.get((round - 1) % phases.size());
-            String context = "round " + round + " of " + rounds + " (seed " + seed + ", replay with -Depochring.crash.seed=" + seed
-                             + " -Depochring.exactlyonce.rounds=" + rounds + " -Depochring.exactlyonce.only=" + round + ")";
-            long start = System.nanoTime();
-            String summary;
-            boolean hung = false;
-            try {
-                summary = runRound(new Random(seed * 1_000_003 + round), phase, context);
-            } catch (AssertionError e) {
-                // Rounds are independent (a fresh directory each): go on, so one run shows every phase that fails.
-                first = first == null ? e : first;
-                failed.add("round " + round + " (" + phase + ")");
-                summary = "FAILED " + e.getMessage();
-                hung = e.getMessage() != null && e.getMessage().contains(HUNG);
-            }
-            System.out.printf("exactly-once round %d/%d (seed %d): %s; %d ms%n", round, rounds, seed, summary,
-                              (System.nanoTime() - start) / 1_000_000);
-            perPhase.merge(phase, 1, Integer::sum);
-            if (hung) {
-                break; // the hung coordinator's threads still run: later rounds would measure nothing
-            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
         }
         System.out.printf("exactly-once crash test: rounds per phase %s, %d failed %s, seed %d%n", perPhase, failed.size(), failed, seed);
         if (first != null) {
@@ -180,7 +190,9 @@ class ExactlyOnceCrashTest {
 
         // when this process recovers, writes once more, flushes with a sync and stops
         String recovering = where;
+        DIED.clear();
         Recovery recovery = within(WAIT.multipliedBy(3), where, () -> recover(dir, setup, before, recovering));
+        assertThat(DIED).as(where + ": threads that died while this process recovered").isEmpty();
 
         // and after a clean stop every target received every epoch exactly once: totals count each accepted write once
         JournalContents after = readJournal(dir, where);
@@ -230,13 +242,14 @@ class ExactlyOnceCrashTest {
             WriteHandle<Long> next = ring.channel(key).write(ExactlyOnceWriterMain.write(key, journal.channel(key).size()));
             next.await(JOURNALED, WAIT);
             assertThat(next.epoch()).as(where + ": the first write after recovery").isEqualTo(last + 1);
-            ring.flush(true).await(DURABLE, WAIT);
+            awaitDurable(ring.flush(true), where);
         } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
         } finally {
             try {
-                ring.stop(WAIT); // returns even when the coordinator is wedged, so later rounds still run
+                // stop(Duration) returns even when the coordinator is wedged, so later rounds still run
+                ring.stop(DIED.isEmpty() ? WAIT : Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 if (failure == null) {
                     throw e;
@@ -270,6 +283,21 @@ class ExactlyOnceCrashTest {
             if (record.rejected()) {
                 assertThat(recovery.delta().applyCalled(record.epoch()))
                     .as(where + ": epoch %d was rejected when first written, yet recovery applied it again", record.epoch()).isFalse();
+            }
+        }
+    }
+
+    /** Waits for DURABLE, but fails at once when a thread died meanwhile: its coordinator may never get there. */
+    private static void awaitDurable(WriteHandle<?> handle, String where) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                handle.await(DURABLE, Duration.ofMillis(200));
+                return;
+            } catch (AwaitTimeoutException e) {
+                if (!DIED.isEmpty() || System.nanoTime() - deadline > 0) {
+                    throw new AssertionError(where + ": flush(true) did not reach DURABLE" + died(), e);
+                }
             }
         }
     }
@@ -404,9 +432,12 @@ class ExactlyOnceCrashTest {
             return executor.submit(work).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof AssertionError error) {
+                if (!DIED.isEmpty()) {
+                    error.addSuppressed(new AssertionError(died()));
+                }
                 throw error;
             }
-            throw new AssertionError(where + ": " + e.getCause(), e.getCause());
+            throw new AssertionError(where + ": " + e.getCause() + died(), e.getCause());
         } catch (TimeoutException e) {
             StringBuilder threads = new StringBuilder();
             Thread.getAllStackTraces().forEach((thread, stack) -> {
@@ -418,10 +449,28 @@ class ExactlyOnceCrashTest {
                 }
             });
             throw new AssertionError(where + ": recovery, one write, flush(true) and stop() " + HUNG + " " + timeout
-                                     + "; the coordinator's threads:" + threads);
+                                     + "; the coordinator's threads:" + threads + died());
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** Records (and prints, as the JVM would) every thread that dies of an uncaught throw; @return the handler it replaced */
+    private static Thread.UncaughtExceptionHandler recordDeaths() {
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            StringBuilder death = new StringBuilder(thread.getName()).append(" died of ").append(e);
+            for (StackTraceElement frame : e.getStackTrace()) {
+                death.append("\n      at ").append(frame);
+            }
+            DIED.add(death.toString());
+            System.err.println("Exception in thread \"" + thread.getName() + "\" " + death);
+        });
+        return previous;
+    }
+
+    private static String died() {
+        return DIED.isEmpty() ? "" : "; threads that died: " + String.join("; ", DIED);
     }
 
     private static JournalContents readJournal(Path dir, String where) {
