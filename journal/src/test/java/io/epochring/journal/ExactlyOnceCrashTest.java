@@ -87,6 +87,7 @@ class ExactlyOnceCrashTest {
     /** Lines the children of one round printed. */
     static final class Printed {
         final List<Ack> acks = new ArrayList<>();
+        final List<String> died = new ArrayList<>();
         long maxDurable;
         String passed;
 
@@ -99,6 +100,15 @@ class ExactlyOnceCrashTest {
                 maxDurable = Math.max(maxDurable, Long.parseLong(parts[1]));
             } else if (parts.length == 2 && parts[0].equals("PASSED")) {
                 passed = parts[1];
+            } else if (parts[0].equals("DIED")) {
+                died.add(line.substring("DIED ".length()));
+            }
+        }
+
+        /** @throws AssertionError when a thread of the child died of an uncaught throw */
+        void requireNoDeath(String where, ChildJvm child) {
+            if (!died.isEmpty()) {
+                throw new AssertionError(where + ": a thread of the child died: " + died + "; see " + child.log());
             }
         }
 
@@ -321,6 +331,7 @@ class ExactlyOnceCrashTest {
             for (String line : child.remainingLines()) { // printed before the kill: acknowledged too
                 printed.parse(line);
             }
+            printed.requireNoDeath(where + ", writer " + writer, child);
         }
         return String.format("writer %d at %s #%d +%d ms (%s)", writer, point, occurrence, extraMillis,
                              point.equals(printed.passed) ? "after its pause" : "inside its pause");
@@ -492,6 +503,7 @@ class ExactlyOnceCrashTest {
                                          + "); see " + child.log());
             }
             printed.parse(line);
+            printed.requireNoDeath(where, child);
             if (wanted.test(line)) {
                 return line;
             }
@@ -505,6 +517,7 @@ class ExactlyOnceCrashTest {
             String line = child.nextLine(Duration.ofNanos(left));
             if (line != null) {
                 printed.parse(line);
+                printed.requireNoDeath(where, child);
             } else if (!child.isAlive()) {
                 throw new AssertionError(where + ": the child ended by itself; see " + child.log());
             }

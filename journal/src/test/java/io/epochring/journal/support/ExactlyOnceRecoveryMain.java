@@ -27,6 +27,7 @@ public final class ExactlyOnceRecoveryMain {
         Path dir = Path.of(args[0]);
         Setup setup = Setup.parse(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        DeathLines.printTo(out);
         KillPoints points = KillPoints.holdAt("apply", Long.parseLong(args[2]), out);
         EpochRing<Increment, Long, Map<String, Long>, Map<String, Long>> ring =
             CountingRings.builder(setup, new CountingDelta(points), Targets.open(dir, KillPoints.none(), 0), CountingRings.journal(setup, dir))

@@ -56,6 +56,7 @@ public final class ExactlyOnceWriterMain {
         Path dir = Path.of(args[0]);
         Setup setup = Setup.parse(args[1]);
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        DeathLines.printTo(out);
         KillPoints points = KillPoints.pauseAt(args[2], Long.parseLong(args[3]), out);
         String[] firstSeqs = args[4].split(",");
         Targets targets = Targets.open(dir, points, TimeUnit.MICROSECONDS.toNanos(setup.optionalPauseMicros()));
