@@ -10,7 +10,7 @@ import org.agrona.concurrent.NanoClock;
  * write is visible through the current view.
  *
  * <p>With a journal, each write is encoded before it is applied (a write the codec cannot encode
- * is neither applied nor journaled) and the apply's outcome is left for the journal stage, which
+ * is not applied, and is journaled as rejected) and the apply's outcome is left for the journal stage, which
  * records a rejected write as rejected: replay then skips exactly the writes apply rejected.
  */
 final class ApplyStage<W, R, F> implements Stage {
@@ -110,10 +110,13 @@ final class ApplyStage<W, R, F> implements Stage {
         if (failure != null) {
             // Fail-stop: after the first fault nothing more is applied or journaled; the write is refused.
             if (encoded != null) {
-                encoded.outcome = EncodedWrite.NOT_ENCODED;
+                encoded.outcome = EncodedWrite.REFUSED;
             }
             channel.onApplied();
-            deliver(handle, new CoordinatorFailedException(failure, write));
+            if (handle != null) {
+                // A fire-and-forget write is not reported one by one: the fault was, once.
+                handle.fail(new CoordinatorFailedException(failure, write));
+            }
             return;
         }
         R result = null;
@@ -129,7 +132,7 @@ final class ApplyStage<W, R, F> implements Stage {
             } catch (Error e) {
                 // Not a rejection: the delta may be half-changed and the JVM in trouble. Stop everything.
                 if (encoded != null) {
-                    encoded.outcome = EncodedWrite.NOT_ENCODED;
+                    encoded.outcome = EncodedWrite.REFUSED;
                 }
                 channel.onApplied();
                 DeltaFailedException fault = new DeltaFailedException(new EpochRange(epoch, epoch),
@@ -159,7 +162,8 @@ final class ApplyStage<W, R, F> implements Stage {
         } catch (RuntimeException e) {
             encoded.outcome = EncodedWrite.NOT_ENCODED;
             return new EpochRingException("write at epoch " + epoch + " on channel '" + channel.name()
-                                          + "' could not be encoded for the journal (" + e + "): it was not journaled nor applied; fix the codec or the write", e);
+                                          + "' could not be encoded for the journal (" + e + "): it was not applied (the journal records it as rejected);"
+                                          + " fix the codec or the write", e);
         }
     }
 

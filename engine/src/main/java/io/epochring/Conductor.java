@@ -97,14 +97,19 @@ final class Conductor<W, R, F, S> {
                 config.journal.close();
             }
             state = State.STOPPED;
-            if (failure != null) {
-                throw failure;
+            EpochRingException timedOut = late == null ? null : new EpochRingException(
+                "stop() did not finish within " + timeout + ": " + late + ". Epochs " + (watermarks.get(DurabilityLevel.WRITTEN) + 1)
+                + ".." + watermarks.get(DurabilityLevel.APPLIED) + " were not flushed"
+                + (config.journal == null ? " and are lost" : "; those journaled come back when the journal is reopened"));
+            CoordinatorFaultException fault = failure;
+            if (fault != null) {
+                if (timedOut != null && fault.getSuppressed().length == 0) {
+                    fault.addSuppressed(timedOut);
+                }
+                throw fault;
             }
-            if (late != null) {
-                throw new EpochRingException("stop() did not finish within " + timeout + ": " + late + ". Epochs "
-                                             + (watermarks.get(DurabilityLevel.WRITTEN) + 1) + ".." + watermarks.get(DurabilityLevel.APPLIED)
-                                             + " were not flushed" + (config.journal == null ? " and are lost"
-                                                                      : "; those journaled come back when the journal is reopened"));
+            if (timedOut != null) {
+                throw timedOut;
             }
         }
     }
@@ -148,10 +153,6 @@ final class Conductor<W, R, F, S> {
             requireRunning();
             pipeline.ringBuffer().publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
         }
-    }
-
-    void requestTick() {
-        pipeline.requestTick();
     }
 
     /** @return the first fault, or null while there has been none */

@@ -1,14 +1,13 @@
 package io.epochring;
 
 /**
- * The coordinator hit a terminal background error (a flush that could not be completed) and refuses
- * new writes, like RocksDB after a background error. The cause is the original failure. Writes that
- * were journaled are recovered when the journal is reopened.
+ * A write or command refused because the coordinator failed earlier, like RocksDB after a
+ * background error. The cause is the first fault, a {@link CoordinatorFaultException} naming what
+ * failed and what to do; the write is handed back.
  */
 public final class CoordinatorFailedException extends RejectedWriteException {
 
     public CoordinatorFailedException(Throwable cause, Object write) {
-        super("the coordinator failed and accepts no more writes: " + cause
-              + ". Stop it, fix the storage problem, and reopen (journaled writes are recovered)", write, cause, true);
+        super("the coordinator failed earlier and accepts no more writes; the first fault was: " + cause.getMessage(), write, cause, true);
     }
 }

@@ -22,7 +22,8 @@ public abstract class CoordinatorFaultException extends EpochRingException {
     protected CoordinatorFaultException(String what, EpochRange range, String reason, Throwable cause) {
         super(what + (range.isEmpty() ? "" : " (epochs " + range.first() + ".." + range.last() + ")") + ": " + reason
               + (cause == null ? "" : ": " + cause)
-              + ". The coordinator stopped taking writes: stop it, fix the cause, and reopen (journaled writes are recovered)", cause);
+              + ". The coordinator stopped taking writes: stop it, fix the cause, and start it again"
+              + " (with a journal, every write that reached JOURNALED comes back)", cause);
         this.range = range;
     }
 

@@ -14,8 +14,13 @@ final class EncodedWrite {
     static final byte APPLIED = 0;
     /** {@link Delta#apply} threw: journaled as rejected, so replay rejects it again without applying. */
     static final byte REJECTED = 1;
-    /** The codec could not encode it: neither applied nor journaled (its epoch stays unused). */
+    /**
+     * The codec could not encode it: not applied, and journaled as rejected with no payload, so
+     * the journal still accounts for its epoch (a flushed range may end at it).
+     */
     static final byte NOT_ENCODED = 2;
+    /** Refused after the coordinator failed: neither applied nor journaled (nothing is flushed after a fault). */
+    static final byte REFUSED = 3;
 
     final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(128);
     int length;

@@ -33,6 +33,7 @@ final class FlushProcessor<F, S> implements Runnable {
     private final ErrorHandler errorHandler;
     private final NanoClock clock;
     private final FlushTimer timer;
+    private final Runnable tickRequester;
     private final long tickPeriodNanos;
     private final DurabilityTracker tracker;
     private final List<SinkWorker<F>> sinks;
@@ -47,7 +48,7 @@ final class FlushProcessor<F, S> implements Runnable {
     FlushProcessor(Conductor<?, ?, F, S> ring, BlockingQueue<FrozenBatch> handoff, List<FrozenBatch> recovered, Flusher<F, S> flusher,
                    ViewPublisher<F, S> views, Watermarks watermarks, FlushRetryPolicy retryPolicy,
                    Predicate<Throwable> isTransient, List<FlushListener> listeners, ErrorHandler errorHandler,
-                   NanoClock clock, FlushTimer timer, long flushIntervalNanos, DurabilityTracker tracker,
+                   NanoClock clock, FlushTimer timer, Runnable tickRequester, long flushIntervalNanos, DurabilityTracker tracker,
                    List<SinkWorker<F>> sinks) {
         this.ring = ring;
         this.handoff = handoff;
@@ -60,6 +61,7 @@ final class FlushProcessor<F, S> implements Runnable {
         this.errorHandler = errorHandler;
         this.clock = clock;
         this.timer = timer;
+        this.tickRequester = tickRequester;
         this.tickPeriodNanos = Math.max(100_000, Math.min(flushIntervalNanos / 2, 10_000_000));
         this.tracker = tracker;
         this.sinks = List.copyOf(sinks);
@@ -78,12 +80,17 @@ final class FlushProcessor<F, S> implements Runnable {
             if (batch == STOP) {
                 return;
             }
-            if (batch != null) {
-                process(batch);
-            }
-            if (ring.failureCause() == null && timer.shouldTick(clock.nanoTime(), watermarks.applied().get())) {
-                timer.tickSent();
-                ring.requestTick();
+            try {
+                if (batch != null) {
+                    process(batch);
+                }
+                if (ring.failureCause() == null && timer.shouldTick(clock.nanoTime(), watermarks.applied().get())) {
+                    timer.tickSent();
+                    tickRequester.run();
+                }
+            } catch (RuntimeException | Error e) {
+                // The thread boundary: this thread must outlive anything, or the hand-off fills and the ring wedges.
+                ring.fail(new StageFailedException(EpochRange.emptyAfter(0), "the flush thread failed unexpectedly", e));
             }
         }
     }

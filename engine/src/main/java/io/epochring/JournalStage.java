@@ -2,8 +2,9 @@ package io.epochring;
 
 /**
  * Stage 3 (only with a journal): appends each applied write, as the apply stage encoded it, with
- * its epoch and channel, recording a write that apply rejected as rejected; commits once per ring
- * batch and then advances JOURNALED. A write the codec could not encode has no record.
+ * its epoch and channel, recording a write that apply rejected (or the codec could not encode, with
+ * no payload) as rejected, so the journal accounts for every epoch; commits once per ring batch and
+ * then advances JOURNALED. Writes refused after a fault have no record.
  *
  * <p>A failed append or commit fails the coordinator: nothing more is appended (a half-written
  * record must not be followed by more), and JOURNALED never covers an epoch at or after the failure.
@@ -53,11 +54,13 @@ final class JournalStage implements Stage {
     }
 
     private void append(Channel<?, ?> channel, EncodedWrite encoded, long epoch) {
-        if (failed || encoded.outcome == EncodedWrite.NOT_ENCODED) {
+        if (failed || encoded.outcome == EncodedWrite.REFUSED) {
             return;
         }
         try {
-            if (encoded.outcome == EncodedWrite.REJECTED) {
+            if (encoded.outcome == EncodedWrite.NOT_ENCODED) {
+                journal.appendRejected(epoch, channel.name(), encoded.buffer, 0, 0);
+            } else if (encoded.outcome == EncodedWrite.REJECTED) {
                 journal.appendRejected(epoch, channel.name(), encoded.buffer, 0, encoded.length);
             } else {
                 journal.append(epoch, channel.name(), encoded.buffer, 0, encoded.length);

@@ -98,7 +98,7 @@ final class Pipeline<W, R, F, S> {
         sinks.forEach(sink -> sink.tracker(tracker));
         flushProcessor = new FlushProcessor<>(ring, handoff, recovered.segments(), config.flusher, views, watermarks,
                                               config.retryPolicy, config.isTransient, config.listeners,
-                                              config.errorHandler, config.clock, timer, intervalNanos, tracker, sinks);
+                                              config.errorHandler, config.clock, timer, this::requestTick, intervalNanos, tracker, sinks);
         threads.nextNames("flush");
         flushThread = threads.newThread(flushProcessor);
         flushThread.start();

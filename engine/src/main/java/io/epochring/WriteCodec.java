@@ -16,8 +16,8 @@ public interface WriteCodec<W> {
      * Encodes one write into {@code buffer} at {@code offset}; the buffer grows as needed.
      *
      * @return the number of bytes written
-     * @throws RuntimeException when the write cannot be encoded; that write fails, and is neither
-     *                          applied nor journaled
+     * @throws RuntimeException when the write cannot be encoded; that write fails: it is not
+     *                          applied, and the journal records its epoch as rejected
      */
     int encode(W write, MutableDirectBuffer buffer, int offset);
 

@@ -28,9 +28,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * "crash" keeps what a restarted process would find: the journal's committed records and
  * checkpoints ({@link MemoryJournal#afterCrash()}), everything storage and sinks took.
  */
+@org.junit.jupiter.params.ParameterizedClass
+@org.junit.jupiter.params.provider.EnumSource(ThreadingMode.class)
 class ExactlyOnceRecoveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @org.junit.jupiter.params.Parameter
+    ThreadingMode threadingMode;
     private final List<EpochRing<?, ?, ?, ?>> rings = new ArrayList<>();
 
     @AfterEach
@@ -223,6 +228,30 @@ class ExactlyOnceRecoveryTest {
     }
 
     @Test
+    void shouldAccountForAWriteTheCodecCouldNotEncodeWhenAFlushedRangeEndsAtIt() {
+        // given storage holding a range whose last epoch is a write the codec could not encode
+        MemoryJournal journal = new MemoryJournal();
+        LedgerFlusher storage = new LedgerFlusher(true);
+        var ring = start(builder(new CounterDelta(), storage, journal));
+        ring.channel("default").write(new Put("balance", 1));
+        WriteHandle<Long> unencodable = ring.channel("default").write(new Put("unencodable", 1));
+        assertThatThrownBy(() -> unencodable.await(APPLIED)).hasMessageContaining("could not be encoded");
+        ring.flush(true).await(DURABLE, WAIT);
+        assertThat(storage.ledger().ranges()).containsExactly(new EpochRange(1, 2));
+
+        // when it recovers
+        LedgerFlusher storageAfter = storage.afterCrash();
+        var recovered = start(builder(new CounterDelta(), storageAfter, journal.afterCrash()));
+
+        // then the journal accounted for epoch 2 (as rejected), so storage is not "ahead of the journal", and epochs go on
+        assertThat(recovered.recovery().lastEpoch()).isEqualTo(2);
+        assertThat(increments(recovered, "balance", 1).epoch()).isEqualTo(3);
+        recovered.flush(true).await(DURABLE, WAIT);
+        assertThat(storageAfter.ledger().isExactlyOnceUpTo(3)).isTrue();
+        assertThat(storageAfter.ledger().total("balance")).isEqualTo(2);
+    }
+
+    @Test
     void shouldStopStartWhenAJournaledWriteFailsOnlyOnReplayAndChangeNothing() {
         // given two journaled writes
         MemoryJournal journal = new MemoryJournal();
@@ -297,10 +326,10 @@ class ExactlyOnceRecoveryTest {
         assertThat(reopened.ledger().isExactlyOnceUpTo(4)).isTrue();
     }
 
-    private static EpochRingBuilder<Put, Long, Map<String, Long>, Map<String, Long>> builder(CounterDelta delta, LedgerFlusher flusher,
-                                                                                           MemoryJournal journal) {
+    private EpochRingBuilder<Put, Long, Map<String, Long>, Map<String, Long>> builder(CounterDelta delta, LedgerFlusher flusher,
+                                                                                    MemoryJournal journal) {
         return EpochRing.builder(delta, flusher).journal(journal, new PutCodec()).flushInterval(Duration.ofHours(1))
-                        .errorHandler(e -> { });
+                        .threadingMode(threadingMode).errorHandler(e -> { });
     }
 
     private <W, R, F, S> EpochRing<W, R, F, S> start(EpochRingBuilder<W, R, F, S> builder) {

@@ -64,8 +64,8 @@ class FaultInjectionTest {
             }
         }
 
-        EpochRing<Put, Long, java.util.Map<String, Long>, java.util.Map<String, Long>> ring() {
-            return EpochRing.builder(delta, storage).journal(journal, new PutCodec())
+        EpochRing<Put, Long, java.util.Map<String, Long>, java.util.Map<String, Long>> ring(ThreadingMode mode) {
+            return EpochRing.builder(delta, storage).journal(journal, new PutCodec()).threadingMode(mode)
                             .sink("archive", sink, SinkOptions.required())
                             .retryPolicy(FlushRetryPolicy.none()).flushInterval(Duration.ofHours(1))
                             .errorHandler(e -> { }).build();
@@ -74,19 +74,21 @@ class FaultInjectionTest {
 
     static Stream<Arguments> faults() {
         List<Arguments> all = new ArrayList<>();
-        for (Point point : Point.values()) {
-            all.add(Arguments.of(point, "RuntimeException", (Supplier<Throwable>) () -> new IllegalStateException("injected at " + point)));
-            all.add(Arguments.of(point, "Error", (Supplier<Throwable>) () -> new InternalError("injected at " + point)));
+        for (ThreadingMode mode : ThreadingMode.values()) {
+            for (Point point : Point.values()) {
+                all.add(Arguments.of(point, "RuntimeException", (Supplier<Throwable>) () -> new IllegalStateException("injected at " + point), mode));
+                all.add(Arguments.of(point, "Error", (Supplier<Throwable>) () -> new InternalError("injected at " + point), mode));
+            }
         }
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{1} at {0}")
+    @ParameterizedTest(name = "{1} at {0}, {3}")
     @MethodSource("faults")
-    void shouldCompleteEveryWaiterStopAndLoseNothingJournaled(Point point, String kind, Supplier<Throwable> fault) {
+    void shouldCompleteEveryWaiterStopAndLoseNothingJournaled(Point point, String kind, Supplier<Throwable> fault, ThreadingMode mode) {
         // given a coordinator that made some writes durable, then a fault armed at one point
         Targets targets = Targets.fresh();
-        var ring = targets.ring().start();
+        var ring = targets.ring(mode).start();
         for (int i = 0; i < 5; i++) {
             ring.channel("default").write(new Put("before-" + i, 1));
         }
@@ -139,7 +141,7 @@ class FaultInjectionTest {
         // and after a restart without the fault, every write acknowledged JOURNALED is there once
         Targets after = new Targets(new CounterDelta(), targets.storage().afterCrash(), targets.journal().afterCrash(),
                                     targets.sink().afterCrash());
-        var recovered = after.ring().start();
+        var recovered = after.ring(mode).start();
         assertThatCode(() -> recovered.flush(true).await(DurabilityLevel.DURABLE, BOUND)).doesNotThrowAnyException();
         recovered.stop(BOUND);
         for (int i = 0; i < 5; i++) {
@@ -159,7 +161,7 @@ class FaultInjectionTest {
     void shouldFailTheCoordinatorWhenARingStageThrowsUnexpectedly() throws Exception {
         // given a running coordinator with a write in flight at every level
         Targets targets = Targets.fresh();
-        var ring = targets.ring().start();
+        var ring = targets.ring(ThreadingMode.SINGLE_THREAD).start();
         WriteHandle<Long> before = ring.channel("default").write(new Put("before", 1));
         before.await(DurabilityLevel.JOURNALED, BOUND);
 

@@ -14,6 +14,7 @@ import io.epochring.WriteHandle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -306,13 +307,26 @@ public final class KvStore implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(EpochRing.DEFAULT_STOP_TIMEOUT);
+    }
+
+    /**
+     * Like {@link #close()}, giving the coordinator about {@code timeout} to stop (see {@link
+     * EpochRing#stop(Duration)}): past it, what was not flushed stays in the journal for the next
+     * open. RocksDB is closed either way.
+     *
+     * @throws io.epochring.CoordinatorFaultException when the coordinator failed
+     * @throws io.epochring.EpochRingException        when it did not stop within {@code timeout}
+     */
+    public void close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout must not be null");
         if (closed) {
             return;
         }
         closed = true;
         RuntimeException failure = null;
         try {
-            ring.stop();
+            ring.stop(timeout);
         } catch (RuntimeException e) {
             failure = e;
         }

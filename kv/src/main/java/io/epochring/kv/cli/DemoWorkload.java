@@ -1,6 +1,7 @@
 package io.epochring.kv.cli;
 
 import io.epochring.Channel;
+import io.epochring.CoordinatorFaultException;
 import io.epochring.CoordinatorStats;
 import io.epochring.DurabilityLevel;
 import io.epochring.RecoveryReport;
@@ -56,6 +57,7 @@ final class DemoWorkload {
     private final boolean interactive;
     private final DemoModel model;
     private final LatencySampler sampler;
+    private boolean failed;
 
     DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive) {
         this.config = config;
@@ -66,7 +68,11 @@ final class DemoWorkload {
         this.sampler = new LatencySampler(levels(config.journal()));
     }
 
-    /** @return the exit code: OK when every key verified, FAILURE otherwise */
+    /**
+     * @return the exit code: OK when every key verified, FAILURE otherwise
+     * @throws CoordinatorFaultException when the store failed (a full disk, say), after reporting
+     *                                   what was kept
+     */
     int run() throws Exception {
         boolean temporary = config.dir() == null;
         Path dir = temporary ? Files.createTempDirectory("epochring-demo-") : prepare(config.dir());
@@ -80,9 +86,13 @@ final class DemoWorkload {
             return runIn(dir);
         } finally {
             if (keep) {
-                out.println("  kept        " + dir + "  (try: epochring recover --dir " + dir + "; epochring inspect --dir " + dir + " --limit 10)");
+                out.println("  kept        " + dir + "  (" + (failed ? "fix the cause first, then: " : "try: ") + "epochring recover --dir " + dir
+                            + (config.journal() ? "; epochring inspect --dir " + dir + " --limit 10)" : ")"));
             } else {
                 deleteRecursively(dir);
+                if (failed) {
+                    out.println("  deleted     " + dir + " (a temporary store: pass --keep or --dir to keep it for 'epochring recover')");
+                }
             }
             out.flush();
         }
@@ -97,22 +107,26 @@ final class DemoWorkload {
     }
 
     private int runIn(Path dir) throws Exception {
-        KvOptions options = storeOptions();
+        DemoErrors errors = new DemoErrors(err);
+        KvOptions options = storeOptions(errors);
         long produceNanos;
         long durableNanos;
         CoordinatorStats stats;
         DemoModel.Verification live;
         try (KvStore store = KvStore.open(dir, options)) {
             long start = System.nanoTime();
-            ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED)).start();
-            try {
+            try (ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED))) {
+                progress.start();
                 produce(store);
                 produceNanos = System.nanoTime() - start;
                 store.flush(true).await(DurabilityLevel.DURABLE, Duration.ofMinutes(FINAL_WAIT_MINUTES));
                 durableNanos = System.nanoTime() - start;
                 sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
-            } finally {
-                progress.close();
+            } catch (Exception e) {
+                // Whatever surfaced first (a refused write, a failed wait), the fault is the news.
+                CoordinatorFaultException fault = store.ring().failure().orElseThrow(() -> e);
+                failed = true;
+                throw new DemoFailure(config, dir, store, fault, System.nanoTime() - start, errors.refused()).report(out);
             }
             stats = store.ring().stats();
             live = model.verify(store);
@@ -149,10 +163,10 @@ final class DemoWorkload {
         out.flush();
     }
 
-    private KvOptions storeOptions() {
+    private KvOptions storeOptions(DemoErrors errors) {
         KvOptions.Builder options = KvOptions.builder().journal(config.journal()).journalSync(syncPolicy()).name("demo")
                                              .flushInterval(config.flushInterval()).flushThresholdBytes(config.flushBytes())
-                                             .threadingMode(config.threading());
+                                             .threadingMode(config.threading()).ring(ring -> ring.errorHandler(errors));
         // Small channels keep the queue in front of the ring short: producers run flat out, so a
         // deep queue would only add waiting time to every sampled write's latency.
         for (int p = 0; p < config.producers(); p++) {
