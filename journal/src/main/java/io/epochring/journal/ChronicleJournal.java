@@ -38,12 +38,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * One writer per directory ({@link JournalLockedException} for a second); {@link JournalInspector}
  * may read alongside.
  *
- * <p>Fail-stop: once an append, commit or checkpoint has failed (a full disk makes Chronicle throw
- * {@link InternalError} from the mapped file), the record being written may be incomplete and
- * Chronicle's appender may still be inside it, so this object refuses every later append, commit
- * and checkpoint with a {@link JournalWriteFailedException} whose cause is that first failure.
- * {@link #close()} still releases the files and the lock; opening the directory again recovers up
- * to the last complete record.
+ * <p>A full disk: disk blocks are reserved ahead of the records ({@link SpaceReserver}), so the disk
+ * running out fails the append or checkpoint whose record does not fit, with an {@link IOException}
+ * as the cause, before any of that record is written; every record before it is complete.
+ *
+ * <p>Fail-stop: once an append, commit or checkpoint has failed, this object refuses every later
+ * one with a {@link JournalWriteFailedException} whose cause is that first failure: after a failure
+ * inside Chronicle (an {@link InternalError} from the mapped file on an I/O error, say) the record
+ * being written may be incomplete and Chronicle's appender may still be inside it. {@link #close()}
+ * still releases the files and the lock; opening the directory again recovers up to the last
+ * complete record.
  *
  * <p>Threads, as the coordinator uses it: {@link #append} and {@link #commit} on the ring's journal
  * thread, {@link #checkpoint} on the flush thread (each gets its own Chronicle appender, created
@@ -68,6 +72,7 @@ public final class ChronicleJournal implements Journal {
     private final SingleChronicleQueue queue;
     private final RetentionSweeper retention;
     private final CheckpointHint hint;
+    private final SpaceReserver space;
 
     private volatile JournalTail tail;
     private volatile boolean closed;
@@ -76,7 +81,7 @@ public final class ChronicleJournal implements Journal {
 
     // ---- journal thread ----
     private ExcerptAppender writeAppender;
-    private final RecordWriter writeRecords = new RecordWriter();
+    private final RecordWriter writeRecords;
     private final AppenderSync writeSync = new AppenderSync();
     private long lastWriteEpoch = -1;
     private long appends;
@@ -89,7 +94,7 @@ public final class ChronicleJournal implements Journal {
     private final Object checkpointLock = new Object();
     private ExcerptAppender checkpointAppender;
     private Thread checkpointThread;
-    private final RecordWriter checkpointRecords = new RecordWriter();
+    private final RecordWriter checkpointRecords;
     private final AppenderSync checkpointSync = new AppenderSync();
     private volatile Checkpoint lastCheckpoint;
     private int lastCheckpointCycle = Integer.MIN_VALUE;
@@ -112,6 +117,9 @@ public final class ChronicleJournal implements Journal {
         this.lock = lock;
         this.queue = queue;
         this.hint = hint;
+        this.space = new SpaceReserver(queue, directory);
+        this.writeRecords = new RecordWriter(space);
+        this.checkpointRecords = new RecordWriter(space);
         this.retention = config.retention ? new RetentionSweeper(queue, directory, config.retainFiles, time) : null;
     }
 
@@ -300,6 +308,8 @@ public final class ChronicleJournal implements Journal {
         payload.boundsCheck(offset, length);
         try {
             writeRecords.write(writeAppender, type, epoch, lastWriteEpoch, name, payload, offset, length);
+        } catch (IOException e) {
+            throw noSpace("the record of the write at epoch " + epoch, e);
         } catch (RuntimeException | Error e) {
             throw writeFailed("appending the record of the write at epoch " + epoch, e);
         }
@@ -354,6 +364,11 @@ public final class ChronicleJournal implements Journal {
     private void openWriteAppender() {
         requireOpen();
         lastWriteEpoch = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        try {
+            space.prepare(queue.cycle());
+        } catch (IOException e) {
+            throw noSpace("a new journal file", e);
+        }
         writeAppender = queue.createAppender();
         lastSyncNanos = time.currentTimeNanos();
     }
@@ -389,6 +404,8 @@ public final class ChronicleJournal implements Journal {
                     checkpointSync.sync(appender);
                 }
                 hint.settled(index);
+            } catch (IOException e) {
+                throw noSpace("the checkpoint record of durable epoch " + durableEpoch, e);
             } catch (RuntimeException | Error e) {
                 throw writeFailed("appending the checkpoint of durable epoch " + durableEpoch, e);
             }
@@ -406,9 +423,10 @@ public final class ChronicleJournal implements Journal {
         }
     }
 
-    private ExcerptAppender checkpointAppender() {
+    private ExcerptAppender checkpointAppender() throws IOException {
         Thread current = Thread.currentThread();
         if (checkpointAppender == null) {
+            space.prepare(queue.cycle());
             checkpointAppender = queue.createAppender();
         } else if (checkpointThread != current) {
             // Appenders are bound to a thread; calls never overlap (checkpointLock), so hand it over.
@@ -487,6 +505,7 @@ public final class ChronicleJournal implements Journal {
                     releaseChronicleWriteLock();
                 }
                 queue.close();
+                space.close(); // never throws
             } finally {
                 lock.close();
             }
@@ -538,6 +557,18 @@ public final class ChronicleJournal implements Journal {
         writeFault.compareAndSet(null, failure);
         return new JournalWriteFailedException(directory, "could not write to journal " + directory + ": " + what + " failed (" + failure
                                                           + "), and the record may be incomplete", failure);
+    }
+
+    /**
+     * Latches a full disk: reserving blocks for a record failed before any of it was written, so
+     * every earlier record is complete. Nothing more is written all the same, as after any failed
+     * write: the caller has seen this write fail, and later ones must not overtake it.
+     */
+    private JournalWriteFailedException noSpace(String what, IOException failure) {
+        writeFault.compareAndSet(null, failure);
+        return new JournalWriteFailedException(directory, "could not write to journal " + directory + ": no disk space could be reserved for "
+                                                          + what + " (" + failure + "): the disk is full, or failing. Nothing of it was"
+                                                          + " written, and every record before it is complete", failure);
     }
 
     private void refuseAfterWriteFault() {

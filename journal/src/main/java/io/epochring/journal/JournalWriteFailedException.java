@@ -9,8 +9,9 @@ import java.nio.file.Path;
  * file), or failed earlier: after the first failed append, commit or checkpoint a
  * {@link ChronicleJournal} refuses every later one with this exception, whose cause is that first
  * failure. The record being written then may be incomplete, and Chronicle's appender may be in the
- * middle of it; only closing the journal and opening the directory again is safe, since recovery
- * reads up to the last complete record.
+ * middle of it (except on a full disk, found before the record is begun: its cause is then the
+ * {@link java.io.IOException} of reserving disk space); only closing the journal and opening the
+ * directory again is safe, since recovery reads up to the last complete record.
  */
 public final class JournalWriteFailedException extends EpochRingException {
 

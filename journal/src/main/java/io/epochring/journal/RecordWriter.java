@@ -1,10 +1,12 @@
 package io.epochring.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
 import java.util.zip.CRC32C;
 
 import static io.epochring.journal.RecordFormat.CHANNEL_LENGTH_OFFSET;
@@ -23,14 +25,20 @@ import static io.epochring.journal.RecordFormat.VERSION_OFFSET;
 /**
  * Encodes records (see {@link RecordFormat}) into Chronicle documents. One instance per appending
  * thread; nothing is allocated per record: each record is built in a reused array (grown for the
- * largest payload seen) and the checksum object is reused.
+ * largest payload seen) and the checksum object is reused. Before a record's bytes go into the
+ * mapped file, the journal's {@link SpaceReserver} makes sure the disk has blocks for them.
  */
 final class RecordWriter {
 
+    private final SpaceReserver space;
     private final CRC32C crc = new CRC32C();
     private final ChannelNames channels = new ChannelNames();
     private byte[] record = new byte[256];
     private final UnsafeBuffer recordBuffer = new UnsafeBuffer(record);
+
+    RecordWriter(SpaceReserver space) {
+        this.space = space;
+    }
 
     /**
      * @return the UTF-8 bytes of {@code channel}, to pass to {@link #write}
@@ -44,9 +52,11 @@ final class RecordWriter {
      * Appends one WRITE or REJECTED_WRITE record as one document: all of it becomes visible, or
      * none of it. The arguments are checked by the caller ({@link #channelBytes}, the payload's
      * bounds), so anything thrown from here is a failure to write.
+     *
+     * @throws IOException when the disk has no room for the record; nothing of it was written
      */
     void write(ExcerptAppender appender, byte type, long epoch, long previousEpoch, byte[] name,
-               DirectBuffer payload, int offset, int length) {
+               DirectBuffer payload, int offset, int length) throws IOException {
         int payloadStart = HEADER_LENGTH + name.length;
         int recordLength = payloadStart + length + CHECKSUM_LENGTH;
         if (record.length < recordLength) {
@@ -62,8 +72,12 @@ final class RecordWriter {
         append(appender, recordLength);
     }
 
-    /** Appends one CHECKPOINT record. */
-    void checkpoint(ExcerptAppender appender, long durableEpoch, long writtenEpoch) {
+    /**
+     * Appends one CHECKPOINT record.
+     *
+     * @throws IOException when the disk has no room for the record; nothing of it was written
+     */
+    void checkpoint(ExcerptAppender appender, long durableEpoch, long writtenEpoch) throws IOException {
         putHeader(TYPE_CHECKPOINT, 0, 0, durableEpoch, writtenEpoch);
         seal(CHECKPOINT_LENGTH);
         append(appender, CHECKPOINT_LENGTH);
@@ -77,15 +91,18 @@ final class RecordWriter {
     }
 
     /**
-     * A failure while the bytes are copied rolls the document back, so no part of the record becomes
-     * visible. A failure of Chronicle itself (opening or completing the document) can leave the
-     * appender inside a document; the caller must then not use the appender again.
+     * A failure to reserve space or to copy the bytes rolls the document back, so no part of the
+     * record becomes visible. A failure of Chronicle itself (opening or completing the document) can
+     * leave the appender inside a document; the caller must then not use the appender again.
      */
-    private void append(ExcerptAppender appender, int recordLength) {
+    private void append(ExcerptAppender appender, int recordLength) throws IOException {
         try (DocumentContext dc = appender.writingDocument()) {
             try {
-                dc.wire().bytes().write(record, 0, recordLength);
-            } catch (RuntimeException | Error e) {
+                Bytes<?> bytes = dc.wire().bytes();
+                // Inside the document: its write position is the record's offset in the file, and no other appender writes now.
+                space.reserve(appender, bytes.writePosition(), recordLength);
+                bytes.write(record, 0, recordLength);
+            } catch (IOException | RuntimeException | Error e) {
                 dc.rollbackOnClose();
                 throw e;
             }

@@ -10,6 +10,7 @@ import net.openhft.chronicle.wire.Wire;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -32,12 +33,12 @@ class RecordWriterFaultTest {
     private static final InternalError FAULT = new InternalError("a fault occurred in an unsafe memory access operation (simulated)");
 
     @Test
-    void shouldRollBackARecordWhoseBytesCouldNotAllBeCopied() {
+    void shouldRollBackARecordWhoseBytesCouldNotAllBeCopied() throws IOException {
         // given two records in a journal
         Path dir = TestDirs.fresh("fault-copy");
-        RecordWriter writer = new RecordWriter();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).build();
              ExcerptAppender appender = queue.createAppender()) {
+            RecordWriter writer = new RecordWriter(new SpaceReserver(queue, dir));
             write(writer, appender, 1, 0, "first");
             write(writer, appender, 2, 1, "second");
 
@@ -53,11 +54,11 @@ class RecordWriterFaultTest {
     }
 
     @Test
-    void shouldReportAFailureToCompleteTheDocumentAndShowNoPartOfTheRecord() {
+    void shouldReportAFailureToCompleteTheDocumentAndShowNoPartOfTheRecord() throws IOException {
         Path dir = TestDirs.fresh("fault-close-abandoned");
-        RecordWriter writer = new RecordWriter();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).build();
              ExcerptAppender appender = queue.createAppender()) {
+            RecordWriter writer = new RecordWriter(new SpaceReserver(queue, dir));
             write(writer, appender, 1, 0, "first");
 
             // Chronicle gives the document up (it is never completed), then the close throws
@@ -75,11 +76,11 @@ class RecordWriterFaultTest {
     }
 
     @Test
-    void shouldReportAFailureToCompleteTheDocumentEvenWhenTheRecordLanded() {
+    void shouldReportAFailureToCompleteTheDocumentEvenWhenTheRecordLanded() throws IOException {
         Path dir = TestDirs.fresh("fault-close-landed");
-        RecordWriter writer = new RecordWriter();
         try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).build();
              ExcerptAppender appender = queue.createAppender()) {
+            RecordWriter writer = new RecordWriter(new SpaceReserver(queue, dir));
             write(writer, appender, 1, 0, "first");
 
             // the record is complete, then something after it fails (Chronicle updates its index last)
@@ -109,7 +110,7 @@ class RecordWriterFaultTest {
         CLOSE_AFTER_COMPLETING
     }
 
-    private static void write(RecordWriter writer, ExcerptAppender appender, long epoch, long previous, String payload) {
+    private static void write(RecordWriter writer, ExcerptAppender appender, long epoch, long previous, String payload) throws IOException {
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         writer.write(appender, RecordFormat.TYPE_WRITE, epoch, previous, writer.channelBytes("a"), new UnsafeBuffer(bytes), 0, bytes.length);
     }

@@ -1,6 +1,8 @@
 package io.epochring.journal;
 
 import io.epochring.journal.ChronicleJournalTest.Replayed;
+import io.epochring.journal.support.ChildJvm;
+import io.epochring.journal.support.FullDiskWriterMain;
 import io.epochring.journal.support.TestDirs;
 import io.epochring.journal.support.Tmpfs;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
@@ -10,9 +12,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -100,16 +104,17 @@ class WriteFailureTest {
     }
 
     /**
-     * A real full disk: a 2 MiB tmpfs, a filler file taking part of it, and a journal appending 1 KB
+     * A real full disk: a 4 MiB tmpfs, a filler file taking part of it, and a journal appending 1 KB
      * writes in batches of ten until the disk is full. Chronicle writes through a memory-mapped
-     * file, so the kernel answers a write to a page it cannot allocate with SIGBUS, which the JVM
-     * turns into an {@link InternalError} somewhere in Chronicle's code.
+     * file, where the kernel would answer a write to a page it cannot allocate with SIGBUS (an
+     * {@link InternalError} from the JVM); the journal allocates its blocks ahead with ordinary file
+     * writes, so the full disk is an {@link IOException} from one of those, before a record is begun.
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldStopAtAFullDiskAndRecoverEveryCommittedWriteOnceThereIsSpace() throws Exception {
         Path mountPoint = TestDirs.fresh("full-disk");
-        try (Tmpfs disk = Tmpfs.mount(mountPoint, 2 << 20)) {
+        try (Tmpfs disk = Tmpfs.mount(mountPoint, 4 << 20)) {
             Path dir = Files.createDirectory(disk.path().resolve("journal"));
             Path filler = disk.path().resolve("filler");
             Tmpfs.fill(filler, 512 << 10);
@@ -136,9 +141,12 @@ class WriteFailureTest {
                 }
 
                 // then the full disk surfaces as an exception from append or commit
-                assertThat(failure).as("no write failed after %d writes of 1 KB on a 2 MiB disk", appended).isNotNull();
+                assertThat(failure).as("no write failed after %d writes of 1 KB on a 4 MiB disk", appended).isNotNull();
                 assertThat(failure).isInstanceOf(JournalWriteFailedException.class)
-                                   .hasMessageContaining("could not write to journal " + dir);
+                                   .hasMessageContaining("could not write to journal " + dir)
+                                   .hasMessageContaining("no disk space could be reserved for the record of the write at epoch " + (appended + 1))
+                                   .hasMessageContaining("every record before it is complete")
+                                   .cause().isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
                 assertThat(committed).isPositive();
 
                 // and even with space again, the journal refuses to write on until it is reopened
@@ -179,6 +187,72 @@ class WriteFailureTest {
             }
             // Chronicle unmaps closed files on a background thread: let it finish before unmounting.
             BackgroundResourceReleaser.releasePendingResources();
+        }
+    }
+
+    /**
+     * The same with records of 129 to 229 bytes, like a key-value store's, written by a JVM of its own
+     * with assertions off as in production (see {@link FullDiskWriterMain}): the record being written
+     * when the disk fills usually straddles a page boundary, and a copy into a page the disk has no
+     * room for must never leave a complete record with zeros in it. Each round has a filler of
+     * another size, so the disk fills at another place in a record.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldLeaveEveryAppendedRecordIntactWhenTheDiskFillsInTheMiddleOfARecord() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Path mountPoint = TestDirs.fresh("full-disk-small-records");
+            try (Tmpfs disk = Tmpfs.mount(mountPoint, 4 << 20)) {
+                Path dir = Files.createDirectory(disk.path().resolve("journal"));
+                Path filler = disk.path().resolve("filler");
+                Tmpfs.fill(filler, (512 << 10) + round * 1357);
+
+                // given a journal that appended small writes until the disk was full
+                String result;
+                String failure;
+                try (ChildJvm writer = ChildJvm.start(FullDiskWriterMain.class, mountPoint.resolveSibling(mountPoint.getFileName() + ".log"),
+                                                      dir.toString())) {
+                    result = writer.awaitLine("RESULT ", Duration.ofSeconds(60));
+                    failure = writer.awaitLine("FAILURE ", Duration.ofSeconds(10));
+                }
+                String[] counts = result.split(" ");
+                long appended = Long.parseLong(counts[1]);
+                long committed = Long.parseLong(counts[2]);
+                String context = "round " + round + ": " + result + ", " + failure;
+                assertThat(failure).as(context).startsWith("FAILURE " + JournalWriteFailedException.class.getName());
+                assertThat(committed).as(context).isPositive();
+                Files.delete(filler);
+
+                // when the journal is reopened, then every write appended before the failure is there and intact
+                try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+                    List<Long> epochs = new ArrayList<>();
+                    journal.replay(0, (epoch, channel, buffer, offset, length) -> {
+                        int expectedLength = FullDiskWriterMain.payloadLength(epoch);
+                        assertThat(length).as("%s: payload length of epoch %d", context, epoch).isEqualTo(expectedLength);
+                        UnsafeBuffer expected = new UnsafeBuffer(new byte[expectedLength]);
+                        FullDiskWriterMain.fillPayload(expected, epoch, expectedLength);
+                        byte[] bytes = new byte[length];
+                        buffer.getBytes(offset, bytes);
+                        assertThat(bytes).as("%s: payload of epoch %d", context, epoch).isEqualTo(expected.byteArray());
+                        epochs.add(epoch);
+                    });
+                    assertThat((long) epochs.size()).as(context).isBetween(committed, appended);
+                    for (int i = 0; i < epochs.size(); i++) {
+                        assertThat(epochs.get(i)).as(context).isEqualTo(i + 1);
+                    }
+
+                    // and the journal carries on
+                    long last = journal.lastEpoch();
+                    ChronicleJournalTest.append(journal, last + 1, "c", "after the disk was freed");
+                    journal.commit();
+                    assertThat(ChronicleJournalTest.replay(journal, last)).extracting(Replayed::payload)
+                                                                          .containsExactly("after the disk was freed");
+                }
+                // and the full disk was found before the record that did not fit was begun
+                assertThat(failure).as(context).contains("no disk space could be reserved for the record of the write at epoch " + (appended + 1))
+                                   .contains("CAUSE java.io.IOException: No space left on device");
+                BackgroundResourceReleaser.releasePendingResources();
+            }
         }
     }
 

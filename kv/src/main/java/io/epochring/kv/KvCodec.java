@@ -10,11 +10,14 @@ import java.nio.ByteOrder;
  * The journal format of a {@link KvWrite}: any bytes as key and value, round-tripped exactly.
  *
  * <pre>
- *  offset 0   1 byte   kind: 'P' put, 'D' delete
+ *  offset 0   1 byte   kind: 'P' put, 'D' delete, 'A' add
  *  offset 1   4 bytes  key length n (little-endian int32)
  *  offset 5   n bytes  key
- *  offset 5+n rest     value (put only; may be empty)
+ *  offset 5+n rest     put: the value (may be empty); delete: nothing; add: the amount (little-endian int64)
  * </pre>
+ *
+ * Adds came after puts and deletes: their kind byte is new and the other two are unchanged, so a
+ * journal written before adds existed reads the same.
  *
  * A payload that does not follow this layout fails {@link #decode} with a message naming what is
  * wrong, which recovery reports as a corrupt journal record.
@@ -26,6 +29,7 @@ public final class KvCodec implements WriteCodec<KvWrite> {
 
     static final byte PUT = 'P';
     static final byte DELETE = 'D';
+    static final byte ADD = 'A';
     private static final int HEADER = 5;
 
     private KvCodec() {
@@ -34,11 +38,15 @@ public final class KvCodec implements WriteCodec<KvWrite> {
     @Override
     public int encode(KvWrite write, MutableDirectBuffer buffer, int offset) {
         byte[] key = write.key();
-        buffer.putByte(offset, write.isDelete() ? DELETE : PUT);
+        buffer.putByte(offset, write.isDelete() ? DELETE : write.isAdd() ? ADD : PUT);
         buffer.putInt(offset + 1, key.length, ByteOrder.LITTLE_ENDIAN);
         buffer.putBytes(offset + HEADER, key);
         if (write.isDelete()) {
             return HEADER + key.length;
+        }
+        if (write.isAdd()) {
+            buffer.putLong(offset + HEADER + key.length, write.amount(), ByteOrder.LITTLE_ENDIAN);
+            return HEADER + key.length + Long.BYTES;
         }
         buffer.putBytes(offset + HEADER + key.length, write.value());
         return HEADER + key.length + write.value().length;
@@ -63,9 +71,16 @@ public final class KvCodec implements WriteCodec<KvWrite> {
             }
             return KvWrite.delete(key);
         }
+        if (kind == ADD) {
+            if (valueLength != Long.BYTES) {
+                throw new IllegalArgumentException("kv add payload carries " + valueLength + " bytes after its key, expected an "
+                                                   + Long.BYTES + "-byte amount");
+            }
+            return KvWrite.add(key, buffer.getLong(offset + HEADER + keyLength, ByteOrder.LITTLE_ENDIAN));
+        }
         if (kind != PUT) {
             throw new IllegalArgumentException("kv payload has unknown kind byte 0x" + Integer.toHexString(kind & 0xff)
-                                               + " (expected 'P' or 'D')");
+                                               + " (expected 'P', 'D' or 'A')");
         }
         byte[] value = new byte[valueLength];
         buffer.getBytes(offset + HEADER + keyLength, value);

@@ -20,11 +20,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * A key-value store whose writes go through an {@link EpochRing}: puts and deletes from any thread
- * are ordered into epochs, journaled (optionally), applied to an in-memory {@link KvDelta}, and
- * flushed in the background into an embedded RocksDB database. Reads see every applied write.
+ * A key-value store whose writes go through an {@link EpochRing}: puts, deletes and counter adds
+ * from any thread are ordered into epochs, journaled (optionally), applied to an in-memory
+ * {@link KvDelta}, and flushed in the background into an embedded RocksDB database. Reads see
+ * every applied write.
  *
  * <pre>{@code
  * try (KvStore store = KvStore.open(Path.of("data"))) {
@@ -50,6 +52,7 @@ public final class KvStore implements AutoCloseable {
     private final KvDelta delta;
     private final EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring;
     private final Channel<KvWrite, Long> defaultChannel;
+    private final Supplier<View<KvSegment, KvSnapshot>> views = this::view;
     private volatile boolean closed;
 
     private KvStore(Path dir, RocksDbFlusher flusher, KvDelta delta, EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring,
@@ -86,7 +89,8 @@ public final class KvStore implements AutoCloseable {
             if (journal != null) {
                 checkJournalMatches(flusher, journal);
             }
-            KvDelta delta = new KvDelta();
+            // Adds replayed at start read RocksDB as opened; once running, they read the current view.
+            KvDelta delta = new KvDelta(flusher.snapshot());
             EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring = newRing(delta, flusher, journal, options);
             journal = null; // the coordinator owns it from here: start() or stop() closes it
             try {
@@ -95,6 +99,9 @@ public final class KvStore implements AutoCloseable {
                 ring.stop();
                 throw e;
             }
+            // Before the store is returned, so before any write can reach the ring. Not this store's
+            // view(): writes queued when close() begins still apply, and their adds still read.
+            delta.readThrough(ring::view);
             return new KvStore(dir, flusher, delta, ring, options.channelNames().get(0));
         } catch (RuntimeException e) {
             closeQuietly(journal, e);
@@ -144,7 +151,24 @@ public final class KvStore implements AutoCloseable {
         return write(KvWrite.delete(key));
     }
 
-    /** Submits a put or delete through the default channel. */
+    /**
+     * Adds {@code amount} to the counter under {@code key} through the default channel (see
+     * {@link KvWrite#add}). The handle fails with an {@link io.epochring.ApplyException} when the
+     * key holds a value that is not an 8-byte counter, or when the sum overflows.
+     *
+     * @return the write's handle; its apply result is the counter's new value (its epoch is the
+     * write's sequence)
+     */
+    public WriteHandle<Long> add(byte[] key, long amount) {
+        return write(KvWrite.add(key, amount));
+    }
+
+    /**
+     * Submits a put, delete or add through the default channel.
+     *
+     * @return the write's handle; its apply result is the write's sequence for a put or delete, the
+     * counter's new value for an add
+     */
     public WriteHandle<Long> write(KvWrite write) {
         return defaultChannel.write(write);
     }
@@ -179,28 +203,24 @@ public final class KvStore implements AutoCloseable {
      */
     public KvEntry entry(byte[] key) {
         Objects.requireNonNull(key, "get: key must not be null");
-        while (true) {
-            View<KvSegment, KvSnapshot> view = view();
-            KvEntry entry = view.live().get(key);
-            if (entry != null) {
-                return entry;
-            }
-            for (KvSegment frozen : view.frozen()) {
-                entry = frozen.get(key);
-                if (entry != null) {
-                    return entry;
-                }
-            }
-            KvSnapshot snapshot = view.snapshot();
-            if (snapshot.tryAcquire()) {
-                try {
-                    return snapshot.entry(key);
-                } finally {
-                    snapshot.release();
-                }
-            }
-            // A newer flush replaced and released this view's snapshot meanwhile: read the new view.
+        return Layers.entry(views, key);
+    }
+
+    /**
+     * @return the counter under {@code key} as of every write applied so far: 0 when absent or deleted
+     * @throws KvStoreException when the key holds a value that is not an 8-byte counter
+     */
+    public long counter(byte[] key) {
+        Objects.requireNonNull(key, "counter: key must not be null");
+        byte[] value = get(key);
+        if (value == null) {
+            return 0;
         }
+        if (value.length != Long.BYTES) {
+            throw new KvStoreException("key " + KvWrite.printable(key) + " holds a " + value.length + "-byte value, not an 8-byte"
+                                       + " counter: read it with get(key)");
+        }
+        return StoredValue.getLong(value);
     }
 
     /**

@@ -3,7 +3,7 @@
  * reference for building a store on the coordinator.
  *
  * <pre>
- *  put / delete (any thread)                                    get / scan (any thread)
+ *  put / delete / add (any thread)                              get / scan (any thread)
  *        |                                                            |
  *        v                                                            v  one View, read newest first
  *  EpochRing: epoch -> journal (KvCodec) -> apply                 +-----------------------------+
@@ -22,6 +22,13 @@
  * <p>{@link io.epochring.kv.KvStore} is the entry point. {@link io.epochring.kv.KvDelta},
  * {@link io.epochring.kv.KvCodec} and {@link io.epochring.kv.RocksDbFlusher} are the engine SPI
  * implementations it is built from, public for those who assemble their own coordinator.
+ *
+ * <p>Design note (adds): an add is applied as a put of the counter's new value, so segments and
+ * RocksDB hold plain values. Working it out reads the key through the same layers as a reader
+ * does, from the apply thread (before the coordinator runs, during the journal replay: through
+ * the segments replay froze and RocksDB as opened, which holds exactly the epochs below the
+ * replay). The layers always hold every earlier write once, so a replayed add sums to what it
+ * did the first time.
  *
  * <p>Design note (why reads never see half a flush): the engine replaces the {@code View} at each
  * freeze (the frozen segment joins the view) and after each flush (the segment leaves, the new

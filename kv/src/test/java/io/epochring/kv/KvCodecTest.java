@@ -24,7 +24,11 @@ class KvCodecTest {
             byte[] value = new byte[random.nextInt(0, 3_000)];
             random.nextBytes(key);
             random.nextBytes(value);
-            KvWrite write = i % 3 == 0 ? KvWrite.delete(key) : KvWrite.put(key, value);
+            KvWrite write = switch (i % 4) {
+                case 0 -> KvWrite.delete(key);
+                case 1 -> KvWrite.add(key, random.nextLong());
+                default -> KvWrite.put(key, value);
+            };
             int offset = random.nextInt(0, 8);
 
             int length = codec.encode(write, buffer, offset);
@@ -43,6 +47,34 @@ class KvCodecTest {
     }
 
     @Test
+    void shouldRoundTripAddsAtTheEdgesOfLong() {
+        for (long amount : new long[] {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            KvWrite write = KvWrite.add(b("counter"), amount);
+
+            int length = codec.encode(write, buffer, 3);
+
+            assertThat(length).isEqualTo(5 + 7 + 8);
+            KvWrite decoded = codec.decode(buffer, 3, length);
+            assertThat(decoded).isEqualTo(write);
+            assertThat(decoded.isAdd()).isTrue();
+            assertThat(decoded.amount()).isEqualTo(amount);
+            assertThat(decoded.value()).isNull();
+        }
+    }
+
+    @Test
+    void shouldReadPutsAndDeletesInTheLayoutTheyHadBeforeAdds() {
+        // 'P', key length 1, key "k", value "v"; then 'D', key length 1, key "k"
+        UnsafeBuffer put = new UnsafeBuffer(new byte[] {'P', 1, 0, 0, 0, 'k', 'v'});
+        UnsafeBuffer delete = new UnsafeBuffer(new byte[] {'D', 1, 0, 0, 0, 'k'});
+
+        assertThat(codec.decode(put, 0, 7)).isEqualTo(KvWrite.put(b("k"), b("v")));
+        assertThat(codec.decode(delete, 0, 6)).isEqualTo(KvWrite.delete(b("k")));
+        assertThat(codec.encode(KvWrite.put(b("k"), b("v")), buffer, 0)).isEqualTo(7);
+        assertThat(buffer.getByte(0)).isEqualTo((byte) 'P');
+    }
+
+    @Test
     void shouldRejectPayloadsThatAreNotKvWrites() {
         assertThatThrownBy(() -> codec.decode(new UnsafeBuffer(new byte[3]), 0, 3))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than its 5-byte header");
@@ -50,7 +82,14 @@ class KvCodecTest {
         UnsafeBuffer wrongKind = new UnsafeBuffer(new byte[5]);
         wrongKind.putByte(0, (byte) 'X');
         assertThatThrownBy(() -> codec.decode(wrongKind, 0, 5))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown kind byte 0x58");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown kind byte 0x58")
+            .hasMessageContaining("'A'");
+
+        UnsafeBuffer shortAmount = new UnsafeBuffer(new byte[10]);
+        shortAmount.putByte(0, KvCodec.ADD);
+        shortAmount.putInt(1, 1, ByteOrder.LITTLE_ENDIAN);
+        assertThatThrownBy(() -> codec.decode(shortAmount, 0, 10))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("add payload carries 4 bytes after its key, expected an 8-byte amount");
 
         UnsafeBuffer longKey = new UnsafeBuffer(new byte[8]);
         longKey.putByte(0, KvCodec.PUT);

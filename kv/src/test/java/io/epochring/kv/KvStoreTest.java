@@ -1,9 +1,14 @@
 package io.epochring.kv;
 
+import io.epochring.ApplyException;
+import io.epochring.CoordinatorFaultException;
 import io.epochring.DurabilityLevel;
 import io.epochring.EpochRange;
+import io.epochring.Flusher;
+import io.epochring.RecoveryReport;
 import io.epochring.View;
 import io.epochring.WriteHandle;
+import io.epochring.journal.JournalInspector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.epochring.kv.Bytes.b;
@@ -292,6 +299,187 @@ class KvStoreTest {
             assertThat(reopened.get(b("a"))).isNull();
             assertThat(s(reopened.get(b("b")))).isEqualTo("2");
             assertThat(reopened.put(b("c"), b("3")).await(DurabilityLevel.JOURNALED)).isEqualTo(4L);
+        }
+    }
+
+    @Test
+    void shouldAddToCountersThroughLiveFrozenAndFlushedLayers() throws Exception {
+        // given a store whose flusher is held back
+        openGated();
+        gate.close();
+
+        // an add on an absent key starts from 0, and the next one reads the live delta
+        assertThat(store.add(b("c"), 1).await(DurabilityLevel.APPLIED)).isEqualTo(1L);
+        assertThat(store.add(b("c"), 2).await(DurabilityLevel.APPLIED)).isEqualTo(3L);
+        assertThat(store.counter(b("c"))).isEqualTo(3);
+
+        // while the flush is held, an add reads the frozen delta
+        WriteHandle<EpochRange> flush = store.flush(false);
+        gate.awaitStarted(TIMEOUT);
+        assertThat(store.ring().view().live().get(b("c"))).isNull();
+        assertThat(store.add(b("c"), 10).await(DurabilityLevel.APPLIED)).isEqualTo(13L);
+        assertThat(store.add(b("d"), -4).await(DurabilityLevel.APPLIED)).isEqualTo(-4L);
+
+        // once flushed, an add reads RocksDB
+        gate.open();
+        flush.await(DurabilityLevel.WRITTEN, TIMEOUT);
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        assertThat(store.ring().view().frozen()).isEmpty();
+        assertThat(store.ring().view().live().get(b("c"))).isNull();
+        WriteHandle<Long> add = store.add(b("c"), 100);
+        assertThat(add.await(DurabilityLevel.APPLIED)).isEqualTo(113L);
+
+        // and reads see the number, as an ordinary 8-byte value carrying the add's sequence
+        assertThat(store.get(b("c"))).isEqualTo(StoredValue.longBytes(113));
+        assertThat(store.entry(b("c")).sequence()).isEqualTo(add.epoch());
+        assertThat(store.counter(b("d"))).isEqualTo(-4);
+        assertThat(store.counter(b("never"))).isZero();
+    }
+
+    @Test
+    void shouldAddFromZeroAfterADeleteAndRejectAnAddToAValueThatIsNotACounter() throws Exception {
+        openGated();
+        store.put(b("k"), b("text"));
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+
+        // an add to a stored non-counter fails for that write only
+        WriteHandle<Long> rejected = store.add(b("k"), 1);
+        assertThatThrownBy(() -> rejected.await(DurabilityLevel.APPLIED)).isInstanceOf(ApplyException.class)
+            .hasMessageContaining("not an 8-byte counter");
+        assertThat(s(store.get(b("k")))).isEqualTo("text");
+        assertThatThrownBy(() -> store.counter(b("k"))).isInstanceOf(KvStoreException.class).hasMessageContaining("4-byte value");
+
+        // a delete resets it, in the live delta and once flushed
+        store.delete(b("k"));
+        assertThat(store.add(b("k"), 7).await(DurabilityLevel.APPLIED)).isEqualTo(7L);
+        store.delete(b("k"));
+        store.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+        assertThat(store.add(b("k"), 5).await(DurabilityLevel.APPLIED)).isEqualTo(5L);
+        // and a put of 8 bytes sets it
+        store.put(b("k"), StoredValue.longBytes(1_000));
+        assertThat(store.add(b("k"), 1).await(DurabilityLevel.APPLIED)).isEqualTo(1_001L);
+    }
+
+    @Test
+    void shouldKeepExactTotalsAcrossACleanClose() throws Exception {
+        // given a journaled store that flushed some adds and kept others in its delta
+        Path storeDir = dir.resolve("store");
+        try (KvStore journaled = KvStore.open(storeDir, KvOptions.builder().flushInterval(Duration.ofHours(1)).build())) {
+            add(journaled, "a", 3);
+            journaled.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);
+            add(journaled, "a", 2);
+            add(journaled, "b", 4);
+        }
+
+        // when it is reopened, nothing is replayed and the totals are RocksDB's
+        try (KvStore reopened = KvStore.open(storeDir, KvOptions.builder().flushInterval(Duration.ofHours(1)).build())) {
+            assertThat(reopened.recovery().replayed()).isZero();
+            assertThat(reopened.counter(b("a"))).isEqualTo(5);
+            assertThat(reopened.counter(b("b"))).isEqualTo(4);
+            // and adds go on from them
+            assertThat(reopened.add(b("a"), 1).await(DurabilityLevel.JOURNALED)).isEqualTo(6L);
+        }
+        try (KvStore again = KvStore.open(storeDir)) {
+            assertThat(again.counter(b("a"))).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void shouldReplayEachAddExactlyOnceAfterACrashWithRocksDbAheadOfTheCheckpoint() throws Exception {
+        // given a journaled store that writes RocksDB without syncing it, so the journal's checkpoint stays behind
+        Path storeDir = dir.resolve("store");
+        AtomicBoolean crash = new AtomicBoolean();
+        KvOptions crashing = KvOptions.builder().syncEveryFlush(false).flushInterval(Duration.ofHours(1))
+                                      .flusherDecorator(f -> new CrashingFlusher(f, crash)).build();
+        KvStore running = KvStore.open(storeDir, crashing);
+        add(running, "a", 3);
+        add(running, "b", 1);
+        running.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);     // RocksDB: a = 3, b = 1
+        add(running, "a", 2);
+        running.put(b("t"), b("text"));
+        running.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT);     // RocksDB: a = 5
+        long written = running.writtenEpoch();
+        assertThat(written).isEqualTo(7);
+        // and adds the journal holds above RocksDB: on keys RocksDB has and on a new one, one rejected
+        add(running, "a", 4);
+        add(running, "b", 1);
+        add(running, "c", 2);
+        WriteHandle<Long> rejected = running.add(b("t"), 1);
+        assertThatThrownBy(() -> rejected.await(DurabilityLevel.JOURNALED)).isInstanceOf(ApplyException.class);
+        add(running, "b", 1);
+        assertThat(running.watermark(DurabilityLevel.DURABLE)).isZero();
+
+        // when the process dies on the next flush, before it writes anything
+        crash.set(true);
+        assertThatThrownBy(() -> running.flush(false).await(DurabilityLevel.WRITTEN, TIMEOUT)).isInstanceOf(CoordinatorFaultException.class);
+        assertThatThrownBy(running::close).isInstanceOf(CoordinatorFaultException.class);
+
+        // then reopening replays only what RocksDB lacks, skipping the rejected add, and every total is exact
+        try (KvStore reopened = KvStore.open(storeDir, KvOptions.builder().syncEveryFlush(false).build())) {
+            RecoveryReport recovery = reopened.recovery();
+            assertThat(recovery.storage().epoch()).isEqualTo(written).isGreaterThan(recovery.checkpoint().durableEpoch());
+            assertThat(recovery.lastEpoch()).isEqualTo(16);
+            assertThat(recovery.replayed()).as("epochs 8..16 but the rejected one").isEqualTo(8);
+            assertThat(recovery.rejected()).isEqualTo(1);
+            assertThat(reopened.counter(b("a"))).isEqualTo(9);
+            assertThat(reopened.counter(b("b"))).isEqualTo(3);
+            assertThat(reopened.counter(b("c"))).isEqualTo(2);
+            assertThat(s(reopened.get(b("t")))).isEqualTo("text");
+            // and the journal holds each of those adds once
+            try (JournalInspector journal = JournalInspector.open(storeDir.resolve("journal"))) {
+                assertThat(journal.summary().writes()).isEqualTo(16);
+                assertThat(journal.summary().rejectedWrites()).isEqualTo(1);
+            }
+            assertThat(reopened.add(b("a"), 1).await(DurabilityLevel.JOURNALED)).isEqualTo(10L);
+        }
+        // and a clean close after the recovery keeps them
+        try (KvStore again = KvStore.open(storeDir)) {
+            assertThat(again.recovery().replayed()).isZero();
+            assertThat(again.counter(b("a"))).isEqualTo(10);
+            assertThat(again.counter(b("b"))).isEqualTo(3);
+        }
+    }
+
+    /** {@code amount} adds of 1 to {@code key}, the last one waited for until JOURNALED. */
+    private static void add(KvStore store, String key, int amount) {
+        WriteHandle<Long> last = null;
+        for (int i = 0; i < amount; i++) {
+            last = store.add(b(key), 1);
+        }
+        last.await(DurabilityLevel.JOURNALED, TIMEOUT);
+    }
+
+    /** Stands for the process dying: once armed, a flush throws an Error before it reaches RocksDB. */
+    private static final class CrashingFlusher implements Flusher<KvSegment, KvSnapshot> {
+        private final Flusher<KvSegment, KvSnapshot> delegate;
+        private final AtomicBoolean crash;
+
+        CrashingFlusher(Flusher<KvSegment, KvSnapshot> delegate, AtomicBoolean crash) {
+            this.delegate = delegate;
+            this.crash = crash;
+        }
+
+        @Override
+        public KvSnapshot snapshot() {
+            return delegate.snapshot();
+        }
+
+        @Override
+        public OptionalLong storedEpoch() {
+            return delegate.storedEpoch();
+        }
+
+        @Override
+        public KvSnapshot flush(KvSegment frozen, EpochRange range) throws Exception {
+            if (crash.get()) {
+                throw new Error("simulated crash before flushing epochs " + range);
+            }
+            return delegate.flush(frozen, range);
+        }
+
+        @Override
+        public void sync() throws Exception {
+            delegate.sync();
         }
     }
 

@@ -24,13 +24,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code epochring inspect}: a journal's summary (files, epochs, last checkpoint) and its records
- * from an epoch on, each write decoded as a put or delete (and marked when the store rejected it).
+ * from an epoch on, each write decoded as a put, delete or add (and marked when the store rejected it).
  * Reads without locking, so it works on the journal of a running store.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
                         "Prints the journal's files, epochs and last checkpoint, then its records from an epoch on",
-                        "(writes decoded as puts and deletes). Safe while a store is writing the journal."})
+                        "(writes decoded as puts, deletes and adds). Safe while a store is writing the journal."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -133,14 +133,16 @@ final class InspectCommand implements Callable<Integer> {
                 j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
                 KvWrite write = decodeOrNull(entry);
                 if (write != null) {
-                    j.field("op", write.isDelete() ? "delete" : "put");
+                    j.field("op", write.isDelete() ? "delete" : write.isAdd() ? "add" : "put");
                     String key = new String(write.key(), StandardCharsets.UTF_8);
                     if (java.util.Arrays.equals(key.getBytes(StandardCharsets.UTF_8), write.key())) {
                         j.field("key", key);
                     } else {
                         j.field("keyBase64", Base64.getEncoder().encodeToString(write.key()));
                     }
-                    if (!write.isDelete()) {
+                    if (write.isAdd()) {
+                        j.field("amount", write.amount());
+                    } else if (!write.isDelete()) {
                         j.field("valueLength", write.value().length);
                     }
                 }

@@ -190,13 +190,13 @@ class EpochRingCliTest {
 
     @Test
     void shouldMarkAWriteTheStoreRejectedWhenInspecting() {
-        // given a journal holding two puts and, between them, a put the store rejected
+        // given a journal holding two puts and, between them, an add the store rejected (k1 is no counter)
         Path journal = tmp.resolve("store").resolve("journal");
         ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
         try (ChronicleJournal writer = ChronicleJournal.builder(journal).build()) {
             int length = KvCodec.INSTANCE.encode(KvWrite.put("k1".getBytes(), "v1".getBytes()), buffer, 0);
             writer.append(1, "default", buffer, 0, length);
-            length = KvCodec.INSTANCE.encode(KvWrite.put("k2".getBytes(), "v2".getBytes()), buffer, 0);
+            length = KvCodec.INSTANCE.encode(KvWrite.add("k1".getBytes(), 5), buffer, 0);
             writer.appendRejected(2, "default", buffer, 0, length);
             length = KvCodec.INSTANCE.encode(KvWrite.put("k3".getBytes(), "v3".getBytes()), buffer, 0);
             writer.append(3, "default", buffer, 0, length);
@@ -206,14 +206,15 @@ class EpochRingCliTest {
         Run text = run("inspect", "--dir", journal.toString());
         assertThat(text.exit()).as(text.out() + text.err()).isZero();
         assertThat(text.out()).contains("3 writes (epochs 1..3), 1 of them rejected, 0 checkpoints")
-                              .containsPattern("REJECTED +epoch 2 +channel default +put\\('k2', 2 bytes\\) \\(rejected when written: not applied\\)");
+                              .containsPattern("REJECTED +epoch 2 +channel default +add\\('k1', 5\\) \\(rejected when written: not applied\\)");
         assertThat(text.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(2);
 
         Run json = run("inspect", "--dir", journal.toString(), "--json");
         assertThat(json.exit()).isZero();
         assertThat(json.out()).contains("\"writes\":3,\"rejectedWrites\":1,")
                               .contains("{\"type\":\"REJECTED_WRITE\",\"epoch\":2,\"channel\":\"default\",")
-                              .contains("\"op\":\"put\",\"key\":\"k2\"");
+                              .contains("\"op\":\"add\",\"key\":\"k1\",\"amount\":5,")
+                              .contains("\"op\":\"put\",\"key\":\"k3\",\"valueLength\":2,");
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.epochring.kv.KvStore;
 import io.epochring.kv.KvWrite;
 import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,9 +76,6 @@ class FullDiskDemoTest {
     }
 
     @Test
-    @Disabled("the journal leaves a damaged record at its end after a full disk: when a record's copy runs into a page the disk"
-              + " has no room for, the JVM raises the InternalError only after the record was completed (at the next append), so"
-              + " the record is complete with zeros from the page boundary on, and inspect and recover then stop at it as corrupt")
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void shouldRecoverEveryWriteTheDemoReportedJournaledOnceThereIsSpace() throws Exception {
         Path dir = freshDir("journal-full-recover");

@@ -1,0 +1,201 @@
+package io.epochring.journal;
+
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.RollingResourcesCache;
+import net.openhft.chronicle.queue.impl.single.PrecreatedFiles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Keeps disk blocks allocated ahead of where Chronicle writes, so that a full disk shows up as an
+ * {@link IOException} from an ordinary file write before a record is begun, and never as a fault
+ * in a memory-mapped page.
+ *
+ * <p>Why: Chronicle's files are sparse and written through a memory mapping. A store into a page
+ * the disk has no block for raises SIGBUS, which the JVM reports as an {@link InternalError}; in
+ * compiled code it does so later, after the faulting stores were skipped, so Chronicle can have
+ * completed the record by then: a complete record with zeros from the page boundary on, which
+ * recovery rightly refuses. Here the blocks are allocated first, by writing zeros with
+ * {@link FileChannel#write(ByteBuffer, long)} (the JDK has no {@code fallocate}, and
+ * {@code RandomAccessFile.setLength} leaves the file sparse); zeros are what Chronicle finds in a
+ * fresh file anyway.
+ *
+ * <p>What is covered. Inside an open document (under Chronicle's write lock, so no other appender
+ * writes the file meanwhile) the document's write position is the file offset of the record, and
+ * every byte Chronicle has written to the file lies below it. Chronicle's writes past the record
+ * are the next record's header and, once every {@code indexSpacing * indexCount} records, a new
+ * secondary index placed right after the record (an {@code indexCount * 8}-byte array, written
+ * whole when created; later index entries go into arrays already written). So before the record's
+ * bytes are copied, {@code [position, position + length + margin)} with a margin of two index
+ * arrays must have blocks; when it does not, the next {@value #STEP} bytes beyond are allocated
+ * too, so this costs a file write per MiB of journal, not per record. A new file begins with
+ * Chronicle's header and two index arrays, written when Chronicle creates it: those land in a file
+ * pre-created here with blocks (Chronicle renames a {@code <cycle>.precreated} file to the cycle's
+ * file when it creates one), made for the next cycle whenever more space is reserved.
+ *
+ * <p>Not covered: a cycle file Chronicle creates while no pre-created file is waiting (after a gap
+ * of more than one cycle without appends), and the end-of-file marker Chronicle adds to an older
+ * file that an earlier process left without reserved space. On a copy-on-write file system
+ * (btrfs, ZFS) an allocated block does not guarantee that overwriting it succeeds.
+ *
+ * <p>Threads: one instance per journal, shared by its appending threads; {@link #reserve} is called
+ * only inside documents, so calls never overlap.
+ */
+final class SpaceReserver implements AutoCloseable {
+
+    /** Allocated at a time beyond what the next record needs. */
+    static final long STEP = 1 << 20;
+    private static final int ALIGN = 64 << 10;
+    private static final String SUFFIX = ".cq4";
+    private static final String PRECREATED = ".precreated";
+    private static final String TEMPORARY = ".tmp";
+
+    private final Path directory;
+    private final RollingResourcesCache names;
+    /** Kept allocated past the end of the record being written. */
+    private final long margin;
+    /** Allocated in a pre-created file: Chronicle's header and first index arrays, and a margin. */
+    private final long firstRegion;
+    private final ByteBuffer zeros = ByteBuffer.allocateDirect(ALIGN);
+
+    // Read by every append, on either appending thread; changed only inside documents.
+    private volatile int cycle = Integer.MIN_VALUE;
+    private volatile long reservedUpTo;
+
+    private boolean prepared;
+    private boolean precreating = true;
+    private File precreated;
+
+    SpaceReserver(SingleChronicleQueue queue, Path directory) {
+        this.directory = directory;
+        this.names = new RollingResourcesCache(queue.rollCycle(), queue.epoch(), name -> new File(directory.toFile(), name + SUFFIX),
+                                               file -> file.getName().substring(0, file.getName().length() - SUFFIX.length()));
+        long indexArray = queue.indexCount() * 8L + 256; // the array and its document's header
+        this.margin = 2 * indexArray + ALIGN;
+        this.firstRegion = alignUp(2 * indexArray + margin + 4096);
+    }
+
+    /**
+     * Before the first record this journal writes: deletes pre-created files a process that ended
+     * without closing its journal left behind, and pre-creates the current cycle's file when it does
+     * not exist yet. Called once per appender, before its first document.
+     *
+     * @throws IOException when the disk has no room for it
+     */
+    synchronized void prepare(int currentCycle) throws IOException {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(directory, "*" + PRECREATED + "*")) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+            }
+        }
+        precreate(currentCycle);
+    }
+
+    /**
+     * Makes sure the blocks of the appender's file from {@code position} to the end of a record of
+     * {@code length} bytes, plus the margin, are allocated. Called inside an open document before any
+     * of its bytes are written, with {@code position} its write position.
+     *
+     * @throws IOException when the disk has no room: nothing of the record is written yet
+     */
+    void reserve(ExcerptAppender appender, long position, int length) throws IOException {
+        if (appender.cycle() != cycle || position + length + margin > reservedUpTo) {
+            extend(appender.cycle(), appender.currentFile(), position, length);
+        }
+    }
+
+    private synchronized void extend(int fileCycle, File file, long position, int length) throws IOException {
+        long from = fileCycle == cycle ? Math.max(position, reservedUpTo) : position;
+        long to = alignUp(position + length + margin + STEP);
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
+            writeZeros(channel, from, to);
+        }
+        reservedUpTo = to;
+        if (fileCycle != cycle) {
+            cycle = fileCycle;
+            // Chronicle names files by its roll cycle's pattern; should that differ from ours, pre-creating is useless.
+            precreating &= names.resourceFor(fileCycle).path.getName().equals(file.getName());
+        }
+        precreate(fileCycle + 1);
+    }
+
+    /**
+     * Pre-creates the file of {@code fileCycle} with blocks, unless it exists or is pre-created
+     * already; drops a pre-created file Chronicle did not take. Written under a temporary name and
+     * renamed, so that Chronicle never takes a file half written.
+     */
+    private void precreate(int fileCycle) throws IOException {
+        if (!precreating) {
+            return;
+        }
+        File cycleFile = names.resourceFor(fileCycle).path;
+        File wanted = PrecreatedFiles.preCreatedFile(cycleFile);
+        if (wanted.equals(precreated)) {
+            return;
+        }
+        dropPrecreated();
+        if (cycleFile.exists() || wanted.exists()) {
+            return;
+        }
+        Path temporary = directory.resolve(wanted.getName() + TEMPORARY);
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                                                    StandardOpenOption.WRITE)) {
+            writeZeros(channel, 0, firstRegion);
+        } catch (IOException e) {
+            deleteQuietly(temporary, e);
+            throw e;
+        }
+        Files.move(temporary, wanted.toPath(), StandardCopyOption.ATOMIC_MOVE);
+        precreated = wanted;
+    }
+
+    /** Deletes the pre-created file Chronicle has not taken (it renames the one it takes). */
+    private void dropPrecreated() throws IOException {
+        if (precreated != null) {
+            Files.deleteIfExists(precreated.toPath());
+            precreated = null;
+        }
+    }
+
+    private void writeZeros(FileChannel channel, long from, long to) throws IOException {
+        for (long at = from; at < to; ) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), to - at));
+            at += channel.write(zeros, at);
+        }
+    }
+
+    private static void deleteQuietly(Path file, IOException failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static long alignUp(long offset) {
+        return (offset + ALIGN - 1) & -ALIGN;
+    }
+
+    /** Deletes a pre-created file Chronicle has not taken; never throws. */
+    @Override
+    public synchronized void close() {
+        try {
+            dropPrecreated();
+        } catch (IOException e) {
+            // A leftover is deleted by the next writer's prepare().
+        }
+    }
+}
