@@ -231,8 +231,10 @@ class ExactlyOnceCrashTest {
     }
 
     /**
-     * Recovers in this JVM and checks the recovery report against the positions the targets had;
-     * then writes once more (its epoch follows the last journaled one), flushes with a sync and stops.
+     * Recovers in this JVM, writes once more (its epoch must follow the last journaled one), flushes
+     * with a sync and stops.
+     *
+     * @return the recovery report and the recovered delta, for {@link #checkReport}
      */
     private static Recovery recover(Path dir, Setup setup, JournalContents journal, String where) {
         long last = journal.records().size();
@@ -242,7 +244,6 @@ class ExactlyOnceCrashTest {
         RecoveryReport report = ring.recovery();
         Throwable failure = null;
         try {
-
             // epochs go on from the last journaled one
             String key = null;
             for (int c = 0; c < CHANNELS && key == null; c++) {
