@@ -31,7 +31,7 @@ public record RecoveryReport(Journal.Checkpoint checkpoint, long replayed, long 
     /**
      * Where one target (storage or a sink) stood at recovery.
      *
-     * @param target   "storage", or the sink's name
+     * @param target   "storage", or "sink 'name'" for a sink
      * @param epoch    the epoch it held: it is handed only epochs above this one
      * @param reported true when the target reported it itself (exactly once); false when it was
      *                 assumed from the journal's durable checkpoint (at least once above it)
