@@ -4,6 +4,7 @@ import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.RollingResourcesCache;
 import net.openhft.chronicle.queue.impl.single.PrecreatedFiles;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.posix.PosixAPI;
 
 import java.io.File;
 import java.io.IOException;
@@ -14,20 +15,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
  * Keeps disk blocks allocated ahead of where Chronicle writes, so that a full disk shows up as an
- * {@link IOException} from an ordinary file write before a record is begun, and never as a fault
- * in a memory-mapped page.
+ * {@link IOException} before a record is begun, and never as a fault in a memory-mapped page.
  *
  * <p>Why: Chronicle's files are sparse and written through a memory mapping. A store into a page
  * the disk has no block for raises SIGBUS, which the JVM reports as an {@link InternalError}; in
  * compiled code it does so later, after the faulting stores were skipped, so Chronicle can have
  * completed the record by then: a complete record with zeros from the page boundary on, which
- * recovery rightly refuses. Here the blocks are allocated first, by writing zeros with
- * {@link FileChannel#write(ByteBuffer, long)} (the JDK has no {@code fallocate}, and
- * {@code RandomAccessFile.setLength} leaves the file sparse); zeros are what Chronicle finds in a
- * fresh file anyway.
+ * recovery rightly refuses. Here the blocks are allocated first, with {@code fallocate(2)} on Linux
+ * through Chronicle's own native library (the one its {@code msync} goes through; the JDK has no
+ * {@code fallocate}, and {@code RandomAccessFile.setLength} leaves the file sparse), else by
+ * writing zeros with {@link FileChannel#write(ByteBuffer, long)}. Either way the file reads as the
+ * zeros Chronicle finds in a fresh file.
+ *
+ * <p>Design note: writing zeros works everywhere, but it puts every byte of the journal through
+ * the page cache once more: appends of 58-byte records went from about 85 % of raw Chronicle's rate
+ * to about 63 %, against about 84 % with {@code fallocate}, which only marks blocks as allocated.
+ * Zeros are the fallback when the native library is missing or the call fails (a file system
+ * without it; a full disk, which writing zeros then reports as such).
  *
  * <p>What is covered. Inside an open document (under Chronicle's write lock, so no other appender
  * writes the file meanwhile) the document's write position is the file offset of the record, and
@@ -37,7 +45,7 @@ import java.nio.file.StandardOpenOption;
  * whole when created; later index entries go into arrays already written). So before the record's
  * bytes are copied, {@code [position, position + length + margin)} with a margin of two index
  * arrays must have blocks; when it does not, the next {@value #STEP} bytes beyond are allocated
- * too, so this costs a file write per MiB of journal, not per record. A new file begins with
+ * too, so this costs a system call per MiB of journal, not per record. A new file begins with
  * Chronicle's header and two index arrays, written when Chronicle creates it: those land in a file
  * pre-created here with blocks (Chronicle renames a {@code <cycle>.precreated} file to the cycle's
  * file when it creates one), made for the next cycle whenever more space is reserved.
@@ -58,6 +66,7 @@ final class SpaceReserver implements AutoCloseable {
     private static final String SUFFIX = ".cq4";
     private static final String PRECREATED = ".precreated";
     private static final String TEMPORARY = ".tmp";
+    private static final int O_WRONLY = 1;
 
     private final Path directory;
     private final RollingResourcesCache names;
@@ -66,6 +75,8 @@ final class SpaceReserver implements AutoCloseable {
     /** Allocated in a pre-created file: Chronicle's header and first index arrays, and a margin. */
     private final long firstRegion;
     private final ByteBuffer zeros = ByteBuffer.allocateDirect(ALIGN);
+    /** Null when zeros are written instead of calling {@code fallocate}. */
+    private PosixAPI posix;
 
     // Read by every append, on either appending thread; changed only inside documents.
     private volatile int cycle = Integer.MIN_VALUE;
@@ -76,7 +87,13 @@ final class SpaceReserver implements AutoCloseable {
     private File precreated;
 
     SpaceReserver(SingleChronicleQueue queue, Path directory) {
+        this(queue, directory, true);
+    }
+
+    /** @param fallocate whether to try {@code fallocate(2)} at all (false: always write zeros) */
+    SpaceReserver(SingleChronicleQueue queue, Path directory, boolean fallocate) {
         this.directory = directory;
+        this.posix = fallocate ? nativeLibrary() : null;
         this.names = new RollingResourcesCache(queue.rollCycle(), queue.epoch(), name -> new File(directory.toFile(), name + SUFFIX),
                                                file -> file.getName().substring(0, file.getName().length() - SUFFIX.length()));
         long indexArray = queue.indexCount() * 8L + 256; // the array and its document's header
@@ -120,9 +137,7 @@ final class SpaceReserver implements AutoCloseable {
     private synchronized void extend(int fileCycle, File file, long position, int length) throws IOException {
         long from = fileCycle == cycle ? Math.max(position, reservedUpTo) : position;
         long to = alignUp(position + length + margin + STEP);
-        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.WRITE)) {
-            writeZeros(channel, from, to);
-        }
+        allocate(file.toPath(), from, to);
         reservedUpTo = to;
         if (fileCycle != cycle) {
             cycle = fileCycle;
@@ -151,9 +166,10 @@ final class SpaceReserver implements AutoCloseable {
             return;
         }
         Path temporary = directory.resolve(wanted.getName() + TEMPORARY);
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                                                    StandardOpenOption.WRITE)) {
-            writeZeros(channel, 0, firstRegion);
+        try {
+            Files.deleteIfExists(temporary);
+            Files.createFile(temporary);
+            allocate(temporary, 0, firstRegion);
         } catch (IOException e) {
             deleteQuietly(temporary, e);
             throw e;
@@ -168,6 +184,60 @@ final class SpaceReserver implements AutoCloseable {
             Files.deleteIfExists(precreated.toPath());
             precreated = null;
         }
+    }
+
+    /** Gives {@code [from, to)} of {@code file} blocks; bytes there are (and stay) zeros. */
+    private void allocate(Path file, long from, long to) throws IOException {
+        if (posix != null && fallocate(file, from, to)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            writeZeros(channel, from, to);
+        }
+    }
+
+    /**
+     * @return false when {@code fallocate} did not allocate the range: then zeros are written, from
+     *         now on. Chronicle's library does not keep the reason ({@code errno}): writing zeros
+     *         either says it (a full disk) or does the job (a file system without the call).
+     */
+    private boolean fallocate(Path file, long from, long to) {
+        PosixAPI api = posix;
+        try {
+            int fd = api.open(file.toString(), O_WRONLY, 0);
+            if (fd >= 0) {
+                try {
+                    // mode 0: allocate, and grow the file if the range ends past its end
+                    if (api.fallocate(fd, 0, from, to - from) == 0) {
+                        return true;
+                    }
+                } finally {
+                    api.close(fd);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // the library cannot call the system after all
+        }
+        posix = null;
+        return false;
+    }
+
+    /** @return Chronicle's native library if it really calls the system (it has a stand-in that does nothing), else null */
+    private static PosixAPI nativeLibrary() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return null;
+        }
+        try {
+            PosixAPI posix = PosixAPI.posix();
+            return posix.getpid() == ProcessHandle.current().pid() ? posix : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** @return whether blocks are allocated with {@code fallocate} (else zeros are written) */
+    synchronized boolean fallocates() {
+        return posix != null;
     }
 
     private void writeZeros(FileChannel channel, long from, long to) throws IOException {

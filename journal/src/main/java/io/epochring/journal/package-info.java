@@ -48,8 +48,9 @@
  * I/O error on the mapped file) stops the journal object. Every later one is refused with a
  * {@link io.epochring.journal.JournalWriteFailedException}; closing it and opening the directory
  * again recovers every record that was written whole. A full disk is found before a record is
- * begun: the journal allocates disk blocks with ordinary file writes ahead of the mapped writes
- * (about 1 MiB at a time, and the next roll-cycle file before Chronicle creates it, as
- * {@code <cycle>.precreated}), so it never has a record cut off at a page the disk had no room for.
+ * begun: the journal allocates disk blocks ahead of the mapped writes ({@code fallocate}, or
+ * writing zeros where that fails; about 1 MiB at a time, and the next roll-cycle file before
+ * Chronicle creates it, as {@code <cycle>.precreated}), so it never has a record cut off at a page
+ * the disk had no room for.
  */
 package io.epochring.journal;

@@ -116,7 +116,7 @@ class RecordWriterFaultTest {
     }
 
     /** @return the epochs of the records in the queue, each read and verified, the chain checked */
-    private static List<Long> epochs(SingleChronicleQueue queue) {
+    static List<Long> epochs(SingleChronicleQueue queue) {
         List<Long> epochs = new ArrayList<>();
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.toStart();

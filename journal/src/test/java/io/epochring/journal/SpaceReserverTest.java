@@ -1,10 +1,20 @@
 package io.epochring.journal;
 
 import io.epochring.journal.ChronicleJournalTest.Replayed;
+import io.epochring.journal.support.FullDiskWriterMain;
 import io.epochring.journal.support.TestDirs;
+import io.epochring.journal.support.Tmpfs;
+import net.openhft.chronicle.core.io.BackgroundResourceReleaser;
 import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,9 +28,10 @@ import static io.epochring.journal.ChronicleJournalTest.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The journal's files get their disk blocks before Chronicle writes into them: the next cycle's file
- * is pre-created for Chronicle to take at the roll, and none is left behind. (That a full disk then
- * fails a write before its record is begun is in {@link WriteFailureTest}, on a real full disk.)
+ * The journal's files get their disk blocks before Chronicle writes into them, with
+ * {@code fallocate} or by writing zeros: a full disk refuses a record before any of it is written;
+ * the next cycle's file is pre-created for Chronicle to take at the roll, and none is left behind.
+ * (The journal on a full disk, records of every size, is in {@link WriteFailureTest}.)
  */
 class SpaceReserverTest {
 
@@ -59,6 +70,52 @@ class SpaceReserverTest {
         assertThat(precreated(dir)).isEmpty();
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
             assertThat(replay(journal, 0)).extracting(Replayed::payload).containsExactly("first hour", "second hour");
+        }
+    }
+
+    /** On a real full disk: a tmpfs, which the test mounts (it is skipped without the right to). */
+    @ParameterizedTest(name = "fallocate {0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseTheFirstRecordTheDiskHasNoRoomForBeforeWritingAnyOfIt(boolean fallocate) throws Exception {
+        Path mountPoint = TestDirs.fresh("reserve-full-disk");
+        try (Tmpfs disk = Tmpfs.mount(mountPoint, 4 << 20)) {
+            Path dir = Files.createDirectory(disk.path().resolve("queue"));
+            try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+                 ExcerptAppender appender = queue.createAppender();
+                 SpaceReserver space = new SpaceReserver(queue, dir, fallocate)) {
+                // given records of 129 to 229 bytes written until the disk is full
+                RecordWriter writer = new RecordWriter(space);
+                byte[] channel = writer.channelBytes("c");
+                UnsafeBuffer payload = new UnsafeBuffer(new byte[200]);
+                space.prepare(queue.cycle());
+                long written = 0;
+                IOException failure = null;
+                while (failure == null && written < 1_000_000) {
+                    long epoch = written + 1;
+                    int length = FullDiskWriterMain.payloadLength(epoch);
+                    FullDiskWriterMain.fillPayload(payload, epoch, length);
+                    try {
+                        writer.write(appender, RecordFormat.TYPE_WRITE, epoch, written, channel, payload, 0, length);
+                        written = epoch;
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                    if (written == 1) {
+                        assertThat(space.fallocates()).as("allocates with fallocate").isEqualTo(fallocate);
+                    }
+                }
+
+                // then the disk running out is an IOException before a record
+                assertThat(failure).as("no failure after %d records on a 4 MiB disk", written).hasMessage("No space left on device");
+                assertThat(written).as("records of about 180 bytes in some 3 MiB").isGreaterThan(10_000);
+
+                // and every record before it reads back whole, and nothing of the refused one
+                List<Long> epochs = RecordWriterFaultTest.epochs(queue);
+                assertThat(epochs).hasSize((int) written);
+                assertThat(epochs.get(epochs.size() - 1)).isEqualTo(written);
+            }
+            BackgroundResourceReleaser.releasePendingResources(); // Chronicle unmaps on a background thread
         }
     }
 
