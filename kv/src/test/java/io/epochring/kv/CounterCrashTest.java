@@ -6,6 +6,7 @@ import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalInspector;
 import io.epochring.journal.JournalSummary;
 import io.epochring.journal.RecordType;
+import io.epochring.journal.support.ChildJvm;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;

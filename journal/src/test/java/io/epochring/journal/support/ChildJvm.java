@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,10 +47,12 @@ public final class ChildJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start();
-        return new ChildJvm(process, log);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // RocksDB extracts its native library into a temp file deleted at exit, which a SIGKILL skips:
+        // give children a directory of their own next to their log.
+        Path nativeDir = Files.createDirectories(log.resolveSibling("rocksdb-native"));
+        builder.environment().put("ROCKSDB_SHAREDLIB_DIR", nativeDir.toString());
+        return new ChildJvm(builder.start(), log);
     }
 
     private void readLines() {

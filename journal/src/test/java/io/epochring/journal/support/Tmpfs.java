@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A small tmpfs mounted for one test, to make a disk really run out of space. Needs Linux and the
- * right to mount (root, or CAP_SYS_ADMIN in a container); without it the test is skipped, saying why.
+ * A small tmpfs mounted for one test, to make a disk really run out of space, and grown later to
+ * give the space back. Needs Linux and the right to mount (root, or CAP_SYS_ADMIN in a
+ * container); without it the test is skipped, saying why.
  */
 public final class Tmpfs implements AutoCloseable {
 
@@ -33,6 +34,14 @@ public final class Tmpfs implements AutoCloseable {
                                                        + ": " + result.output.strip() + "): mounting needs root or CAP_SYS_ADMIN");
         tmpfs.mounted = true;
         return tmpfs;
+    }
+
+    /** Changes the size in place: the files stay, and a larger size frees space on a full disk. */
+    public void resize(long sizeBytes) {
+        Result result = run("mount", "-o", "remount,size=" + sizeBytes, mountPoint.toString());
+        if (result.exit != 0) {
+            throw new AssertionError("could not resize the tmpfs on " + mountPoint + " (exit " + result.exit + ": " + result.output.strip() + ")");
+        }
     }
 
     public Path path() {

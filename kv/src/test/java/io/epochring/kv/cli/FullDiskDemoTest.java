@@ -3,6 +3,7 @@ package io.epochring.kv.cli;
 import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalInspector;
 import io.epochring.journal.RecordType;
+import io.epochring.journal.support.Tmpfs;
 import io.epochring.kv.KvCodec;
 import io.epochring.kv.KvOptions;
 import io.epochring.kv.KvStore;
