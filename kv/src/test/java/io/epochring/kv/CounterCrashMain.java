@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -134,27 +133,16 @@ public final class CounterCrashMain {
     }
 
     /** The store's flusher, announcing each step and stopping at the one the parent kills at. */
-    private static final class MarkingFlusher implements Flusher<KvSegment, KvSnapshot> {
-        private final Flusher<KvSegment, KvSnapshot> delegate;
+    private static final class MarkingFlusher extends ForwardingFlusher {
         private final String pauseMarker;
         private final int pauseAt;
         private int flushes;
         private int syncs;
 
         MarkingFlusher(Flusher<KvSegment, KvSnapshot> delegate, String pauseMarker, int pauseAt) {
-            this.delegate = delegate;
+            super(delegate);
             this.pauseMarker = pauseMarker;
             this.pauseAt = pauseAt;
-        }
-
-        @Override
-        public KvSnapshot snapshot() {
-            return delegate.snapshot();
-        }
-
-        @Override
-        public OptionalLong storedEpoch() {
-            return delegate.storedEpoch();
         }
 
         @Override

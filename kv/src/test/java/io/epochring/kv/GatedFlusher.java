@@ -14,25 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Wraps the real RocksDB flusher so a test can hold flushes back: while closed, a flush signals
  * that it started and waits for {@link #open()} before writing to RocksDB.
  */
-final class GatedFlusher implements Flusher<KvSegment, KvSnapshot> {
+final class GatedFlusher extends ForwardingFlusher {
 
-    private final Flusher<KvSegment, KvSnapshot> delegate;
     private final BlockingQueue<EpochRange> started = new LinkedBlockingQueue<>();
     private final AtomicInteger flushes = new AtomicInteger();
     private volatile CountDownLatch gate;
 
     GatedFlusher(Flusher<KvSegment, KvSnapshot> delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public KvSnapshot snapshot() {
-        return delegate.snapshot();
-    }
-
-    @Override
-    public java.util.OptionalLong storedEpoch() {
-        return delegate.storedEpoch();
+        super(delegate);
     }
 
     @Override
@@ -45,11 +34,6 @@ final class GatedFlusher implements Flusher<KvSegment, KvSnapshot> {
         KvSnapshot snapshot = delegate.flush(frozen, range);
         flushes.incrementAndGet();
         return snapshot;
-    }
-
-    @Override
-    public void sync() throws Exception {
-        delegate.sync();
     }
 
     /** Makes flushes from now on wait for {@link #open()}. */

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -450,23 +449,12 @@ class KvStoreTest {
     }
 
     /** Stands for the process dying: once armed, a flush throws an Error before it reaches RocksDB. */
-    private static final class CrashingFlusher implements Flusher<KvSegment, KvSnapshot> {
-        private final Flusher<KvSegment, KvSnapshot> delegate;
+    private static final class CrashingFlusher extends ForwardingFlusher {
         private final AtomicBoolean crash;
 
         CrashingFlusher(Flusher<KvSegment, KvSnapshot> delegate, AtomicBoolean crash) {
-            this.delegate = delegate;
+            super(delegate);
             this.crash = crash;
-        }
-
-        @Override
-        public KvSnapshot snapshot() {
-            return delegate.snapshot();
-        }
-
-        @Override
-        public OptionalLong storedEpoch() {
-            return delegate.storedEpoch();
         }
 
         @Override
@@ -475,11 +463,6 @@ class KvStoreTest {
                 throw new Error("simulated crash before flushing epochs " + range);
             }
             return delegate.flush(frozen, range);
-        }
-
-        @Override
-        public void sync() throws Exception {
-            delegate.sync();
         }
     }
 
