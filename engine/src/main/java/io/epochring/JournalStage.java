@@ -75,9 +75,8 @@ final class JournalStage implements Stage {
 
     private void fail(String reason, Throwable cause) {
         failed = true;
-        JournalFailedException error = new JournalFailedException(new EpochRange(journaled.get() + 1, Math.max(journaled.get() + 1, lastAppended)),
-                                                              reason, cause);
-        ring.fail(error);
-        journaled.fail(error);
+        long first = journaled.get() + 1;
+        // The conductor fails the JOURNALED watermark with the first fault, this one or an earlier one.
+        ring.fail(new JournalFailedException(new EpochRange(first, Math.max(first, lastAppended)), reason, cause));
     }
 }
