@@ -51,6 +51,8 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
      *
      * @return this coordinator
      * @throws IllegalStateException     when already started or stopped
+     * @throws CodecMismatchException   when the journal was written with another codec, or holds
+     *                                   records but does not know their codec; nothing was replayed
      * @throws JournalCorruptedException when the journal cannot be replayed
      * @throws RecoveryFailedException   when a journaled write fails to apply again, or storage or a
      *                                   sink holds a position the journal contradicts

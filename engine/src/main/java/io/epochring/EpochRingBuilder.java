@@ -129,12 +129,24 @@ public final class EpochRingBuilder<W, R, F, S> {
         return this;
     }
 
-    /** Journals every write (enabling JOURNALED and recovery at start). The coordinator closes it at stop. */
+    /**
+     * Journals every write (enabling JOURNALED and recovery at start). The coordinator closes it at
+     * stop. At start the journal is told the codec's {@link WriteCodec#name() name} and
+     * {@link WriteCodec#version() version}, and refuses a codec other than the one that wrote it.
+     */
     public EpochRingBuilder<W, R, F, S> journal(Journal journal, WriteCodec<W> codec) {
         this.journal = journal;
         this.codec = codec;
         if (journal == null || codec == null) {
             problems.add("journal and codec must both be non-null (journal=" + journal + ", codec=" + codec + ")");
+        } else {
+            String name = codec.name();
+            if (name == null || name.isBlank()) {
+                problems.add("codec " + codec.getClass().getName() + " has a blank name(): give it a stable one");
+            }
+            if (codec.version() < 1) {
+                problems.add("codec " + name + " has version() " + codec.version() + ": versions start at 1");
+            }
         }
         return this;
     }

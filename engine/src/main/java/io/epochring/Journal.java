@@ -7,10 +7,26 @@ import org.agrona.DirectBuffer;
  * engine defines the contract; the {@code journal} module implements it on Chronicle Queue.
  *
  * <p>Threads: {@link #append} and {@link #commit} come from the ring's journal stage thread only;
- * {@link #checkpoint} from the flush thread; {@link #lastCheckpoint}, {@link #lastEpoch} and
- * {@link #replay} from the thread that starts the coordinator, before the ring runs.
+ * {@link #checkpoint} from the flush thread; {@link #bindCodec}, {@link #lastCheckpoint},
+ * {@link #lastEpoch} and {@link #replay} from the thread that starts the coordinator, before the
+ * ring runs, {@code bindCodec} first.
  */
 public interface Journal extends AutoCloseable {
+
+    /**
+     * Tells the journal which {@link WriteCodec} encodes its payloads ({@link WriteCodec#name()},
+     * {@link WriteCodec#version()}). The coordinator calls it at {@code start()} before it reads
+     * anything else. A journal that records its codec refuses, with a
+     * {@link CodecMismatchException} naming both, a codec other than the one that wrote it, and a
+     * journal holding records whose codec it does not know; a new journal records this codec.
+     * Calling it again with the same codec does nothing. By default the journal records nothing.
+     *
+     * @throws CodecMismatchException when the journal was written with another codec, or holds
+     *                                records but does not know their codec
+     * @throws IllegalStateException  when another codec was bound to this journal object before
+     */
+    default void bindCodec(String name, int version) {
+    }
 
     /** @return the newest checkpoint in the journal, or {@link Checkpoint#NONE} */
     Checkpoint lastCheckpoint();

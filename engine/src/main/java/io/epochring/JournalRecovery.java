@@ -16,8 +16,10 @@ import java.util.TreeSet;
  *  delta           frozen at every position:  (P, W]  -> sink only     (W, L] stays live
  * </pre>
  *
- * Each write above the lowest position is decoded and applied in epoch order without journaling
- * it again; a write the journal records as rejected is skipped. The delta is frozen at every
+ * First the journal is told the codec ({@link Journal#bindCodec}), so a journal another codec
+ * wrote is refused before any of it is read. Each write above the lowest position is decoded and
+ * applied in epoch order without journaling it again; a write the journal records as rejected is
+ * skipped. The delta is frozen at every
  * target's position, so each frozen segment goes exactly to the targets below it (a target skips
  * a segment that ends at or below its position) and the part above every position stays live.
  * Replaying only reads the journal, so a crash during recovery followed by another recovery gives
@@ -55,6 +57,10 @@ final class JournalRecovery<W, R, F> {
 
     Recovered run() {
         long start = System.nanoTime();
+        if (journal != null) {
+            // First: a journal written with another codec must not be read, let alone replayed.
+            journal.bindCodec(codec.name(), codec.version());
+        }
         Journal.Checkpoint checkpoint = journal == null ? Journal.Checkpoint.NONE : journal.lastCheckpoint();
         long durable = checkpoint.durableEpoch();
         RecoveryReport.TargetPosition storage = position("storage", flusher.storedEpoch(), durable);

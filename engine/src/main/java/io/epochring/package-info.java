@@ -46,6 +46,10 @@
  * A target that cannot report its position is assumed at D and may get epochs above D again
  * (at least once, with exact {@link io.epochring.EpochRange}s to skip them by).
  *
+ * <p>Before recovery reads anything, the journal is told the codec's name and version
+ * ({@link io.epochring.Journal#bindCodec}); a journal written with another codec is refused with a
+ * {@link io.epochring.CodecMismatchException}, so its payloads are never decoded as this codec's.
+ *
  * <p>{@link io.epochring.ThreadingMode#SINGLE_THREAD} runs stages 1-4 on one consumer thread;
  * {@link io.epochring.ThreadingMode#THREAD_PER_STAGE} gives each its own, chained with
  * Disruptor's {@code then}.
