@@ -38,6 +38,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * One writer per directory ({@link JournalLockedException} for a second); {@link JournalInspector}
  * may read alongside.
  *
+ * <p>Codec: the journal records which codec encoded its payloads ({@link CodecIdentity}, in
+ * {@code epochring-codec.id}, written before the first record) and refuses, at
+ * {@link #bindCodec}, a coordinator whose codec has another name or version, so another codec's
+ * bytes are never replayed as writes.
+ *
  * <p>A full disk: disk blocks are reserved ahead of the records ({@link SpaceReserver}), so the disk
  * running out fails the append or checkpoint whose record does not fit, with an {@link IOException}
  * as the cause, before any of that record is written; every record before it is complete.
@@ -73,6 +78,7 @@ public final class ChronicleJournal implements Journal {
     private final RetentionSweeper retention;
     private final CheckpointHint hint;
     private final SpaceReserver space;
+    private final CodecBinding codec;
 
     private volatile JournalTail tail;
     private volatile boolean closed;
@@ -121,6 +127,7 @@ public final class ChronicleJournal implements Journal {
         this.writeRecords = new RecordWriter(space);
         this.checkpointRecords = new RecordWriter(space);
         this.retention = config.retention ? new RetentionSweeper(queue, directory, config.retainFiles, time) : null;
+        this.codec = new CodecBinding(directory, config.adoptCodec);
     }
 
     /** @return a builder for a journal in {@code directory} (created if missing) */
@@ -175,6 +182,23 @@ public final class ChronicleJournal implements Journal {
     }
 
     // ---- recovery (the starting thread) -------------------------------------------------------
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the codec recorded in {@code epochring-codec.id} and writes nothing: a new
+     * journal records the codec just before its first record. A journal holding records with no
+     * identity file is refused unless built with {@link ChronicleJournalBuilder#adoptCodec()}. A
+     * journal used without binding a codec records none, and a coordinator then refuses it.
+     *
+     * @throws IllegalArgumentException when the name cannot be recorded (see {@link CodecIdentity})
+     * @throws io.epochring.JournalCorruptedException when the identity file is damaged
+     */
+    @Override
+    public void bindCodec(String name, int version) {
+        requireOpen();
+        codec.bind(new CodecIdentity(name, version), this::lastEpoch);
+    }
 
     @Override
     public Checkpoint lastCheckpoint() {
@@ -297,6 +321,7 @@ public final class ChronicleJournal implements Journal {
     private void appendWrite(byte type, long epoch, String channel, DirectBuffer payload, int offset, int length) {
         refuseAfterWriteFault();
         if (writeAppender == null) {
+            recordCodec();
             openWriteAppender();
         }
         if (epoch <= lastWriteEpoch) {
@@ -394,6 +419,7 @@ public final class ChronicleJournal implements Journal {
                 throw new IllegalArgumentException("bad checkpoint (durable " + durableEpoch + ", written " + writtenEpoch
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
+            recordCodec();
             long index;
             try {
                 ExcerptAppender appender = checkpointAppender();
@@ -542,6 +568,16 @@ public final class ChronicleJournal implements Journal {
             } finally {
                 queue.closeStore(store);
             }
+        }
+    }
+
+    /** A new journal's codec identity goes to disk before its first record, so records never lack one. */
+    private void recordCodec() {
+        try {
+            codec.recordIfPending();
+        } catch (UncheckedIOException e) {
+            writeFault.compareAndSet(null, e);
+            throw new JournalWriteFailedException(directory, e.getMessage() + "; no record was appended", e);
         }
     }
 

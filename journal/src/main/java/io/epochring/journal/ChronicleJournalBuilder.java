@@ -40,6 +40,7 @@ public final class ChronicleJournalBuilder {
     boolean retention;
     int retainFiles;
     TimeProvider timeProvider = SystemTimeProvider.INSTANCE;
+    boolean adoptCodec;
 
     ChronicleJournalBuilder(Path directory) {
         this.directory = directory;
@@ -84,6 +85,18 @@ public final class ChronicleJournalBuilder {
      */
     public ChronicleJournalBuilder timeProvider(TimeProvider timeProvider) {
         this.timeProvider = timeProvider;
+        return this;
+    }
+
+    /**
+     * Accepts a journal that holds records but names no codec (its codec identity file was deleted,
+     * or it was written before journals recorded their codec): the codec the coordinator binds is
+     * recorded as the one that wrote it, before the next record. Only for a journal you know that
+     * codec wrote: another codec's bytes may decode into wrong writes. Without it such a journal is
+     * refused with an {@link io.epochring.CodecMismatchException}.
+     */
+    public ChronicleJournalBuilder adoptCodec() {
+        this.adoptCodec = true;
         return this;
     }
 

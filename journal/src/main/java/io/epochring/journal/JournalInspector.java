@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -23,6 +24,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * try (JournalInspector inspector = JournalInspector.open(Path.of("data/journal"))) {
+ *     System.out.println(inspector.codec());
  *     System.out.println(inspector.summary());
  *     inspector.records(1_000, 20).forEach(System.out::println);
  * }
@@ -92,6 +94,16 @@ public final class JournalInspector implements AutoCloseable {
 
     public Path directory() {
         return directory;
+    }
+
+    /**
+     * @return the codec the journal recorded as the one that encoded its payloads; empty when it
+     * recorded none (no record written yet, written before journals recorded their codec, or its
+     * identity file was deleted)
+     * @throws JournalCorruptedException when the identity file is damaged
+     */
+    public Optional<CodecIdentity> codec() {
+        return CodecBinding.read(directory);
     }
 
     /**

@@ -19,6 +19,7 @@
  *                   +----------------------------------------------------------------+
  *                   metadata.cq4t (Chronicle)   epochring-writer.lock
  *                   epochring-checkpoint.hint (where the newest checkpoint record is)
+ *                   epochring-codec.id (the codec's name and version, before the first record)
  *                   retention-audit.jsonl (one JSON line per deleted file)
  *
  *  one record (little-endian; CRC32C over everything before it):
@@ -30,7 +31,9 @@
  *    prev write epoch = written; no channel or payload); type 3 = REJECTED_WRITE (a write
  *    Delta.apply threw for: laid out and chained like a WRITE, replayed to onRejected)
  *
- *  recovery (EpochRing.start): lastCheckpoint()  -- hint SETTLED: the hinted record and the last
+ *  recovery (EpochRing.start): bindCodec(n, v)   -- refused unless epochring-codec.id names this
+ *                                                   codec (a new journal notes it, written later)
+ *                              lastCheckpoint()  -- hint SETTLED: the hinted record and the last
  *                                                   one; else read on from the hinted record
  *                              replay(durable)   -- binary search to the first write above durable,
  *                                                   then every record, checked, in order: the one

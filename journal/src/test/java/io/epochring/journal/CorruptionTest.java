@@ -137,6 +137,8 @@ class CorruptionTest {
     void shouldReportAPayloadTheCodecCannotDecodeWithTheRecordsPlace() {
         Path dir = TestDirs.fresh("undecodable");
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            PutCodec codec = new PutCodec();
+            journal.bindCodec(codec.name(), codec.version()); // as a coordinator with this codec would
             ChronicleJournalTest.append(journal, 1, "a", "not a put at all");
             journal.commit();
         }
@@ -150,6 +152,7 @@ class CorruptionTest {
         PutCodec codec = new PutCodec();
         ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            journal.bindCodec(codec.name(), codec.version());
             for (int epoch = 1; epoch <= count; epoch++) {
                 int length = codec.encode(new Put("key-" + epoch, epoch), buffer, 0);
                 journal.append(epoch, "a", buffer, 0, length);

@@ -288,6 +288,12 @@ class RecoveryTest {
             this.dieAt = dieAt;
         }
 
+        /** The put codec's bytes, so the journal's codec identity: it is the same encoding. */
+        @Override
+        public String name() {
+            return codec.name();
+        }
+
         @Override
         public Put decode(DirectBuffer buffer, int offset, int length) {
             if (++calls == dieAt) {
