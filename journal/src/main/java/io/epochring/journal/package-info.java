@@ -47,6 +47,10 @@
  * truncated file or a damaged header stops Chronicle early). A record torn by a crash is never
  * visible: Chronicle marks a document complete only when it is whole.
  *
+ * <p>One writer per directory: a writer locks the journal directory itself with {@code flock(2)}
+ * as well as {@code epochring-writer.lock}, which describes it ({@link io.epochring.journal.DirectoryLock}),
+ * so deleting that file lets no second writer in; readers take no lock.
+ *
  * <p>What a failed write does: the first append, commit or checkpoint that throws (a full disk, an
  * I/O error on the mapped file) stops the journal object. Every later one is refused with a
  * {@link io.epochring.journal.JournalWriteFailedException}; closing it and opening the directory

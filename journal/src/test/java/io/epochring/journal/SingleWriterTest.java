@@ -9,14 +9,16 @@ import io.epochring.testing.Put;
 import io.epochring.testing.TestFlusher;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import static io.epochring.DurabilityLevel.JOURNALED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Behaviour 39: one writer per journal directory; readers alongside. */
+/** One writer per journal directory, also when its lock file is deleted; readers alongside. */
 class SingleWriterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -77,6 +79,34 @@ class SingleWriterTest {
         // the OS released the dead holder's lock
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
             assertThat(journal.lastEpoch()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRefuseAWriterWhenTheHoldersLockFileWasDeletedAndAcceptItOnceTheHolderIsKilled() throws Exception {
+        assumeTrue(DirectoryFlock.available(), "only the directory's own lock survives deleting the lock file");
+        Path dir = TestDirs.fresh("lock-unlinked");
+        Path lockFile = dir.resolve(DirectoryLock.FILE_NAME);
+        try (ChildJvm holder = ChildJvm.start(LockHolderMain.class, dir.resolve("..").resolve(dir.getFileName() + "-holder.log"),
+                                              dir.toString())) {
+            holder.awaitLine("LOCKED", WAIT);
+
+            // when the holder's lock file is deleted
+            Files.delete(lockFile);
+
+            // then a second writer is still refused, told that the holder's description is gone
+            assertThatThrownBy(() -> ChronicleJournal.builder(dir).build())
+                .isInstanceOf(JournalLockedException.class)
+                .hasMessageContaining("journal directory " + dir + " is already open for writing by another process, whose description "
+                                      + lockFile + " was deleted (find it with 'lsof " + dir + "')")
+                .hasMessageContaining("stop the other one first");
+            assertThat(lockFile).as("the refused writer created nothing").doesNotExist();
+            holder.kill();
+        }
+        // the OS released the dead holder's lock
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            assertThat(journal.lastEpoch()).isZero();
+            assertThat(Files.readString(lockFile)).startsWith("pid " + ProcessHandle.current().pid() + " on ");
         }
     }
 }
