@@ -17,12 +17,21 @@ import java.nio.ByteOrder;
  * </pre>
  *
  * Adds came after puts and deletes: their kind byte is new and the other two are unchanged, so a
- * journal written before adds existed reads the same.
+ * journal written before adds existed reads the same, and the version stayed 1.
+ *
+ * <p>Journals record this codec as {@value #NAME}, version {@value #VERSION}, and a store refuses a
+ * journal recorded with another codec. Bump {@link #VERSION} when a change makes a payload written
+ * before read differently or not at all; a change old journals read the same keeps it.
  *
  * A payload that does not follow this layout fails {@link #decode} with a message naming what is
  * wrong, which recovery reports as a corrupt journal record.
  */
 public final class KvCodec implements WriteCodec<KvWrite> {
+
+    /** The name journals record for this codec: fixed, whatever the class is called. */
+    public static final String NAME = "epochring.kv";
+    /** The version of the layout above. */
+    public static final int VERSION = 1;
 
     /** The codec is stateless: share it. */
     public static final KvCodec INSTANCE = new KvCodec();
@@ -33,6 +42,18 @@ public final class KvCodec implements WriteCodec<KvWrite> {
     private static final int HEADER = 5;
 
     private KvCodec() {
+    }
+
+    /** @return {@value #NAME} */
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** @return {@value #VERSION} */
+    @Override
+    public int version() {
+        return VERSION;
     }
 
     @Override

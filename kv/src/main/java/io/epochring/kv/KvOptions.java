@@ -36,6 +36,7 @@ public final class KvOptions {
     private final boolean journal;
     private final SyncPolicy journalSync;
     private final int journalRetainFiles;
+    private final boolean journalAdoptCodec;
     private final String name;
     private final Map<String, Integer> channels;
     private final List<String> channelNames;
@@ -51,6 +52,7 @@ public final class KvOptions {
         this.journal = b.journal;
         this.journalSync = b.journalSync;
         this.journalRetainFiles = b.journalRetainFiles;
+        this.journalAdoptCodec = b.journalAdoptCodec;
         this.name = b.name;
         this.channels = Map.copyOf(b.channels.isEmpty() ? Map.of(DEFAULT_CHANNEL, 4096) : b.channels);
         this.channelNames = b.channels.isEmpty() ? List.of(DEFAULT_CHANNEL) : List.copyOf(b.channels.keySet());
@@ -84,6 +86,11 @@ public final class KvOptions {
     /** @return how many of the newest journal files retention keeps; 0 when every file is kept */
     public int journalRetainFiles() {
         return journalRetainFiles;
+    }
+
+    /** @return whether a journal that names no codec is taken as written by {@link KvCodec} (see {@link Builder#journalAdoptCodec}) */
+    public boolean journalAdoptCodec() {
+        return journalAdoptCodec;
     }
 
     public String name() {
@@ -140,6 +147,7 @@ public final class KvOptions {
         private boolean journal = true;
         private SyncPolicy journalSync = SyncPolicy.NONE;
         private int journalRetainFiles;
+        private boolean journalAdoptCodec;
         private String name = "kv";
         private final Map<String, Integer> channels = new LinkedHashMap<>();
         private int ringSize = 8192;
@@ -172,6 +180,17 @@ public final class KvOptions {
          */
         public Builder journalRetainFiles(int keepNewest) {
             this.journalRetainFiles = keepNewest;
+            return this;
+        }
+
+        /**
+         * Opens a journal that holds writes but names no codec (written before journals recorded
+         * their codec, or its {@code epochring-codec.id} was deleted) as written by {@link KvCodec},
+         * and records that; without it such a journal is refused. Only for a journal this store
+         * wrote.
+         */
+        public Builder journalAdoptCodec(boolean adopt) {
+            this.journalAdoptCodec = adopt;
             return this;
         }
 

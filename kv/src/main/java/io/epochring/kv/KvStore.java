@@ -10,8 +10,11 @@ import io.epochring.Journal;
 import io.epochring.RecoveryReport;
 import io.epochring.View;
 import io.epochring.WriteHandle;
+import io.epochring.journal.DirectoryLock;
+import io.epochring.journal.DirectoryLockedException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +43,10 @@ import java.util.function.Supplier;
  * freeze and each flush, and a view's frozen deltas and snapshot never change, so a read never
  * sees part of a flush: a key is either still in a frozen delta of the view or in its snapshot.
  *
- * <p>Directory layout: {@code <dir>/db} (RocksDB) and, with a journal, {@code <dir>/journal}.
+ * <p>Directory layout: {@code <dir>/db} (RocksDB) and, with a journal, {@code <dir>/journal}. An
+ * open store holds a {@link DirectoryLock} on {@code <dir>}, taken before RocksDB is opened and
+ * released after it is closed, so one process at a time uses the directory even if lock files in
+ * it are deleted (the journal keeps a lock of its own too).
  * {@link #open} recovers: RocksDB holds every flushed write up to the epoch it stores with them,
  * and the coordinator replays the journal above that epoch into the delta, so each write reaches
  * RocksDB exactly once.
@@ -48,6 +54,7 @@ import java.util.function.Supplier;
 public final class KvStore implements AutoCloseable {
 
     private final Path dir;
+    private final DirectoryLock lock;
     private final RocksDbFlusher flusher;
     private final KvDelta delta;
     private final EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring;
@@ -55,9 +62,10 @@ public final class KvStore implements AutoCloseable {
     private final Supplier<View<KvSegment, KvSnapshot>> views = this::view;
     private volatile boolean closed;
 
-    private KvStore(Path dir, RocksDbFlusher flusher, KvDelta delta, EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring,
-                    String defaultChannel) {
+    private KvStore(Path dir, DirectoryLock lock, RocksDbFlusher flusher, KvDelta delta,
+                    EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring, String defaultChannel) {
         this.dir = dir;
+        this.lock = lock;
         this.flusher = flusher;
         this.delta = delta;
         this.ring = ring;
@@ -73,20 +81,29 @@ public final class KvStore implements AutoCloseable {
      * Opens (or creates) the store in {@code dir} and recovers it: RocksDB's contents plus a
      * replay of the journal above its last durable checkpoint.
      *
-     * @throws KvStoreException when the directory cannot be used (locked by another store,
-     *                          unreadable, a database in another format, a journal that does not
-     *                          belong to the database)
+     * @throws KvStoreException when the directory cannot be used (open in another store, in this
+     *                          process or another, unreadable, a database in another format, a
+     *                          journal that does not belong to the database)
+     * @throws io.epochring.CodecMismatchException     when the journal was written with another codec,
+     *                                                 or holds writes and names no codec (see
+     *                                                 {@link KvOptions.Builder#journalAdoptCodec})
      * @throws io.epochring.JournalCorruptedException when the journal cannot be replayed
      */
     public static KvStore open(Path dir, KvOptions options) {
         Objects.requireNonNull(dir, "dir must not be null");
         Objects.requireNonNull(options, "options must not be null");
         createDirectory(dir);
-        RocksDbFlusher flusher = RocksDbFlusher.open(dir.resolve("db"));
+        // Before RocksDB: its own LOCK file keeps nobody out once deleted, and a second process
+        // writing the database corrupts it.
+        DirectoryLock lock = lockStore(dir);
+        RocksDbFlusher flusher = null;
         Journal journal = null;
         try {
+            flusher = RocksDbFlusher.open(dir.resolve("db"));
             journal = options.journal() ? StoreJournal.open(dir.resolve("journal"), options) : null;
             if (journal != null) {
+                // Before the journal is read at all: one written by another codec is refused.
+                journal.bindCodec(KvCodec.NAME, KvCodec.VERSION);
                 checkJournalMatches(flusher, journal);
             }
             // Adds replayed at start read RocksDB as opened; once running, they read the current view.
@@ -102,15 +119,32 @@ public final class KvStore implements AutoCloseable {
             // Before the store is returned, so before any write can reach the ring. Not this store's
             // view(): writes queued when close() begins still apply, and their adds still read.
             delta.readThrough(ring::view);
-            return new KvStore(dir, flusher, delta, ring, options.channelNames().get(0));
+            return new KvStore(dir, lock, flusher, delta, ring, options.channelNames().get(0));
         } catch (RuntimeException e) {
             closeQuietly(journal, e);
             try {
-                flusher.close();
+                if (flusher != null) {
+                    flusher.close();
+                }
             } catch (RuntimeException closeError) {
                 e.addSuppressed(closeError);
+            } finally {
+                lock.close(); // the database is closed: another process may have it now
             }
             throw e;
+        }
+    }
+
+    private static DirectoryLock lockStore(Path dir) {
+        try {
+            return DirectoryLock.acquire(dir);
+        } catch (DirectoryLockedException e) {
+            throw new KvStoreException("the store " + dir + " is already open by " + e.holder() + ": one open store per directory;"
+                                       + " close that store first, or use another directory ('epochring inspect' reads the journal"
+                                       + " of an open store)", e);
+        } catch (UncheckedIOException e) {
+            throw new KvStoreException("could not lock the store directory " + dir + " (" + e.getCause()
+                                       + "): check that it is on a local file system and writable", e);
         }
     }
 
@@ -358,6 +392,8 @@ public final class KvStore implements AutoCloseable {
             } else {
                 failure.addSuppressed(e);
             }
+        } finally {
+            lock.close();
         }
         if (failure != null) {
             throw failure;

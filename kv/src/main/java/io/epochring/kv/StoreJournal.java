@@ -21,6 +21,9 @@ final class StoreJournal {
         if (options.journalRetainFiles() > 0) {
             builder.retainFiles(options.journalRetainFiles());
         }
+        if (options.journalAdoptCodec()) {
+            builder.adoptCodec();
+        }
         try {
             return builder.build();
         } catch (UncheckedIOException e) {

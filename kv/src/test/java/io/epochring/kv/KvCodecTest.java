@@ -17,6 +17,13 @@ class KvCodecTest {
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(16);
 
     @Test
+    void shouldNameItselfWithAFixedNameAndVersionThatJournalsRecord() {
+        // Journals written by earlier builds record these: changing them refuses every existing journal.
+        assertThat(codec.name()).isEqualTo("epochring.kv");
+        assertThat(codec.version()).isEqualTo(1);
+    }
+
+    @Test
     void shouldRoundTripPutsAndDeletesByteForByte() {
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < 1_000; i++) {

@@ -1,6 +1,7 @@
 package io.epochring.kv;
 
 import io.epochring.ApplyException;
+import io.epochring.CodecMismatchException;
 import io.epochring.CoordinatorFaultException;
 import io.epochring.DurabilityLevel;
 import io.epochring.EpochRange;
@@ -8,11 +9,15 @@ import io.epochring.Flusher;
 import io.epochring.RecoveryReport;
 import io.epochring.View;
 import io.epochring.WriteHandle;
+import io.epochring.journal.ChronicleJournal;
+import io.epochring.journal.CodecIdentity;
 import io.epochring.journal.JournalInspector;
+import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -194,8 +199,62 @@ class KvStoreTest {
         store = KvStore.open(dir, KvOptions.builder().journal(false).build());
         assertThatThrownBy(() -> KvStore.open(dir, KvOptions.builder().journal(false).build()))
             .isInstanceOf(KvStoreException.class)
-            .hasMessageContaining("is locked")
-            .hasMessageContaining(dir.resolve("db").toString());
+            .hasMessageContaining("the store " + dir + " is already open by pid " + ProcessHandle.current().pid())
+            .hasMessageContaining("(in this JVM)")
+            .hasMessageContaining("close that store first");
+    }
+
+    @Test
+    void shouldRefuseAJournalWrittenWithAnotherCodecBeforeReplayingIt() throws Exception {
+        // given a store whose journal holds longs: 80 is 'P' then seven zeros, which the store's codec reads as put("", [0, 0, 0])
+        Path storeDir = dir.resolve("store");
+        ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        try (ChronicleJournal journal = ChronicleJournal.builder(storeDir.resolve("journal")).build()) {
+            journal.bindCodec("test.long", 1);
+            buffer.putLong(0, 80, ByteOrder.LITTLE_ENDIAN);
+            journal.append(1, KvOptions.DEFAULT_CHANNEL, buffer, 0, Long.BYTES);
+            journal.commit();
+        }
+        assertThat(KvCodec.INSTANCE.decode(buffer, 0, Long.BYTES)).isEqualTo(KvWrite.put(new byte[0], new byte[3]));
+
+        // when the store opens it, then it is refused naming both codecs
+        assertThatThrownBy(() -> KvStore.open(storeDir))
+            .isInstanceOf(CodecMismatchException.class)
+            .hasMessageContaining("was written with codec 'test.long' version 1 but is being opened with codec 'epochring.kv' version 1")
+            .hasMessageContaining("Nothing was replayed");
+
+        // and nothing reached RocksDB, and the store is not left locked
+        try (KvStore noJournal = KvStore.open(storeDir, KvOptions.builder().journal(false).build())) {
+            assertThat(noJournal.storedEpoch()).isZero();
+            assertThat(noJournal.get(new byte[0])).isNull();
+        }
+    }
+
+    @Test
+    void shouldRefuseAJournalThatNamesNoCodecUnlessToldToAdoptIt() throws Exception {
+        // given a journal of puts written without recording a codec (as before journals recorded theirs)
+        Path storeDir = dir.resolve("store");
+        ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        try (ChronicleJournal journal = ChronicleJournal.builder(storeDir.resolve("journal")).build()) {
+            journal.append(1, KvOptions.DEFAULT_CHANNEL, buffer, 0, KvCodec.INSTANCE.encode(KvWrite.put(b("a"), b("1")), buffer, 0));
+            journal.commit();
+        }
+
+        assertThatThrownBy(() -> KvStore.open(storeDir))
+            .isInstanceOf(CodecMismatchException.class)
+            .hasMessageContaining("holds records (up to epoch 1) but no epochring-codec.id");
+
+        // when it is adopted, then it replays, and from then on names the store's codec
+        try (KvStore adopted = KvStore.open(storeDir, KvOptions.builder().journalAdoptCodec(true).build())) {
+            assertThat(s(adopted.get(b("a")))).isEqualTo("1");
+            adopted.flush(true).await(DurabilityLevel.DURABLE, TIMEOUT);
+        }
+        try (JournalInspector inspector = JournalInspector.open(storeDir.resolve("journal"))) {
+            assertThat(inspector.codec()).contains(new CodecIdentity(KvCodec.NAME, KvCodec.VERSION));
+        }
+        try (KvStore reopened = KvStore.open(storeDir)) {
+            assertThat(s(reopened.get(b("a")))).isEqualTo("1");
+        }
     }
 
     @Test

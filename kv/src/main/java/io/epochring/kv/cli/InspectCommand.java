@@ -1,5 +1,7 @@
 package io.epochring.kv.cli;
 
+import io.epochring.JournalCorruptedException;
+import io.epochring.journal.CodecIdentity;
 import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalFile;
 import io.epochring.journal.JournalInspector;
@@ -23,13 +25,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code epochring inspect}: a journal's summary (files, epochs, last checkpoint) and its records
- * from an epoch on, each write decoded as a put, delete or add (and marked when the store rejected it).
+ * {@code epochring inspect}: a journal's codec, summary (files, epochs, last checkpoint) and its
+ * records from an epoch on, each write decoded as a put, delete or add (and marked when the store
+ * rejected it), unless the journal names another codec.
  * Reads without locking, so it works on the journal of a running store.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
-                        "Prints the journal's files, epochs and last checkpoint, then its records from an epoch on",
+                        "Prints the journal's codec, files, epochs and last checkpoint, then its records from an epoch on",
                         "(writes decoded as puts, deletes and adds). Safe while a store is writing the journal."})
 final class InspectCommand implements Callable<Integer> {
 
@@ -66,18 +69,20 @@ final class InspectCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try (inspector) {
+            Codec codec = Codec.of(inspector);
             JournalSummary summary = inspector.summary();
             List<JournalEntry> records = inspector.records(from, (int) limit);
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? json(journal, summary, records) : text(journal, summary, records));
+            out.println(json ? json(journal, codec, summary, records) : text(journal, codec, summary, records));
             out.flush();
         }
         return EpochRingCli.OK;
     }
 
-    private String text(Path journal, JournalSummary summary, List<JournalEntry> records) {
+    private String text(Path journal, Codec codec, JournalSummary summary, List<JournalEntry> records) {
         StringBuilder s = new StringBuilder();
         s.append("journal     ").append(journal).append('\n');
+        s.append("  codec       ").append(codec.describe()).append('\n');
         s.append("  records     ").append(Format.count(summary.records())).append(": ").append(Format.count(summary.writes()))
          .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
                                                                  + Format.count(summary.lastEpoch()) + ")")
@@ -98,10 +103,11 @@ final class InspectCommand implements Callable<Integer> {
         for (JournalEntry entry : records) {
             s.append('\n');
             if (entry.type() == RecordType.WRITE) {
-                s.append(String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decode(entry)));
+                s.append(String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(),
+                                       decode(codec, entry)));
             } else if (entry.type() == RecordType.REJECTED_WRITE) {
                 s.append(String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
-                                       Format.count(entry.epoch()), entry.channel(), decode(entry)));
+                                       Format.count(entry.epoch()), entry.channel(), decode(codec, entry)));
             } else {
                 s.append(String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch())));
             }
@@ -110,9 +116,14 @@ final class InspectCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    private String json(Path journal, JournalSummary summary, List<JournalEntry> records) {
+    private String json(Path journal, Codec codec, JournalSummary summary, List<JournalEntry> records) {
         Json j = new Json().open('{');
         j.field("journal", journal.toString());
+        if (codec.recorded() != null) {
+            j.open("codec", '{').field("name", codec.recorded().name()).field("version", codec.recorded().version()).close('}');
+        } else {
+            j.field("codec", null).field("codecNote", codec.describe());
+        }
         j.open("summary", '{').field("records", summary.records()).field("writes", summary.writes())
          .field("rejectedWrites", summary.rejectedWrites()).field("checkpoints", summary.checkpoints())
          .field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch())
@@ -131,7 +142,7 @@ final class InspectCommand implements Callable<Integer> {
             if (entry.type().isWrite()) {
                 // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
                 j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
-                KvWrite write = decodeOrNull(entry);
+                KvWrite write = codec.decodes() ? decodeOrNull(entry) : null;
                 if (write != null) {
                     j.field("op", write.isDelete() ? "delete" : write.isAdd() ? "add" : "put");
                     String key = new String(write.key(), StandardCharsets.UTF_8);
@@ -154,12 +165,49 @@ final class InspectCommand implements Callable<Integer> {
         return j.close(']').close('}').toString();
     }
 
-    private static String decode(JournalEntry entry) {
+    private static String decode(Codec codec, JournalEntry entry) {
+        if (!codec.decodes()) {
+            return entry.payloadLength() + "-byte payload (codec " + codec.recorded() + ", not decoded)";
+        }
         KvWrite write = decodeOrNull(entry);
         if (write == null) {
             return entry.payloadLength() + "-byte payload (not a key-value write)";
         }
         return write.toString();
+    }
+
+    /**
+     * The codec the journal recorded, and whether payloads are decoded as key-value writes: not
+     * when another codec wrote them, since their bytes could decode into writes that never were.
+     *
+     * @param recorded null when the journal names no codec, or its identity file is damaged
+     * @param problem  why there is none, for the output; null when there is one
+     */
+    private record Codec(CodecIdentity recorded, String problem) {
+
+        static Codec of(JournalInspector inspector) {
+            try {
+                return inspector.codec().map(identity -> new Codec(identity, null))
+                                .orElseGet(() -> new Codec(null, "none recorded (the journal has no record yet, was written"
+                                                                 + " before journals recorded their codec, or its"
+                                                                 + " epochring-codec.id was deleted)"));
+            } catch (JournalCorruptedException e) {
+                return new Codec(null, "unknown: " + e.getMessage());
+            }
+        }
+
+        /** Writes are decoded unless the journal names a codec other than the store's. */
+        boolean decodes() {
+            return recorded == null || (recorded.name().equals(KvCodec.NAME) && recorded.version() == KvCodec.VERSION);
+        }
+
+        String describe() {
+            if (recorded == null) {
+                return problem;
+            }
+            return recorded + (decodes() ? " (the key-value store's)" : " (not the key-value store's " + KvCodec.NAME + " version "
+                                                                         + KvCodec.VERSION + ": payloads are not decoded)");
+        }
     }
 
     private static KvWrite decodeOrNull(JournalEntry entry) {

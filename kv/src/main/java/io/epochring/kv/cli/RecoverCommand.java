@@ -1,6 +1,8 @@
 package io.epochring.kv.cli;
 
+import io.epochring.CodecMismatchException;
 import io.epochring.DurabilityLevel;
+import io.epochring.EpochRingException;
 import io.epochring.RecoveryReport;
 import io.epochring.kv.KvOptions;
 import io.epochring.kv.KvStore;
@@ -32,6 +34,10 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the store directory (holding db/ and journal/)")
     Path dir;
 
+    @Option(names = "--adopt-codec", description = {"take a journal that names no codec (written before journals recorded theirs,",
+                                                     "or its epochring-codec.id was deleted) as this store's, and record that"})
+    boolean adoptCodec;
+
     @Mixin
     VerboseOption verbose;
 
@@ -40,10 +46,10 @@ final class RecoverCommand implements Callable<Integer> {
         StoreDirectory.requireStore(dir);
         PrintWriter out = spec.commandLine().getOut();
         boolean journaled = Files.isDirectory(dir.resolve("journal"));
-        KvOptions options = KvOptions.builder().name("recover").journal(journaled).build();
+        KvOptions options = KvOptions.builder().name("recover").journal(journaled).journalAdoptCodec(adoptCodec).build();
         long start = System.nanoTime();
         long written;
-        try (KvStore store = KvStore.open(dir, options)) {
+        try (KvStore store = open(options)) {
             long openNanos = System.nanoTime() - start;
             RecoveryReport recovery = store.recovery();
             out.println("recovered   " + dir + " in " + Format.seconds(openNanos));
@@ -71,5 +77,17 @@ final class RecoverCommand implements Callable<Integer> {
         out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written));
         out.flush();
         return EpochRingCli.OK;
+    }
+
+    private KvStore open(KvOptions options) {
+        try {
+            return KvStore.open(dir, options);
+        } catch (CodecMismatchException e) {
+            if (e.recorded() != null || adoptCodec) {
+                throw e;
+            }
+            // A journal that names no codec: say how to adopt it with this command.
+            throw new EpochRingException(e.getMessage() + " (here: epochring recover --adopt-codec --dir " + dir + ")", e);
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,6 +114,7 @@ class EpochRingCliTest {
         Run inspect = run("inspect", "--dir", dir.toString(), "--from", "100", "--limit", "3");
         assertThat(inspect.exit()).as(inspect.out() + inspect.err()).isZero();
         assertThat(inspect.out()).contains("journal     " + dir.resolve("journal"))
+                                 .contains("  codec       'epochring.kv' version 1 (the key-value store's)\n")
                                  .contains("6,000 writes (epochs 1..6,000)")
                                  .contains("checkpoint  durable 6,000, written 6,000")
                                  .containsPattern("WRITE +epoch 100 +channel producer-[01] +put\\('key-[0-9]{8}', 100 bytes\\)")
@@ -122,6 +124,7 @@ class EpochRingCliTest {
         Run json = run("inspect", "--dir", dir.resolve("journal").toString(), "--limit", "2", "--json");
         assertThat(json.exit()).isZero();
         assertThat(json.out().strip()).startsWith("{\"journal\":").endsWith("]}")
+                                      .contains("\"codec\":{\"name\":\"epochring.kv\",\"version\":1}")
                                       .contains("\"writes\":6000")
                                       .contains("\"lastCheckpoint\":{\"durableEpoch\":6000,\"writtenEpoch\":6000}")
                                       .containsPattern("\\{\"type\":\"WRITE\",\"epoch\":1,\"channel\":\"producer-[01]\",\"payloadLength\":117,\"op\":\"put\",\"key\":\"key-[0-9]{8}\",\"valueLength\":100,");
@@ -145,6 +148,47 @@ class EpochRingCliTest {
             assertThat(store.recovery().replayed()).isZero();
             assertThat(store.get("k42".getBytes())).isEqualTo("v42".getBytes());
         }
+    }
+
+    @Test
+    void shouldRecoverAJournalThatNamesNoCodecOnlyWhenToldToAdoptIt() throws IOException {
+        // given a journal of puts written before journals recorded their codec
+        Path dir = tmp.resolve("store");
+        writeJournal(dir.resolve("journal"), 5);
+        Files.delete(dir.resolve("journal").resolve("epochring-codec.id"));
+
+        Run inspect = run("inspect", "--dir", dir.toString());
+        assertThat(inspect.out()).contains("  codec       none recorded").containsPattern("WRITE +epoch 1 +channel default +put\\('k1'");
+
+        Run refused = run("recover", "--dir", dir.toString());
+        assertOneLine(refused, EpochRingCli.FAILURE, "holds records (up to epoch 5) but no epochring-codec.id");
+        assertThat(refused.err()).contains("(here: epochring recover --adopt-codec --dir " + dir + ")");
+
+        Run adopted = run("recover", "--adopt-codec", "--dir", dir.toString());
+        assertThat(adopted.exit()).as(adopted.out() + adopted.err()).isZero();
+        assertThat(adopted.out()).contains("replayed 5 records").contains("5 live keys");
+        assertThat(run("inspect", "--dir", dir.toString()).out()).contains("  codec       'epochring.kv' version 1 (the key-value store's)");
+    }
+
+    @Test
+    void shouldNotDecodeTheWritesOfAJournalAnotherCodecWrote() {
+        Path journalDir = tmp.resolve("store").resolve("journal");
+        ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
+        try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            journal.bindCodec("test.long", 1);
+            buffer.putLong(0, 80, ByteOrder.LITTLE_ENDIAN); // decodes as put("", [0, 0, 0]) with the store's codec
+            journal.append(1, "default", buffer, 0, Long.BYTES);
+            journal.commit();
+        }
+
+        Run inspect = run("inspect", "--dir", journalDir.toString());
+        assertThat(inspect.exit()).as(inspect.err()).isZero();
+        assertThat(inspect.out()).contains("  codec       'test.long' version 1 (not the key-value store's epochring.kv version 1:"
+                                           + " payloads are not decoded)")
+                                 .containsPattern("WRITE +epoch 1 +channel default +8-byte payload \\(codec 'test.long' version 1, not decoded\\)");
+        Run recover = run("recover", "--dir", tmp.resolve("store").toString());
+        assertOneLine(recover, EpochRingCli.FAILURE, "was written with codec 'test.long' version 1 but is being opened with codec"
+                                                     + " 'epochring.kv' version 1");
     }
 
     // ---- bad input: one line, what is wrong and what to do, the documented exit code ------------
@@ -181,7 +225,7 @@ class EpochRingCliTest {
 
             Run run = run("recover", "--dir", dir.toString());
 
-            assertOneLine(run, EpochRingCli.FAILURE, "the store database " + dir.resolve("db") + " is locked");
+            assertOneLine(run, EpochRingCli.FAILURE, "the store " + dir + " is already open by pid " + ProcessHandle.current().pid());
             assertThat(run.err()).contains("close that store first");
             // a reader may look at the journal of a running store
             assertThat(run("inspect", "--dir", dir.toString()).exit()).isZero();
@@ -290,6 +334,7 @@ class EpochRingCliTest {
     private static void writeJournal(Path journalDir, int count) {
         ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
         try (ChronicleJournal journal = ChronicleJournal.builder(journalDir).build()) {
+            journal.bindCodec(KvCodec.NAME, KvCodec.VERSION);
             for (int epoch = 1; epoch <= count; epoch++) {
                 int length = KvCodec.INSTANCE.encode(KvWrite.put(("k" + epoch).getBytes(), ("v" + epoch).getBytes()), buffer, 0);
                 journal.append(epoch, "default", buffer, 0, length);
