@@ -95,6 +95,7 @@ public class ReplayThroughput {
             ExpandableArrayBuffer payload = new ExpandableArrayBuffer(payloadBytes);
             int length = codec.encode(CounterDelta.ONE, payload, 0);
             try (ChronicleJournal journal = ChronicleJournal.builder(directory).syncPolicy(SyncPolicy.NONE).build()) {
+                journal.bindCodec(codec.name(), codec.version()); // as a coordinator would: the EpochRing row recovers it
                 for (long epoch = 1; epoch <= RECORDS; epoch++) {
                     journal.append(epoch, CHANNEL, payload, 0, length);
                     if (epoch % COMMIT_EVERY == 0) {
