@@ -3,6 +3,8 @@ package io.epochring.kv.cli;
 import io.epochring.CodecMismatchException;
 import io.epochring.DurabilityLevel;
 import io.epochring.EpochRingException;
+import io.epochring.JournalLoss;
+import io.epochring.JournalLossException;
 import io.epochring.RecoveryReport;
 import io.epochring.kv.KvOptions;
 import io.epochring.kv.KvStore;
@@ -34,6 +36,12 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the store directory (holding db/ and journal/)")
     Path dir;
 
+    @Option(names = "--accept-journal-loss",
+            description = {"recover even though the journal lost records (a deleted, truncated or zeroed file, or a tail lost",
+                           "in a power cut): replay what is left, report how many writes were lost, and record the loss so",
+                           "the store opens normally afterwards. Without it, recover refuses such a journal and changes nothing"})
+    boolean acceptJournalLoss;
+
     @Option(names = "--adopt-codec", description = {"take a journal that names no codec (written before journals recorded theirs,",
                                                      "or its epochring-codec.id was deleted) as this store's, and record that"})
     boolean adoptCodec;
@@ -46,7 +54,8 @@ final class RecoverCommand implements Callable<Integer> {
         StoreDirectory.requireStore(dir);
         PrintWriter out = spec.commandLine().getOut();
         boolean journaled = Files.isDirectory(dir.resolve("journal"));
-        KvOptions options = KvOptions.builder().name("recover").journal(journaled).journalAdoptCodec(adoptCodec).build();
+        KvOptions options = KvOptions.builder().name("recover").journal(journaled).acceptJournalLoss(acceptJournalLoss)
+                                       .journalAdoptCodec(adoptCodec).build();
         long start = System.nanoTime();
         long written;
         try (KvStore store = open(options)) {
@@ -62,6 +71,15 @@ final class RecoverCommand implements Callable<Integer> {
                             + "; last journaled epoch " + Format.count(recovery.lastEpoch()));
                 out.println("  positions   " + recovery.storage() + "; replayed only above it");
                 recovery.sinks().forEach(sink -> out.println("              " + sink));
+                JournalLoss loss = recovery.loss();
+                if (loss.any()) {
+                    out.println("  LOSS        accepted: the journal's records ended at epoch " + Format.count(loss.journalEnd())
+                                + " but epochs up to " + Format.count(loss.expectedEnd()) + " were journaled; "
+                                + Format.count(loss.lostWrites()) + " write" + (loss.lostWrites() == 1 ? " was" : "s were")
+                                + " in neither the journal nor RocksDB and are gone");
+                    loss.evidence().forEach(line -> out.println("              " + line));
+                    out.println("              recorded in the journal; new writes continue after epoch " + Format.count(loss.expectedEnd()));
+                }
             } else {
                 out.println("  journal     none (" + dir.resolve("journal") + " does not exist): RocksDB holds everything there is");
             }
@@ -82,12 +100,16 @@ final class RecoverCommand implements Callable<Integer> {
     private KvStore open(KvOptions options) {
         try {
             return KvStore.open(dir, options);
+        } catch (JournalLossException e) {
+            throw new EpochRingException(e.getMessage() + ". To recover what is left, run: epochring recover --dir " + dir
+                                         + " --accept-journal-loss", e);
         } catch (CodecMismatchException e) {
             if (e.recorded() != null || adoptCodec) {
                 throw e;
             }
             // A journal that names no codec: say how to adopt it with this command.
-            throw new EpochRingException(e.getMessage() + " (here: epochring recover --adopt-codec --dir " + dir + ")", e);
+            throw new EpochRingException(e.getMessage() + ". If this store wrote it, run: epochring recover --dir " + dir
+                                         + " --adopt-codec", e);
         }
     }
 }
