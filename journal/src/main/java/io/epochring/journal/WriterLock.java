@@ -9,8 +9,6 @@ import java.nio.file.Path;
  */
 final class WriterLock implements AutoCloseable {
 
-    static final String FILE_NAME = DirectoryLock.FILE_NAME;
-
     private final DirectoryLock lock;
 
     private WriterLock(DirectoryLock lock) {
