@@ -5,7 +5,6 @@ import io.epochring.journal.WireFields.MalformedException;
 import io.epochring.journal.WireFields.Typed;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -407,14 +406,15 @@ final class CycleFileVerifier {
                                           + " at byte offset " + writePosition);
             }
         }
-        int word = in.intAt(position);
+        // One read: the header word, then the record's format version and type. A pointer into the middle of
+        // a record can meet bytes that read as a header; the record's own first bytes are not faked as easily.
+        long head = position + 8 <= size ? in.longAt(position) : in.intAt(position);
+        int word = (int) head;
         if (!isComplete(word) || isMetaData(word) || position + SIZE + length(word) > size) {
             throw damaged(record, at, entry + ", where there is no complete record (header word " + hex(word) + ")");
         }
-        // A pointer into the middle of a record can meet bytes that read as a header: the record's own first bytes cannot be faked as easily.
-        ByteBuffer head = in.bytesAt(position + SIZE, 2);
-        byte version = head.get(RecordFormat.VERSION_OFFSET);
-        byte type = head.get(RecordFormat.TYPE_OFFSET);
+        byte version = (byte) (head >>> 8 * (SIZE + RecordFormat.VERSION_OFFSET));
+        byte type = (byte) (head >>> 8 * (SIZE + RecordFormat.TYPE_OFFSET));
         if (length(word) < RecordFormat.CHECKPOINT_LENGTH || version != RecordFormat.VERSION
             || type != RecordFormat.TYPE_WRITE && type != RecordFormat.TYPE_CHECKPOINT && type != RecordFormat.TYPE_REJECTED_WRITE) {
             throw damaged(record, at, entry + ", which is not the start of a journal record (there: header word " + hex(word)
