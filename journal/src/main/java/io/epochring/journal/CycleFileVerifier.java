@@ -253,9 +253,9 @@ final class CycleFileVerifier {
             throw damaged(Math.max(lastRecord, 0), 0, "the file's Chronicle Queue header is damaged: it says its last " + last
                                                     + " starts at byte offset " + writePosition + ", which cannot be the start of a record");
         }
-        if (writePosition + SIZE <= size) {
+        if (within(writePosition + SIZE)) {
             int word = in.intAt(writePosition);
-            boolean whole = isComplete(word) && writePosition + SIZE + length(word) <= size;
+            boolean whole = isComplete(word) && within(writePosition + SIZE + length(word));
             if (whole && !isMetaData(word)) {
                 return;
             }
@@ -346,14 +346,14 @@ final class CycleFileVerifier {
     private LongArray indexArray(long position, String field, long firstRecord, long referrer) throws IOException, Damaged {
         String what = "Chronicle's " + ("index".equals(field) ? "index for records from " + firstRecord : "top-level index")
                       + " (at byte offset " + position + ", named at byte offset " + referrer + ")";
-        if (position < headerEnd || (position & 3) != 0 || position + SIZE > size) {
+        if (position < headerEnd || (position & 3) != 0 || !within(position + SIZE)) {
             throw damaged(firstRecord, referrer, what + " is not inside the file (" + size + " bytes) after its header");
         }
         int word = in.intAt(position);
         if (!isComplete(word) || !isMetaData(word)) {
             throw damaged(firstRecord, position, what + " has no complete header (header word " + hex(word) + ")");
         }
-        if (position + SIZE + length(word) > size) {
+        if (!within(position + SIZE + length(word))) {
             throw damaged(firstRecord, position, what + " runs past the end of the file (" + size + " bytes)");
         }
         try {
@@ -391,7 +391,7 @@ final class CycleFileVerifier {
 
     private void checkIndexEntry(long record, long at, long position, long previous) throws IOException, Damaged {
         String entry = "Chronicle's index entry for record " + record + " (at byte offset " + at + ") points to byte offset " + position;
-        if (position + SIZE > size) {
+        if (!within(position + SIZE)) {
             throw damaged(record, at, entry + ", past the end of the file (" + size + " bytes)");
         }
         if (position < headerEnd || (position & 3) != 0) {
@@ -410,7 +410,7 @@ final class CycleFileVerifier {
         // a record can meet bytes that read as a header; the record's own first bytes are not faked as easily.
         long head = position + 8 <= size ? in.longAt(position) : in.intAt(position);
         int word = (int) head;
-        if (!isComplete(word) || isMetaData(word) || position + SIZE + length(word) > size) {
+        if (!isComplete(word) || isMetaData(word) || !within(position + SIZE + length(word))) {
             throw damaged(record, at, entry + ", where there is no complete record (header word " + hex(word) + ")");
         }
         byte version = (byte) (head >>> 8 * (SIZE + RecordFormat.VERSION_OFFSET));
@@ -420,6 +420,18 @@ final class CycleFileVerifier {
             throw damaged(record, at, entry + ", which is not the start of a journal record (there: header word " + hex(word)
                                       + ", format version " + version + ", record type " + type + ")");
         }
+    }
+
+    /**
+     * @return whether the file reaches {@code end}; asks for its length again before saying no, as
+     *         a writer working alongside (the inspector's case) grows the file as it goes
+     */
+    private boolean within(long end) throws IOException {
+        if (end <= size) {
+            return true;
+        }
+        size = in.size();
+        return end <= size;
     }
 
     private long recordOf(int topSlot, int slot) {
