@@ -3,6 +3,7 @@ package io.epochring.journal;
 import io.epochring.EpochRingException;
 import io.epochring.Journal;
 import io.epochring.JournalCorruptedException;
+import io.epochring.Journal.RecordedEnd;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,8 +54,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Reading and writing: recovery ({@link #lastCheckpoint}, {@link #lastEpoch}, {@link #replay})
  * first checks the structure of every file in the directory ({@code JournalVerifier}, the same
  * check {@link JournalInspector} runs) and then reads through a read-only Chronicle queue. The
- * writable queue, its pre-created files and the checkpoint hint are opened by the first append or
- * checkpoint, so a journal that fails recovery is left byte for byte as it was found (only
+ * writable queue, its pre-created files, the checkpoint hint and the end marker are opened by the
+ * first append, checkpoint or accepted loss, so a journal that fails recovery is left byte for
+ * byte as it was found (only
  * {@code epochring-writer.lock}, the single-writer lock taken by {@code build()}, names its
  * latest holder), and this object never writes to it.
  *
@@ -118,6 +121,9 @@ public final class ChronicleJournal implements Journal {
     private RecordWriter writeRecords;
     private final AppenderSync writeSync = new AppenderSync();
     private long lastWriteEpoch = -1;
+    private long markedEpoch = -1;
+    /** The write side's end marker, held by the journal thread so that a commit reads no volatile field. */
+    private EndMarker commitMarker;
     private long appends;
     private long commits;
     private long syncs;
@@ -149,7 +155,8 @@ public final class ChronicleJournal implements Journal {
      *
      * @param retention null when retention is off
      */
-    private record WriteSide(SingleChronicleQueue queue, CheckpointHint hint, SpaceReserver space, RetentionSweeper retention) {
+    private record WriteSide(SingleChronicleQueue queue, CheckpointHint hint, EndMarker endMarker, SpaceReserver space,
+                             RetentionSweeper retention) {
     }
 
     private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock) {
@@ -259,7 +266,7 @@ public final class ChronicleJournal implements Journal {
                 if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
                     throw staleCheckpointHint(cursor, newestCheckpoint);
                 }
-                if (!record.isWrite() || record.epoch <= afterEpoch) {
+                if (!record.isWrite() || record.isLost() || record.epoch <= afterEpoch) {
                     continue;
                 }
                 if (record.isRejected()) {
@@ -352,9 +359,10 @@ public final class ChronicleJournal implements Journal {
     }
 
     /**
-     * Opens the journal for writing, on the first append or checkpoint: the writable queue (which
-     * may extend, create and rename files), the pre-created next file and the checkpoint hint.
-     * Recovery's reading must have succeeded first; after a failed one this object never writes.
+     * Opens the journal for writing, on the first append, checkpoint or accepted loss: the writable
+     * queue (which may extend, create and rename files), the pre-created next file, the checkpoint
+     * hint and the end marker. Recovery's reading must have succeeded first; after a failed one
+     * this object never writes.
      */
     private WriteSide writing() {
         WriteSide side = writeSide;
@@ -376,8 +384,9 @@ public final class ChronicleJournal implements Journal {
         CheckpointHint hint = null;
         try {
             hint = CheckpointHint.openForWriting(directory, syncPolicy.syncs(), noFilesAtRecovery);
+            EndMarker marker = EndMarker.openForWriting(directory, lastEpoch(), lastCheckpoint().durableEpoch());
             RetentionSweeper retention = retainFiles > 0 ? new RetentionSweeper(queue, directory, retainFiles, time) : null;
-            writeSide = new WriteSide(queue, hint, new SpaceReserver(queue, directory), retention);
+            writeSide = new WriteSide(queue, hint, marker, new SpaceReserver(queue, directory), retention);
         } catch (RuntimeException | Error e) {
             if (hint != null) {
                 hint.close();
@@ -394,6 +403,52 @@ public final class ChronicleJournal implements Journal {
             recoveryQueue.close();
             recoveryQueue = null;
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read from {@value EndMarker#FILE_NAME} in the journal directory; empty when it is missing
+     * (a journal written before it existed, or a directory copied without it).
+     */
+    @Override
+    public Optional<RecordedEnd> recordedEnd() {
+        requireOpen();
+        return EndMarker.read(directory);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Appends a LOST record of the epochs between the last write record and
+     * {@code continueAfter} (when there are any), synced under a syncing policy, then resets the
+     * end marker to the records. This opens the journal for writing, as an append does.
+     *
+     * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
+     */
+    @Override
+    public void acceptLoss(long continueAfter) {
+        requireOpen();
+        refuseAfterWriteFault();
+        long lastWrite = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        WriteSide side = writing();
+        if (continueAfter > lastWrite) {
+            try {
+                side.space().prepare(side.queue().cycle());
+                try (ExcerptAppender appender = side.queue().createAppender()) {
+                    new RecordWriter(side.space()).lost(appender, continueAfter, lastWrite);
+                    if (syncPolicy.syncs()) {
+                        new AppenderSync().sync(appender);
+                    }
+                }
+            } catch (IOException e) {
+                throw noSpace("the record of the lost epochs " + (lastWrite + 1) + ".." + continueAfter, e);
+            } catch (RuntimeException | Error e) {
+                throw writeFailed("appending the record of the lost epochs " + (lastWrite + 1) + ".." + continueAfter, e);
+            }
+            lastWriteEpoch = continueAfter; // the journal thread starts after this: the chain goes on from the LOST record
+        }
+        side.endMarker().reset(lastEpoch(), lastCheckpoint().durableEpoch());
     }
 
     // ---- the journal thread -----------------------------------------------------------------
@@ -469,6 +524,10 @@ public final class ChronicleJournal implements Journal {
             publishedSyncs = syncs;
             syncedEpoch = lastWriteEpoch;
         }
+        if (markedEpoch != lastWriteEpoch) {
+            commitMarker.committed(lastWriteEpoch); // after the records it covers, and after their sync when one was due
+            markedEpoch = lastWriteEpoch;
+        }
         publishedAppends = appends;
         publishedCommits = commits;
     }
@@ -499,6 +558,8 @@ public final class ChronicleJournal implements Journal {
             throw noSpace("a new journal file", e);
         }
         writeRecords = new RecordWriter(side.space());
+        commitMarker = side.endMarker();
+        markedEpoch = lastWriteEpoch;
         writeAppender = side.queue().createAppender();
         lastSyncNanos = time.currentTimeNanos();
     }
@@ -525,6 +586,7 @@ public final class ChronicleJournal implements Journal {
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
             WriteSide side = writing();
+            EndMarker marker = side.endMarker();
             long index;
             try {
                 ExcerptAppender appender = checkpointAppender(side);
@@ -536,6 +598,7 @@ public final class ChronicleJournal implements Journal {
                     checkpointSync.sync(appender);
                 }
                 hint.settled(index);
+                marker.checkpointed(durableEpoch);
             } catch (IOException e) {
                 throw noSpace("the checkpoint record of durable epoch " + durableEpoch, e);
             } catch (RuntimeException | Error e) {
@@ -638,6 +701,7 @@ public final class ChronicleJournal implements Journal {
                 closeRecoveryQueue();
                 if (side != null) {
                     side.hint().close(); // never throws
+                    side.endMarker().close();
                     if (writeFault.get() != null) {
                         releaseChronicleWriteLock(side.queue());
                     }

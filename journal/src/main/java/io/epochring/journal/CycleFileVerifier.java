@@ -416,7 +416,8 @@ final class CycleFileVerifier {
         byte version = (byte) (head >>> 8 * (SIZE + RecordFormat.VERSION_OFFSET));
         byte type = (byte) (head >>> 8 * (SIZE + RecordFormat.TYPE_OFFSET));
         if (length(word) < RecordFormat.CHECKPOINT_LENGTH || version != RecordFormat.VERSION
-            || type != RecordFormat.TYPE_WRITE && type != RecordFormat.TYPE_CHECKPOINT && type != RecordFormat.TYPE_REJECTED_WRITE) {
+            || type != RecordFormat.TYPE_WRITE && type != RecordFormat.TYPE_CHECKPOINT && type != RecordFormat.TYPE_REJECTED_WRITE
+               && type != RecordFormat.TYPE_LOST) {
             throw damaged(record, at, entry + ", which is not the start of a journal record (there: header word " + hex(word)
                                       + ", format version " + version + ", record type " + type + ")");
         }
