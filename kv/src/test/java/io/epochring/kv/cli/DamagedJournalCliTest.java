@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +35,7 @@ class DamagedJournalCliTest {
 
     private static final Duration BOUND = Duration.ofSeconds(60);
     private static final int PUTS = 3000;
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     @Test
     void shouldRefuseAJournalFileCutShortWithOneLineAndTheSameVerdictAndChangeNoFile() throws Exception {
@@ -59,6 +61,15 @@ class DamagedJournalCliTest {
                                .isEqualTo(recover.err.get(0).replaceFirst("^epochring recover: ", "epochring inspect: "));
         assertThat(hashes(journal)).isEqualTo(before);
         assertThat(Files.size(file)).isEqualTo(1000);
+
+        // As the message says: with the damaged file moved out of the journal, the loss can be accepted
+        // (RocksDB holds every write here, so none is lost).
+        Files.move(file, dir.resolve(file.getFileName() + ".damaged"));
+        Tool accepted = Tool.run(dir, "recover", "--dir", dir.toString(), "--accept-journal-loss");
+        assertThat(accepted.exit).as(accepted.describe()).isEqualTo(EpochRingCli.OK);
+        assertThat(accepted.err).as(accepted.describe()).isEmpty();
+        assertThat(String.join("\n", accepted.out)).as(accepted.describe())
+                                                   .contains("LOSS        accepted", String.format(Locale.ROOT, "%,d live keys", PUTS));
     }
 
     @Test
@@ -111,7 +122,7 @@ class DamagedJournalCliTest {
     private record Tool(String command, int exit, List<String> out, List<String> err) {
 
         static Tool run(Path dir, String... args) throws IOException, InterruptedException {
-            Path log = dir.resolveSibling(dir.getFileName() + "-" + args[0] + ".err");
+            Path log = dir.resolveSibling(dir.getFileName() + "-" + args[0] + "-" + RUNS.incrementAndGet() + ".err");
             try (ChildJvm tool = ChildJvm.start(EpochRingCli.class, log, args)) {
                 int exit = tool.awaitExit(BOUND);
                 List<String> out = tool.remainingLines();
