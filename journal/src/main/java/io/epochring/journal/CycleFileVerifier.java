@@ -52,6 +52,8 @@ final class CycleFileVerifier {
     private static final int MAX_HEADER_LENGTH = 64 << 10;
     /** Larger index geometry than any roll cycle uses: the header is garbage. */
     private static final int MAX_INDEX_COUNT = 1 << 24;
+    /** An index array's document beyond its slots: its name, padding, the array's code, capacity and count. */
+    private static final int INDEX_DOCUMENT_OVERHEAD = 256;
     /** Documents walked to find where a cut-short file ends; an index entry is rarely more than a few hundred back. */
     private static final int MAX_WALK = 1 << 20;
 
@@ -352,6 +354,9 @@ final class CycleFileVerifier {
         int word = in.intAt(position);
         if (!isComplete(word) || !isMetaData(word)) {
             throw damaged(firstRecord, position, what + " has no complete header (header word " + hex(word) + ")");
+        }
+        if (length(word) > 8L * indexCount + INDEX_DOCUMENT_OVERHEAD) {
+            throw damaged(firstRecord, position, what + " is " + length(word) + " bytes long, too long for an array of " + indexCount + " slots");
         }
         if (!within(position + SIZE + length(word))) {
             throw damaged(firstRecord, position, what + " runs past the end of the file (" + size + " bytes)");

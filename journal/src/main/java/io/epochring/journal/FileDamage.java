@@ -1,5 +1,7 @@
 package io.epochring.journal;
 
+import java.nio.file.Path;
+
 /**
  * What is wrong with one journal file, and where the first damage is.
  *
@@ -12,7 +14,7 @@ package io.epochring.journal;
 record FileDamage(String file, long record, long offset, String problem) {
 
     /** @return the place, worded as recovery's reader words it */
-    String where(java.nio.file.Path directory) {
+    String where(Path directory) {
         return record < 0 ? "byte offset " + offset + " of " + file + " of journal " + directory
                           : "file " + file + " of journal " + directory + ", record " + record + " of that file (byte offset " + offset + ")";
     }

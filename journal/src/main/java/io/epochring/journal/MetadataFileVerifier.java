@@ -26,6 +26,7 @@ final class MetadataFileVerifier {
 
     static final String FILE_NAME = "metadata.cq4t";
 
+    /** Longer than Chronicle's header or any of its entries can be. */
     private static final int MAX_HEADER_LENGTH = 64 << 10;
 
     private MetadataFileVerifier() {
@@ -64,7 +65,7 @@ final class MetadataFileVerifier {
             if (word == 0) {
                 return null;
             }
-            if (!isComplete(word) || position + SIZE + length(word) > size) {
+            if (!isComplete(word) || length(word) > MAX_HEADER_LENGTH || position + SIZE + length(word) > size) {
                 return damage(position, "the entry at byte offset " + position + " is not a complete document (header word " + hex(word) + ")");
             }
             try {
