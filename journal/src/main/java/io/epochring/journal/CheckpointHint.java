@@ -141,11 +141,6 @@ final class CheckpointHint implements AutoCloseable {
         write(SETTLED, checkpointIndex);
     }
 
-    /** Recovery met a checkpoint the hint did not name: the next recovery must read forward. */
-    synchronized void distrust() {
-        write(APPENDING, index);
-    }
-
     private void write(long state, long hintIndex) {
         buffer.clear();
         buffer.putLong(0, state).putLong(8, hintIndex);

@@ -56,6 +56,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * still releases the files and the lock; opening the directory again recovers up to the last
  * complete record.
  *
+ * <p>Reading and writing: recovery ({@link #lastCheckpoint}, {@link #lastEpoch}, {@link #replay})
+ * first checks the structure of every file in the directory ({@code JournalVerifier}, the same
+ * check {@link JournalInspector} runs) and then reads through a read-only Chronicle queue. The
+ * writable queue, its pre-created files, the checkpoint hint and the end marker are opened by the
+ * first append, checkpoint or accepted loss, so a journal that fails recovery is left byte for
+ * byte as it was found (only
+ * {@code epochring-writer.lock}, the single-writer lock taken by {@code build()}, names its
+ * latest holder), and this object never writes to it.
+ *
  * <p>Threads, as the coordinator uses it: {@link #append} and {@link #commit} on the ring's journal
  * thread, {@link #checkpoint} on the flush thread (each gets its own Chronicle appender, created
  * on first use, because appenders are bound to their thread), everything else on the thread that
@@ -65,6 +74,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * appended and {@link #commit} only applies the sync policy. One document per batch would save a
  * lock per record but make the flush thread's checkpoints wait for whole batches, and one damaged
  * document would take a batch of records with it.
+ *
+ * <p>Design note (one reader verdict): Chronicle finds a record by number through its index, and
+ * recovery navigates by number (the hinted checkpoint, a binary search for the first write to
+ * replay, the last record), while {@link JournalInspector#summary()} reads every record in order
+ * and never uses the index. So damage to the index, a file header or a file's length used to be
+ * seen only by recovery, as a {@link NullPointerException} from Chronicle's reader at "record 0",
+ * or as a wait for a header that never came. Both readers now run one structural check of every
+ * file before Chronicle maps any of it (header, end of file, every index entry; a read per indexed
+ * record, not a read of the data), and report its findings in the same words. Records are then
+ * verified as they are read: inspection reads them all, recovery those it needs (the hinted
+ * checkpoint, the end, and everything it replays); damage to a record below the checkpoint, which
+ * cannot change what recovery rebuilds, is reported by inspection alone. Should Chronicle still
+ * fail while recovery navigates by index, recovery reads forward from the start instead, as
+ * inspection does, so the error names the first damaged record.
  */
 public final class ChronicleJournal implements Journal {
 
@@ -75,26 +98,38 @@ public final class ChronicleJournal implements Journal {
     private final Path directory;
     private final SyncPolicy syncPolicy;
     private final TimeProvider time;
+    private final RollCycle rollCycle;
+    /** Whether the roll cycle was chosen, or is the default that an existing journal's own replaces. */
+    private final boolean rollCycleSet;
+    /** Files to keep with retention on; 0 when it is off. */
+    private final int retainFiles;
     private final WriterLock lock;
-    private final SingleChronicleQueue queue;
-    private final RetentionSweeper retention;
-    private final CheckpointHint hint;
-    private final SpaceReserver space;
     private final CodecBinding codec;
-    /** Opened by the first append, checkpoint or accepted loss: until recovery has succeeded nothing is written. */
-    private volatile EndMarker endMarker;
 
+    // ---- recovery: read-only --------------------------------------------------------------
+    /** Recovery's read-only queue: opened by the first read, closed when writing begins. Guarded by this. */
+    private SingleChronicleQueue recoveryQueue;
+    /** Whether the directory held no cycle file when recovery looked: a new journal. */
+    private boolean noFilesAtRecovery;
     private volatile JournalTail tail;
+    /** The first failure of recovery's reading; once set, this object never opens the journal for writing. */
+    private volatile RuntimeException recoveryFault;
+
+    // ---- writing: opened by the first append or checkpoint --------------------------------
+    private volatile WriteSide writeSide;
+
     private volatile boolean closed;
     /** The first failure of an append, commit or checkpoint; once set, every later one is refused. */
     private final AtomicReference<Throwable> writeFault = new AtomicReference<>();
 
     // ---- journal thread ----
     private ExcerptAppender writeAppender;
-    private final RecordWriter writeRecords;
+    private RecordWriter writeRecords;
     private final AppenderSync writeSync = new AppenderSync();
     private long lastWriteEpoch = -1;
     private long markedEpoch = -1;
+    /** The write side's end marker, held by the journal thread so that a commit reads no volatile field. */
+    private EndMarker commitMarker;
     private long appends;
     private long commits;
     private long syncs;
@@ -105,7 +140,7 @@ public final class ChronicleJournal implements Journal {
     private final Object checkpointLock = new Object();
     private ExcerptAppender checkpointAppender;
     private Thread checkpointThread;
-    private final RecordWriter checkpointRecords;
+    private RecordWriter checkpointRecords;
     private final AppenderSync checkpointSync = new AppenderSync();
     private volatile Checkpoint lastCheckpoint;
     private int lastCheckpointCycle = Integer.MIN_VALUE;
@@ -121,17 +156,23 @@ public final class ChronicleJournal implements Journal {
     private volatile long filesDeleted;
     private volatile String lastRetentionError;
 
-    private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock, SingleChronicleQueue queue, CheckpointHint hint) {
+    /**
+     * What writing needs, opened together once recovery has read the journal.
+     *
+     * @param retention null when retention is off
+     */
+    private record WriteSide(SingleChronicleQueue queue, CheckpointHint hint, EndMarker endMarker, SpaceReserver space,
+                             RetentionSweeper retention) {
+    }
+
+    private ChronicleJournal(ChronicleJournalBuilder config, WriterLock lock) {
         this.directory = config.directory;
         this.syncPolicy = config.syncPolicy;
         this.time = config.timeProvider;
+        this.rollCycle = config.rollCycle;
+        this.rollCycleSet = config.rollCycleSet;
+        this.retainFiles = config.retention ? config.retainFiles : 0;
         this.lock = lock;
-        this.queue = queue;
-        this.hint = hint;
-        this.space = new SpaceReserver(queue, directory);
-        this.writeRecords = new RecordWriter(space);
-        this.checkpointRecords = new RecordWriter(space);
-        this.retention = config.retention ? new RetentionSweeper(queue, directory, config.retainFiles, time) : null;
         this.codec = new CodecBinding(directory, config.adoptCodec);
     }
 
@@ -148,32 +189,27 @@ public final class ChronicleJournal implements Journal {
             throw new UncheckedIOException("could not lock journal directory " + config.directory + " for writing (" + e
                                            + "): check that it is on a local file system and writable", e);
         }
-        SingleChronicleQueue queue = null;
+        // Only the lock: the files are read when the coordinator recovers, and opened for writing after that.
+        return new ChronicleJournal(config, lock);
+    }
+
+    /** Builds a queue on the directory: read-only for recovery, writable once recovery has read the journal. */
+    private SingleChronicleQueue buildQueue(boolean readOnly) {
         try {
-            RollCycle existing = config.rollCycleSet ? null : RollCycleNames.of(config.directory);
-            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(config.directory)
-                .rollCycle(existing != null ? existing : config.rollCycle)
-                .timeProvider(config.timeProvider);
-            if (config.syncPolicy.syncs()) {
+            RollCycle existing = rollCycleSet ? null : RollCycleNames.of(directory);
+            SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory)
+                .rollCycle(existing != null ? existing : rollCycle)
+                .timeProvider(time)
+                .readOnly(readOnly);
+            if (readOnly) {
+                builder.timeoutMS(ChronicleSetup.READER_HEADER_WAIT_MS); // the lock is ours: no writer will complete a header
+            } else if (syncPolicy.syncs()) {
                 builder.syncMode(SyncMode.SYNC); // without it Chronicle's sync() is an async hint
             }
-            queue = builder.build();
-            // No file at all: a new journal (reading the last index here could trip over a damaged file).
-            boolean empty = queue.firstCycle() == Integer.MAX_VALUE;
-            return new ChronicleJournal(config, lock, queue, CheckpointHint.openForWriting(config.directory, config.syncPolicy.syncs(), empty));
-        } catch (UncheckedIOException e) {
-            // The hint file: its message already names the file and what to do.
-            if (queue != null) {
-                queue.close();
-            }
-            lock.close();
-            throw e;
+            return builder.build();
         } catch (RuntimeException e) {
-            if (queue != null) {
-                queue.close();
-            }
-            lock.close();
-            throw new EpochRingException("could not open journal directory " + config.directory + " with Chronicle Queue (" + e
+            throw new EpochRingException("could not open journal directory " + directory + " with Chronicle Queue"
+                                         + (readOnly ? " for reading" : " for writing") + " (" + e
                                          + "): if it holds files that are not a journal, give the journal a directory of its own", e);
         }
     }
@@ -226,11 +262,30 @@ public final class ChronicleJournal implements Journal {
     @Override
     public long replay(long afterEpoch, ReplayHandler handler) {
         requireOpen();
+        try {
+            return replayRecords(afterEpoch, handler);
+        } catch (RuntimeException | Error e) {
+            recoveryFailed(e);
+            throw e;
+        }
+    }
+
+    private long replayRecords(long afterEpoch, ReplayHandler handler) {
+        long newestCheckpoint = lastCheckpoint().durableEpoch();
+        SingleChronicleQueue queue = reading();
+        if (queue == null) {
+            return 0;
+        }
         long replayed = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
-            cursor.seekAfter(afterEpoch);
+            try {
+                cursor.seekAfter(afterEpoch);
+            } catch (JournalCorruptedException e) {
+                // Chronicle failed finding the place by its index: read from the start, checking every
+                // record on the way, so that an error names the first damaged record.
+                cursor.toStart();
+            }
             RecordReader record = cursor.record;
-            long newestCheckpoint = lastCheckpoint().durableEpoch();
             while (cursor.next()) {
                 if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
                     throw staleCheckpointHint(cursor, newestCheckpoint);
@@ -263,38 +318,115 @@ public final class ChronicleJournal implements Journal {
     /**
      * Replay met a checkpoint newer than the one recovery started from: the writes up to it were
      * already durable, and some have just been replayed into the delta. Only a damaged hint file
-     * gets here; the hint is marked unsettled so the next open reads forward and finds the newest
-     * checkpoint itself.
+     * gets here. Recovery changes no file, so the hint stays as it is: the user moves it aside, and
+     * without one the next recovery reads forward and finds the newest checkpoint itself.
      */
     private JournalCorruptedException staleCheckpointHint(JournalCursor cursor, long expectedDurable) {
-        JournalCorruptedException error = new JournalCorruptedException(
+        return new JournalCorruptedException(
             "journal " + directory + " has a checkpoint (durable epoch " + cursor.record.epoch + ", at " + cursor.where()
             + ") newer than the one recovery started from (durable epoch " + expectedDurable + "): its " + CheckpointHint.FILE_NAME
             + " was damaged, and writes that storage already holds were replayed into the delta. Discard that delta and this"
-            + " journal instance: close it and start again with a fresh delta and a newly opened journal, which reads the journal"
-            + " forward to find the newest checkpoint");
-        try {
-            hint.distrust();
-        } catch (RuntimeException e) {
-            error.addSuppressed(e);
-        }
-        return error;
+            + " journal instance: move " + directory.resolve(CheckpointHint.FILE_NAME) + " out of the journal directory, then start"
+            + " again with a fresh delta and a newly opened journal, which without the hint reads the journal forward to find the"
+            + " newest checkpoint");
     }
 
     /** The end of the journal as recovery found it (located once, on first use). */
     JournalTail tail() {
         JournalTail t = tail;
         if (t == null) {
-            requireOpen();
             synchronized (this) {
                 t = tail;
                 if (t == null) {
-                    t = JournalTail.locate(queue, CheckpointHint.read(directory));
+                    try {
+                        SingleChronicleQueue queue = reading();
+                        t = queue == null ? JournalTail.NONE : JournalTail.locate(queue, CheckpointHint.read(directory));
+                    } catch (RuntimeException | Error e) {
+                        recoveryFailed(e);
+                        throw e;
+                    }
                     tail = t;
                 }
             }
         }
         return t;
+    }
+
+    /**
+     * The queue to read records through: recovery's read-only queue, opened after every file's
+     * structure checked out, until writing begins; then the writable one.
+     *
+     * @return null when the directory holds no cycle file (a new journal: nothing to read)
+     * @throws JournalCorruptedException naming the first damaged file, record and byte offset
+     */
+    private synchronized SingleChronicleQueue reading() {
+        requireOpen();
+        WriteSide writing = writeSide;
+        if (writing != null) {
+            return writing.queue();
+        }
+        if (recoveryQueue == null) {
+            JournalVerifier.verify(directory);
+            noFilesAtRecovery = JournalVerifier.hasNoCycleFiles(directory);
+            if (noFilesAtRecovery) {
+                return null;
+            }
+            recoveryQueue = buildQueue(true);
+        }
+        return recoveryQueue;
+    }
+
+    private void recoveryFailed(Throwable failure) {
+        if (recoveryFault == null) {
+            recoveryFault = failure instanceof RuntimeException runtime ? runtime : new EpochRingException(failure.toString(), failure);
+        }
+    }
+
+    /**
+     * Opens the journal for writing, on the first append, checkpoint or accepted loss: the writable
+     * queue (which may extend, create and rename files), the pre-created next file, the checkpoint
+     * hint and the end marker. Recovery's reading must have succeeded first; after a failed one
+     * this object never writes.
+     */
+    private WriteSide writing() {
+        WriteSide side = writeSide;
+        return side != null ? side : openWriting();
+    }
+
+    private synchronized WriteSide openWriting() {
+        requireOpen();
+        if (writeSide != null) {
+            return writeSide;
+        }
+        RuntimeException fault = recoveryFault;
+        if (fault != null) {
+            throw new IllegalStateException("journal " + directory + " will not be written: recovery could not read it (" + fault.getMessage()
+                                            + "). Close this journal; open a new one once the journal directory is repaired", fault);
+        }
+        tail(); // the end as it is before anything is written
+        SingleChronicleQueue queue = buildQueue(false);
+        CheckpointHint hint = null;
+        try {
+            hint = CheckpointHint.openForWriting(directory, syncPolicy.syncs(), noFilesAtRecovery);
+            EndMarker marker = EndMarker.openForWriting(directory, lastEpoch(), lastCheckpoint().durableEpoch());
+            RetentionSweeper retention = retainFiles > 0 ? new RetentionSweeper(queue, directory, retainFiles, time) : null;
+            writeSide = new WriteSide(queue, hint, marker, new SpaceReserver(queue, directory), retention);
+        } catch (RuntimeException | Error e) {
+            if (hint != null) {
+                hint.close();
+            }
+            queue.close();
+            throw e;
+        }
+        closeRecoveryQueue();
+        return writeSide;
+    }
+
+    private synchronized void closeRecoveryQueue() {
+        if (recoveryQueue != null) {
+            recoveryQueue.close();
+            recoveryQueue = null;
+        }
     }
 
     /**
@@ -314,7 +446,7 @@ public final class ChronicleJournal implements Journal {
      *
      * <p>Appends a LOST record of the epochs between the last write record and
      * {@code continueAfter} (when there are any), synced under a syncing policy, then resets the
-     * end marker to the records.
+     * end marker to the records. This opens the journal for writing, as an append does.
      *
      * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
      */
@@ -323,12 +455,13 @@ public final class ChronicleJournal implements Journal {
         requireOpen();
         refuseAfterWriteFault();
         long lastWrite = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        WriteSide side = writing();
         if (continueAfter > lastWrite) {
             recordCodec();
             try {
-                space.prepare(queue.cycle());
-                try (ExcerptAppender appender = queue.createAppender()) {
-                    new RecordWriter(space).lost(appender, continueAfter, lastWrite);
+                side.space().prepare(side.queue().cycle());
+                try (ExcerptAppender appender = side.queue().createAppender()) {
+                    new RecordWriter(side.space()).lost(appender, continueAfter, lastWrite);
                     if (syncPolicy.syncs()) {
                         new AppenderSync().sync(appender);
                     }
@@ -340,21 +473,7 @@ public final class ChronicleJournal implements Journal {
             }
             lastWriteEpoch = continueAfter; // the journal thread starts after this: the chain goes on from the LOST record
         }
-        endMarker().reset(lastEpoch(), lastCheckpoint().durableEpoch());
-    }
-
-    private EndMarker endMarker() {
-        EndMarker marker = endMarker;
-        if (marker == null) {
-            synchronized (this) {
-                marker = endMarker;
-                if (marker == null) {
-                    marker = EndMarker.openForWriting(directory, lastEpoch(), lastCheckpoint().durableEpoch());
-                    endMarker = marker;
-                }
-            }
-        }
-        return marker;
+        side.endMarker().reset(lastEpoch(), lastCheckpoint().durableEpoch());
     }
 
     // ---- the journal thread -----------------------------------------------------------------
@@ -432,7 +551,7 @@ public final class ChronicleJournal implements Journal {
             syncedEpoch = lastWriteEpoch;
         }
         if (markedEpoch != lastWriteEpoch) {
-            endMarker.committed(lastWriteEpoch); // after the records it covers, and after their sync when one was due
+            commitMarker.committed(lastWriteEpoch); // after the records it covers, and after their sync when one was due
             markedEpoch = lastWriteEpoch;
         }
         publishedAppends = appends;
@@ -458,14 +577,16 @@ public final class ChronicleJournal implements Journal {
     private void openWriteAppender() {
         requireOpen();
         lastWriteEpoch = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        WriteSide side = writing();
         try {
-            space.prepare(queue.cycle());
+            side.space().prepare(side.queue().cycle());
         } catch (IOException e) {
             throw noSpace("a new journal file", e);
         }
-        endMarker();
+        writeRecords = new RecordWriter(side.space());
+        commitMarker = side.endMarker();
         markedEpoch = lastWriteEpoch;
-        writeAppender = queue.createAppender();
+        writeAppender = side.queue().createAppender();
         lastSyncNanos = time.currentTimeNanos();
     }
 
@@ -491,10 +612,12 @@ public final class ChronicleJournal implements Journal {
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
             recordCodec();
+            WriteSide side = writing();
+            EndMarker marker = side.endMarker();
             long index;
-            EndMarker marker = endMarker();
             try {
-                ExcerptAppender appender = checkpointAppender();
+                ExcerptAppender appender = checkpointAppender(side);
+                CheckpointHint hint = side.hint();
                 hint.appending();
                 checkpointRecords.checkpoint(appender, durableEpoch, writtenEpoch);
                 index = appender.lastIndexAppended();
@@ -514,19 +637,20 @@ public final class ChronicleJournal implements Journal {
             }
             Checkpoint checkpoint = new Checkpoint(durableEpoch, writtenEpoch);
             lastCheckpoint = checkpoint;
-            lastCheckpointCycle = queue.rollCycle().toCycle(index);
+            lastCheckpointCycle = side.queue().rollCycle().toCycle(index);
             checkpoints++;
-            if (retention != null) {
-                sweep(checkpoint, lastCheckpointCycle);
+            if (side.retention() != null) {
+                sweep(side.retention(), checkpoint, lastCheckpointCycle);
             }
         }
     }
 
-    private ExcerptAppender checkpointAppender() throws IOException {
+    private ExcerptAppender checkpointAppender(WriteSide side) throws IOException {
         Thread current = Thread.currentThread();
         if (checkpointAppender == null) {
-            space.prepare(queue.cycle());
-            checkpointAppender = queue.createAppender();
+            side.space().prepare(side.queue().cycle());
+            checkpointRecords = new RecordWriter(side.space());
+            checkpointAppender = side.queue().createAppender();
         } else if (checkpointThread != current) {
             // Appenders are bound to a thread; calls never overlap (checkpointLock), so hand it over.
             checkpointAppender.singleThreadedCheckReset();
@@ -544,24 +668,25 @@ public final class ChronicleJournal implements Journal {
      */
     public List<Path> applyRetention() {
         requireOpen();
-        if (retention == null) {
+        if (retainFiles == 0) {
             throw new IllegalStateException("retention is off for journal " + directory + ": enable it with builder.retainFiles(n)");
         }
         synchronized (checkpointLock) {
             Checkpoint checkpoint = lastCheckpoint();
+            WriteSide side = writing();
             int cycle = lastCheckpointCycle;
             if (cycle == Integer.MIN_VALUE) {
                 long index = tail().checkpointIndex();
                 if (index < 0) {
                     return List.of();
                 }
-                cycle = queue.rollCycle().toCycle(index);
+                cycle = side.queue().rollCycle().toCycle(index);
             }
-            return sweep(checkpoint, cycle);
+            return sweep(side.retention(), checkpoint, cycle);
         }
     }
 
-    private List<Path> sweep(Checkpoint checkpoint, int checkpointCycle) {
+    private List<Path> sweep(RetentionSweeper retention, Checkpoint checkpoint, int checkpointCycle) {
         try {
             List<Path> deleted = retention.sweep(checkpoint, checkpointCycle);
             filesDeleted += deleted.size();
@@ -593,21 +718,23 @@ public final class ChronicleJournal implements Journal {
             }
             closed = true;
         }
+        WriteSide side = writeSide;
         try {
-            if (syncPolicy.syncs()) {
-                forceNewestFile();
+            if (side != null && syncPolicy.syncs()) {
+                forceNewestFile(side.queue());
             }
         } finally {
             try {
-                hint.close(); // never throws
-                if (endMarker != null) {
-                    endMarker.close();
+                closeRecoveryQueue();
+                if (side != null) {
+                    side.hint().close(); // never throws
+                    side.endMarker().close();
+                    if (writeFault.get() != null) {
+                        releaseChronicleWriteLock(side.queue());
+                    }
+                    side.queue().close();
+                    side.space().close(); // never throws
                 }
-                if (writeFault.get() != null) {
-                    releaseChronicleWriteLock();
-                }
-                queue.close();
-                space.close(); // never throws
             } finally {
                 lock.close();
             }
@@ -622,7 +749,7 @@ public final class ChronicleJournal implements Journal {
      * close() runs when this journal's appends and checkpoints are over, so a Chronicle lock held by
      * this process is the failed write's.
      */
-    private void releaseChronicleWriteLock() {
+    private static void releaseChronicleWriteLock(SingleChronicleQueue queue) {
         try (TableStoreWriteLock chronicleLock = new TableStoreWriteLock(queue.metaStore(), BusyTimedPauser::new, 0L)) {
             if (chronicleLock.isLockedByCurrentProcess(otherHolder -> { })) {
                 chronicleLock.forceUnlock();
@@ -632,7 +759,7 @@ public final class ChronicleJournal implements Journal {
         }
     }
 
-    private void forceNewestFile() {
+    private static void forceNewestFile(SingleChronicleQueue queue) {
         int cycle = queue.lastCycle();
         if (cycle == Integer.MIN_VALUE || cycle < 0) {
             return;

@@ -102,7 +102,9 @@ public final class ChronicleJournalBuilder {
 
     /**
      * Checks the configuration, creates the directory if needed, takes the single-writer lock and
-     * opens the journal. Nothing is read or written until the coordinator recovers and appends.
+     * opens the journal. Nothing is read or written until the coordinator recovers and appends:
+     * recovery checks every file's structure and reads through a read-only queue, and the files
+     * are opened for writing by the first append or checkpoint.
      *
      * @throws IllegalArgumentException naming the first bad field
      * @throws JournalLockedException   when another writer holds the directory

@@ -13,6 +13,14 @@ final class ChronicleSetup {
         setIfAbsent("chronicle.announcer.disable", "true");
     }
 
+    /**
+     * How long a reader's queue waits for a cycle file's header to appear (Chronicle's default is
+     * 10 s, per attempt). The structure check lets only one header-less file through: a newest file
+     * of nothing but zeros, left by a writer killed while creating it, whose header never comes.
+     * Alongside a live writer a new file lacks its header for microseconds.
+     */
+    static final long READER_HEADER_WAIT_MS = 100;
+
     private ChronicleSetup() {
     }
 

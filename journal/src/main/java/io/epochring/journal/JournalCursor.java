@@ -42,6 +42,9 @@ final class JournalCursor implements AutoCloseable {
 
     /** Records read since this cursor was created: what locating the end cost. */
     long recordsRead;
+    /** Records read since the tailer was last placed, and the index it was placed at (-1: the start); for errors. */
+    private long recordsSinceMove;
+    private long movedTo = -1;
 
     private long lastWriteEpoch = UNKNOWN;
     private long floorEpoch = UNKNOWN;
@@ -61,8 +64,18 @@ final class JournalCursor implements AutoCloseable {
 
     /** Back to the first record of the oldest file. */
     void toStart() {
-        tailer.direction(TailerDirection.FORWARD).toStart();
+        placed(-1);
+        try {
+            tailer.direction(TailerDirection.FORWARD).toStart();
+        } catch (RuntimeException | InternalError e) {
+            throw unreadable(e);
+        }
         resetChecks(UNKNOWN);
+    }
+
+    private void placed(long queueIndex) {
+        movedTo = queueIndex;
+        recordsSinceMove = 0;
     }
 
     /**
@@ -93,7 +106,11 @@ final class JournalCursor implements AutoCloseable {
             }
         }
         if (low == starts[cycles.length]) {
-            tailer.toEnd();
+            try {
+                tailer.toEnd();
+            } catch (RuntimeException | InternalError e) {
+                throw unreadable(e);
+            }
         } else {
             moveTo(indexOf(cycles, starts, low));
         }
@@ -103,10 +120,11 @@ final class JournalCursor implements AutoCloseable {
     /** @return whether a record with this Chronicle index exists; the next read returns it */
     boolean moveTo(long queueIndex) {
         boolean found;
+        placed(queueIndex);
         try {
             found = tailer.direction(TailerDirection.FORWARD).moveToIndex(queueIndex);
         } catch (RuntimeException | InternalError e) {
-            throw unreadable(e);
+            throw unreadableAt(queueIndex, e);
         }
         resetChecks(UNKNOWN);
         return found;
@@ -165,9 +183,7 @@ final class JournalCursor implements AutoCloseable {
     }
 
     private static JournalCorruptedException journalCorrupt(String problemAndPlace) {
-        return new JournalCorruptedException("journal is corrupt: " + problemAndPlace + ". Nothing after this point was replayed;"
-                                             + " restore the journal directory from a backup, or move the damaged files aside if"
-                                             + " losing the writes in them is acceptable");
+        return JournalDamage.inRecords(problemAndPlace);
     }
 
     private String describeRecord() {
@@ -199,6 +215,7 @@ final class JournalCursor implements AutoCloseable {
                 return false;
             }
             recordsRead++;
+            recordsSinceMove++;
             Bytes<?> bytes = dc.wire().bytes();
             index = dc.index();
             cycle = tailer.cycle();
@@ -273,10 +290,22 @@ final class JournalCursor implements AutoCloseable {
                          + " (the file was truncated, or a record header was damaged)");
     }
 
+    /** Chronicle failed reading on from the last record read (or, before any, from where the tailer was placed). */
     private JournalCorruptedException unreadable(Throwable e) {
-        return new JournalCorruptedException("journal is corrupt: Chronicle Queue could not read past " + where() + " (" + e
-                                             + "). Restore the journal directory from a backup, or move the damaged files aside"
-                                             + " if losing the writes in them is acceptable", e);
+        if (recordsSinceMove == 0) {
+            return unreadableAt(movedTo, e);
+        }
+        return JournalDamage.unreadable("the record after " + where(), e);
+    }
+
+    /** Chronicle failed moving to, or reading, the record with Chronicle index {@code queueIndex} (-1: the first record). */
+    private JournalCorruptedException unreadableAt(long queueIndex, Throwable e) {
+        if (queueIndex < 0) {
+            return JournalDamage.unreadable("the first record of journal " + queue.file(), e);
+        }
+        int fileCycle = rollCycle.toCycle(queueIndex);
+        return JournalDamage.unreadable("record " + rollCycle.toSequenceNumber(queueIndex) + " of the file of cycle " + fileCycle
+                                        + " of journal " + queue.file() + " (index 0x" + Long.toHexString(queueIndex) + ")", e);
     }
 
     private void resetChecks(long floor) {
@@ -321,6 +350,7 @@ final class JournalCursor implements AutoCloseable {
      */
     long findWrite(long queueIndex, TailerDirection direction, int withinCycle) {
         try {
+            placed(queueIndex);
             tailer.direction(direction);
             if (!tailer.moveToIndex(queueIndex)) {
                 return -1;
@@ -351,7 +381,7 @@ final class JournalCursor implements AutoCloseable {
             last = queue.lastIndex();
         } catch (RuntimeException | InternalError | AssertionError e) {
             // Chronicle asserts on some damaged files (with -ea); report it like any unreadable file.
-            throw unreadable(e);
+            throw JournalDamage.unreadable("the last record of journal " + queue.file(), e);
         }
         return last < 0 ? -1 : findWrite(last, TailerDirection.BACKWARD, Integer.MIN_VALUE);
     }

@@ -20,7 +20,13 @@ import java.util.TreeMap;
  * Reads a journal directory without changing it: lists records and checkpoints, and summarises
  * the files. It takes no lock, so it may run while a coordinator is writing (it then sees the
  * journal as it was when each call read it). Damage is reported as by recovery, with a
- * {@link JournalCorruptedException} naming the file, record and epoch.
+ * {@link JournalCorruptedException} naming the file, record, byte offset and, where known, epoch:
+ * each call first runs the structure check recovery runs on every file (header, end of file,
+ * Chronicle's index), then reads through a read-only Chronicle queue, verifying every record it reads.
+ *
+ * <p>Alongside a writer, a file created at that very moment (a new roll cycle) lacks a complete
+ * header for microseconds: a call that looks at it then may report it as damaged, and the next
+ * call does not. (A new file of nothing but zeros is passed by: the writer is about to start it.)
  *
  * <pre>{@code
  * try (JournalInspector inspector = JournalInspector.open(Path.of("data/journal"))) {
@@ -49,31 +55,40 @@ public final class JournalInspector implements AutoCloseable {
     /**
      * Opens a journal directory for reading.
      *
-     * @throws IllegalArgumentException when {@code directory} is not a journal directory
+     * @throws IllegalArgumentException  when {@code directory} is not a journal directory
+     * @throws JournalCorruptedException when the structure check finds a damaged file
      */
     public static JournalInspector open(Path directory) {
         if (directory == null || !Files.isDirectory(directory)) {
             throw new IllegalArgumentException("no journal at " + directory + ": it is not a directory; give the path of a journal directory");
         }
-        File[] queueFiles = directory.toFile().listFiles((dir, name) -> name.endsWith(".cq4") || name.endsWith(".cq4t"));
-        if (queueFiles == null || queueFiles.length == 0) {
-            throw new IllegalArgumentException("no journal in " + directory + ": it holds no Chronicle Queue files (*.cq4, metadata.cq4t);"
-                                               + " give the directory a ChronicleJournal wrote");
+        // A journal that was opened but never written to holds only the writer's lock file.
+        File[] journalFiles = directory.toFile().listFiles((dir, name) -> name.endsWith(".cq4") || name.endsWith(".cq4t")
+                                                                           || name.equals(LockFile.FILE_NAME));
+        if (journalFiles == null || journalFiles.length == 0) {
+            throw new IllegalArgumentException("no journal in " + directory + ": it holds no Chronicle Queue files (*.cq4, metadata.cq4t)"
+                                               + " and no " + LockFile.FILE_NAME + "; give the directory a ChronicleJournal wrote");
         }
         JournalInspector inspector = new JournalInspector(directory);
         inspector.queue();
         return inspector;
     }
 
-    /** @return the queue, or null while the journal has no file yet (nothing to read) */
+    /**
+     * @return the queue, or null while the journal has no file yet (nothing to read)
+     * @throws JournalCorruptedException when the structure check finds a damaged file
+     */
     private SingleChronicleQueue queue() {
+        // Before Chronicle maps anything: it waits on a missing header and fails obscurely on a damaged index.
+        JournalVerifier.verify(directory);
         if (queue == null) {
             RollCycle rollCycle = RollCycleNames.of(directory);
             if (rollCycle == null && !hasQueueFiles()) {
                 return null;
             }
             try {
-                SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true);
+                SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.binary(directory).readOnly(true)
+                                                                                 .timeoutMS(ChronicleSetup.READER_HEADER_WAIT_MS);
                 if (rollCycle != null) {
                     builder.rollCycle(rollCycle);
                 }

@@ -24,6 +24,9 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  */
 record JournalTail(Checkpoint checkpoint, long checkpointIndex, long lastWriteEpoch, long recordsRead) {
 
+    /** The end of a journal with no file yet. */
+    static final JournalTail NONE = new JournalTail(Checkpoint.NONE, -1, 0, 0);
+
     /** @return the newest epoch the journal knows of, written or checkpointed */
     long lastEpoch() {
         return Math.max(lastWriteEpoch, checkpoint.writtenEpoch());
@@ -42,11 +45,28 @@ record JournalTail(Checkpoint checkpoint, long checkpointIndex, long lastWriteEp
                         return tail;
                     }
                 } catch (JournalCorruptedException e) {
-                    // The end cannot be read backwards; reading forward says exactly which record is damaged.
+                    return fromTheStart(cursor);
                 }
             }
-            return scan(cursor, hint.index());
+            try {
+                return scan(cursor, hint.index());
+            } catch (JournalCorruptedException e) {
+                if (hint.index() < 0) {
+                    throw e; // that was a read from the start already
+                }
+                return fromTheStart(cursor);
+            }
         }
+    }
+
+    /**
+     * Reading by index (the hinted record, the last records backwards) failed: reads forward from
+     * the first record instead, verifying every record in full as the inspector does, so the error
+     * names the first damaged record rather than where Chronicle's index led.
+     */
+    private static JournalTail fromTheStart(JournalCursor cursor) {
+        cursor.headersOnly = false;
+        return scan(cursor, CheckpointHint.UNKNOWN);
     }
 
     /** @return the end, reading only the hinted checkpoint and the last records; null when the hint names no checkpoint */

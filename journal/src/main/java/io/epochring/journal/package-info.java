@@ -20,6 +20,7 @@
  *                   metadata.cq4t (Chronicle)   epochring-writer.lock
  *                   epochring-checkpoint.hint (where the newest checkpoint record is)
  *                   epochring-codec.id (the codec's name and version, before the first record)
+ *                   epochring-end.marker (last committed epoch, last checkpoint: what must be there)
  *                   retention-audit.jsonl (one JSON line per deleted file)
  *
  *  one record (little-endian; CRC32C over everything before it):
@@ -29,17 +30,30 @@
  *  +-----+------+--------+--------+---------+-----------------+---------+---------+-------+
  *    type 1 = WRITE; type 2 = CHECKPOINT (chLen = payLen = 0; epoch = durable,
  *    prev write epoch = written; no channel or payload); type 3 = REJECTED_WRITE (a write
- *    Delta.apply threw for: laid out and chained like a WRITE, replayed to onRejected)
+ *    Delta.apply threw for: laid out and chained like a WRITE, replayed to onRejected);
+ *    type 4 = LOST (epochs prev+1..epoch lost and accepted: chained, no channel or payload,
+ *    never replayed)
  *
  *  recovery (EpochRing.start): bindCodec(n, v)   -- refused unless epochring-codec.id names this
  *                                                   codec (a new journal notes it, written later)
+ *                              (first read)       -- structure check of every file (header, end,
+ *                                                   index), then a read-only queue: nothing written
  *                              lastCheckpoint()  -- hint SETTLED: the hinted record and the last
  *                                                   one; else read on from the hinted record
  *                              replay(durable)   -- binary search to the first write above durable,
  *                                                   then every record, checked, in order: the one
  *                                                   pass over the writes
  *                              lastEpoch()       -- the newest write or checkpointed epoch
+ *                              recordedEnd()     -- the end marker: records ending below it were lost
  * </pre>
+ *
+ * <p>What recovery and the inspector check before Chronicle opens a file, with plain reads: that
+ * each cycle file has a complete header; that it is long enough for the last record its header
+ * names (else where it was cut); that Chronicle's index arrays are whole and each entry points,
+ * in order, at the start of a journal record; and that {@code metadata.cq4t} reads as Chronicle's
+ * metadata. Damage there is reported with the file, the record and the byte offset before any
+ * record is read, and no file is changed (a writable Chronicle queue would extend a short file, or
+ * rename one without a header). The files are opened for writing by the first append or checkpoint.
  *
  * <p>What replay checks, so that nothing is skipped silently: each record's version, type,
  * lengths and CRC; that each write names the previous write's epoch (a missing record breaks the

@@ -57,9 +57,10 @@ class CheckpointHintTest {
     }
 
     @Test
-    void shouldRefuseToReplayPastAStaleSettledHintAndRecoverFromTheNewestCheckpointNextTime() {
+    void shouldRefuseToReplayPastAStaleSettledHintLeaveTheHintAsItWasAndRecoverWithoutIt() throws IOException {
         Path dir = journalWithTwoCheckpoints("stale");
         rewriteHint(dir, checkpointIndexes(dir).get(0), true); // damage: settled on the older checkpoint
+        byte[] staleHint = Files.readAllBytes(dir.resolve(CheckpointHint.FILE_NAME));
 
         List<Long> applied = new ArrayList<>();
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
@@ -67,13 +68,18 @@ class CheckpointHintTest {
             assertThatThrownBy(() -> journal.replay(3, (epoch, channel, payload, offset, length) -> applied.add(epoch)))
                 .isInstanceOf(JournalCorruptedException.class)
                 .hasMessageContaining("durable epoch 8")
-                .hasMessageContaining(CheckpointHint.FILE_NAME)
+                .hasMessageContaining("move " + dir.resolve(CheckpointHint.FILE_NAME) + " out of the journal directory")
                 .hasMessageContaining("fresh delta");
+            // a failed recovery never opens the journal for writing
+            assertThatThrownBy(() -> journal.checkpoint(8, 10)).isInstanceOf(IllegalStateException.class)
+                                                                .hasMessageContaining("recovery could not read it");
         }
         // It stopped at the newer checkpoint's record: 9 and 10 precede it in the file, 11 and 12 were never applied.
         assertThat(applied).containsExactly(4L, 5L, 6L, 7L, 8L, 9L, 10L);
-        assertThat(CheckpointHint.read(dir).settled()).isFalse();
+        assertThat(Files.readAllBytes(dir.resolve(CheckpointHint.FILE_NAME))).isEqualTo(staleHint);
 
+        // as the error says: without the hint, recovery reads forward to the newest checkpoint
+        Files.move(dir.resolve(CheckpointHint.FILE_NAME), dir.resolveSibling(dir.getFileName() + "-stale.hint"));
         assertRecoversFromTheNewestCheckpoint(dir);
     }
 

@@ -65,11 +65,15 @@ class CorruptionTest {
         Path dir = journalWithPuts("truncate-boundary", 10);
         JournalEntry eighth = entry(dir, 8);
         JournalEntry seventh = entry(dir, 7);
-        truncate(dir.resolve(eighth.file()), eighth.position() - 4); // just before its Chronicle header
+        long eighthHeader = eighth.position() - 4;
+        truncate(dir.resolve(eighth.file()), eighthHeader); // just before its Chronicle header
 
-        // Chronicle itself just sees the end of the data; the file's header still says there was more
-        assertCorrupt(() -> replayAll(dir), "records are missing at the end of the file", seventh.file(),
-                      "record " + sequence(seventh) + " of that file", "epoch 7");
+        // Chronicle itself would just see the end of the data; the file's header still says there was more
+        String[] verdict = {"the file is cut short", "the file ends at byte offset " + eighthHeader + ", where record " + sequence(eighth)
+                            + " should start", eighth.file(), "record " + sequence(eighth) + " of that file (byte offset " + eighthHeader + ")"};
+        assertCorrupt(() -> replayAll(dir), verdict);
+        assertCorrupt(() -> inspect(dir), verdict);
+        assertThat(sequence(seventh)).isEqualTo(sequence(eighth) - 1);
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -319,10 +320,13 @@ class WriteFailureTest {
         throw new AssertionError("expected a failure");
     }
 
-    /** Closes the journal's checkpoint hint file underneath it, so that its next write fails. */
+    /** Closes the journal's checkpoint hint file underneath it, so that its next write fails; the journal has begun writing. */
     private static void closeHintFileUnderneath(ChronicleJournal journal) throws ReflectiveOperationException {
-        Field hint = ChronicleJournal.class.getDeclaredField("hint");
+        Field writeSide = ChronicleJournal.class.getDeclaredField("writeSide");
+        writeSide.setAccessible(true);
+        Object side = writeSide.get(journal);
+        Method hint = side.getClass().getDeclaredMethod("hint");
         hint.setAccessible(true);
-        ((CheckpointHint) hint.get(journal)).close();
+        ((CheckpointHint) hint.invoke(side)).close();
     }
 }
