@@ -139,7 +139,7 @@ class DamagedJournalTest {
 
         // As the message says: Chronicle writes a new one, and nothing is lost.
         Files.move(metadata, dir.resolveSibling(dir.getFileName() + "-metadata.cq4t"));
-        var ring = Rings.start(new MapDelta(), new TestFlusher(), ChronicleJournal.builder(dir).build());
+        var ring = Rings.start(new MapDelta(), new TestFlusher(), ChronicleJournal.builder(dir).timeProvider(new SetTimeProvider(START)).build());
         try {
             assertThat(ring.recovery().lastEpoch()).isEqualTo(WRITES);
         } finally {
