@@ -17,6 +17,8 @@
  *
  *  &lt;dir&gt;/db       RocksDB: value = sequence(8) + bytes; meta family: format, last written epoch
  *  &lt;dir&gt;/journal  Chronicle Queue journal: replayed above the last checkpoint at open
+ *  &lt;dir&gt;/epochring-writer.lock  who has the store open; the store also holds flock(2) on
+ *                 &lt;dir&gt; itself, taken before RocksDB is opened (deleting lock files lets no one in)
  * </pre>
  *
  * <p>{@link io.epochring.kv.KvStore} is the entry point. {@link io.epochring.kv.KvDelta},
