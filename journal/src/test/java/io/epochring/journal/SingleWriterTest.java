@@ -16,7 +16,7 @@ import static io.epochring.DurabilityLevel.JOURNALED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 39: one writer per journal directory; readers alongside. */
+/** One writer per journal directory; readers alongside. */
 class SingleWriterTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
