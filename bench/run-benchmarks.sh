@@ -5,7 +5,7 @@
 #   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~25 min)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
 #
-# Build first: mvn -q package -pl bench -am -DskipTests  (or from a full `mvn install`).
+# Build first: ./mvnw -q package -pl bench -am -DskipTests
 # Writes perf-results/<date>-jdk<N>-<cores>cores-<profile>.json, .txt (JMH's own output), .md and .png.
 set -euo pipefail
 
@@ -22,7 +22,7 @@ case "$profile" in
   *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
 esac
 if [[ ! -f "$jar" ]]; then
-  echo "no $jar: build it first with  mvn -q package -pl bench -am -DskipTests" >&2
+  echo "no $jar: build it first with  ./mvnw -q package -pl bench -am -DskipTests" >&2
   exit 1
 fi
 

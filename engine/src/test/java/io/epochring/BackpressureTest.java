@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Behaviours 13-16. A paused channel keeps its writes' permits, so pausing is how these tests
- * fill a channel deterministically.
+ * A full channel: tryWrite fails at once, a timed write times out or gets in when space frees up,
+ * a plain write blocks until there is space; each rejected write is handed back. A paused channel
+ * keeps its writes' permits, so pausing is how these tests fill a channel deterministically.
  */
 class BackpressureTest {
 

@@ -10,7 +10,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 45 (engine side): bad input gets a clear error and leaves the coordinator working. */
+/** Bad input gets a clear error and leaves the coordinator working (the engine's side). */
 class BadInputTest {
 
     private static EpochRingBuilder<Put, Long, java.util.Map<String, Long>, java.util.Map<String, Long>> builder() {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 24-26: pause and resume, cancellation, statistics. */
+/** Channels: pause and resume, cancellation, statistics. */
 class ChannelTest {
 
     @Test

@@ -12,7 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 1-5: epochs, ordering, APPLIED, apply errors, channels sharing one sequence. */
+/** Epochs, ordering, APPLIED, apply errors, channels sharing one sequence. */
 class EpochOrderingTest {
 
     @Test

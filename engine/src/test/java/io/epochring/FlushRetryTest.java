@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Behaviours 28-32: retries with backoff, permanent failures, terminal convergence errors and the
+ * Flush retries with backoff, permanent failures, terminal convergence errors and the
  * failed state. Policies here are fast (microsecond delays), so nothing waits for real seconds.
  */
 class FlushRetryTest {

@@ -12,7 +12,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 6-12: explicit, timed and size-triggered flushes, ranges, the hand-off, watermarks. */
+/** Explicit, timed and size-triggered flushes, ranges, the hand-off, watermarks. */
 class FlushingTest {
 
     private static final Duration LONG = Duration.ofHours(1);

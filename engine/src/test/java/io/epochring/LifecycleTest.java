@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 17-18: stop flushes, joins every thread, reports flusher errors; later calls are refused. */
+/** Stop flushes, joins every thread, reports flusher errors; later calls are refused. */
 class LifecycleTest {
 
     @Test

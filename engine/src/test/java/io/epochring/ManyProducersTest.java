@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behaviour 27: 8 producers on 3 channels, 100,000 writes, every way to write mixed in; every
+ * 8 producers on 3 channels, 100,000 writes, every way to write mixed in; every
  * accepted write applies exactly once, each producer's order holds, epochs are contiguous.
  */
 class ManyProducersTest {

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 33: secondary sinks, required and optional, overflow, coalescing, health. */
+/** Secondary sinks, required and optional, overflow, coalescing, health. */
 class SinkTest {
 
     private static final Duration HOUR = Duration.ofHours(1);

@@ -11,7 +11,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 19-23: views and subscriptions. */
+/** Views and subscriptions. */
 class ViewTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

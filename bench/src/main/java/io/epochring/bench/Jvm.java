@@ -17,7 +17,8 @@ final class Jvm {
 
     // ---- Chronicle Queue (the journal benchmarks) -----------------------------------------------
     // Without these Chronicle fails on JDK 17 and 25 (IllegalAccessException mapping its files), or
-    // quietly opens its queue read-only. The list is the parent POM's test flags.
+    // quietly opens its queue read-only. The list is the --add-exports/--add-opens lines of the
+    // repository's jvm.options, plus --add-opens=java.base/java.nio.
     // The JDK 24+ flags (--enable-native-access, --sun-misc-unsafe-memory-access) cannot go here
     // because JDK 17 refuses to start with the second: run-benchmarks.sh passes them through
     // JDK_JAVA_OPTIONS.

@@ -109,8 +109,10 @@ public final class ChronicleJournalBuilder {
      * @throws IllegalArgumentException naming the first bad field
      * @throws JournalLockedException   when another writer holds the directory
      * @throws UncheckedIOException     when the directory cannot be created or locked
+     * @throws io.epochring.EpochRingException when the JVM lacks the flags in {@code jvm.options}, naming them
      */
     public ChronicleJournal build() {
+        ChronicleAccess.check();
         require(directory != null, "directory must not be null");
         require(syncPolicy != null, "syncPolicy must not be null: use SyncPolicy.NONE, PER_BATCH or interval(d)");
         require(rollCycle != null, "rollCycle must not be null: use one of Chronicle's RollCycles, e.g. RollCycles.FAST_HOURLY");

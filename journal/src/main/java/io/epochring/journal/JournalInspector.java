@@ -57,8 +57,10 @@ public final class JournalInspector implements AutoCloseable {
      *
      * @throws IllegalArgumentException  when {@code directory} is not a journal directory
      * @throws JournalCorruptedException when the structure check finds a damaged file
+     * @throws EpochRingException        when the JVM lacks the flags in {@code jvm.options}, naming them
      */
     public static JournalInspector open(Path directory) {
+        ChronicleAccess.check();
         if (directory == null || !Files.isDirectory(directory)) {
             throw new IllegalArgumentException("no journal at " + directory + ": it is not a directory; give the path of a journal directory");
         }

@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 40: damage is reported with the file and position, never skipped. */
+/** Damage is reported with the file and position, never skipped. */
 class CorruptionTest {
 
     @Test

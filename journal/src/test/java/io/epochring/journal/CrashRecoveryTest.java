@@ -32,7 +32,7 @@ import static io.epochring.DurabilityLevel.WRITTEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Behaviours 35, 38 and 37 with real processes: a child JVM writes with JOURNALED acknowledgements
+ * Crash recovery with real processes: a child JVM writes with JOURNALED acknowledgements
  * and is killed with SIGKILL at a random moment; a second child is killed in the middle of
  * recovering that journal; then this JVM recovers and checks every acknowledged write is there
  * exactly once. And a kill in the middle of one record's append leaves no trace of it.

@@ -226,7 +226,7 @@ class DamagedJournalTest {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                hashes.put(name, name.equals(WriterLock.FILE_NAME) ? "(lock)" : sha256(file));
+                hashes.put(name, name.equals(DirectoryLock.FILE_NAME) ? "(lock)" : sha256(file));
             }
         }
         return hashes;

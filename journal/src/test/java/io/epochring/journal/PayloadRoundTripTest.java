@@ -28,7 +28,7 @@ import java.util.Random;
 import static io.epochring.DurabilityLevel.JOURNALED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Behaviour 41: payloads (and channel names) come back byte for byte. */
+/** Payloads (and channel names) come back byte for byte. */
 class PayloadRoundTripTest {
 
     /** A replayed record with a copy of its payload. */

@@ -35,7 +35,11 @@ import static io.epochring.DurabilityLevel.WRITTEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviours 34, 36 and 37 (in one process) through a running coordinator. */
+/**
+ * Journaling and recovery in one process, through a running coordinator: every write journaled
+ * with its epoch and channel before JOURNALED, one commit per ring batch, replay above the durable
+ * checkpoint after a clean stop, a flush failure or a recovery that died half-way.
+ */
 class RecoveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -26,7 +26,7 @@ import static io.epochring.DurabilityLevel.JOURNALED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 42: retention deletes only files wholly below DURABLE, and audits each deletion. */
+/** Retention deletes only files wholly below DURABLE, and audits each deletion. */
 class RetentionTest {
 
     private static final long HOUR = TimeUnit.HOURS.toMillis(1);

@@ -16,7 +16,7 @@ import static io.epochring.DurabilityLevel.JOURNALED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Behaviour 43: none, per batch or on interval; DURABLE only claims what was synced. */
+/** Sync policies (none, per batch or on interval); DURABLE only claims what was synced. */
 class SyncPolicyTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

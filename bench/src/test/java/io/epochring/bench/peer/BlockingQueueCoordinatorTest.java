@@ -28,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The peer must keep EpochRing's promises where it makes them (catalogue behaviours 1, 3-5, 6-8,
- * 12-18, 27), or the benchmarks would compare unequal things.
+ * The peer must keep EpochRing's promises where it makes them (epochs in apply order without gaps,
+ * apply results and errors, per-channel order under many producers, backpressure and timed writes,
+ * exact flush ranges and watermarks, flush failure, stop), or the benchmarks would compare unequal
+ * things.
  */
 class BlockingQueueCoordinatorTest {
 

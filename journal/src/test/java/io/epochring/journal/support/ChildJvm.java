@@ -36,13 +36,20 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(Class<?> main, Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> jvmOptions = new ArrayList<>();
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!arg.startsWith("-agentlib:jdwp")) {
-                command.add(arg);
+                jvmOptions.add(arg);
             }
         }
+        return start(jvmOptions, main, log, args);
+    }
+
+    /** Like {@link #start(Class, Path, String...)}, with exactly {@code jvmOptions} instead of this JVM's flags. */
+    public static ChildJvm start(List<String> jvmOptions, Class<?> main, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
@@ -118,6 +125,14 @@ public final class ChildJvm implements AutoCloseable {
         }
         lines.add(EOF);
         return rest;
+    }
+
+    /** Waits for the child to end by itself, failing with its log when it does not; @return its exit code */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new AssertionError("child " + process.pid() + " did not end within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
     }
 
     public boolean isAlive() {

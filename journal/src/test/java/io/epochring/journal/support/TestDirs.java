@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * Fresh directories under the module's {@code target/} (not /tmp: Chronicle and the build notes).
+ * Fresh directories under the module's {@code target/}, where the tests also point
+ * {@code java.io.tmpdir} (Chronicle writes files there), so the queues and everything Chronicle
+ * writes stay inside the build rather than in /tmp.
  * They stay after the test for post-mortems, until the next test run starts.
  */
 public final class TestDirs {
