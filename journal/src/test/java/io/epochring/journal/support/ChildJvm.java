@@ -139,14 +139,6 @@ public final class ChildJvm implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** @return the exit code, once the child ended by itself; fails when it runs past {@code timeout} */
-    public int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-            throw new AssertionError("child " + process.pid() + " did not exit within " + timeout + "; see " + log);
-        }
-        return process.exitValue();
-    }
-
     public int exitValue() {
         return process.exitValue();
     }
