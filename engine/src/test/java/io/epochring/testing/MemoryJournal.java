@@ -13,7 +13,9 @@ import java.util.function.Supplier;
  * An in-memory journal for engine tests: keeps records and checkpoints in lists, can be told to
  * throw (a {@link RuntimeException} or an {@link Error}) from its next append, commit or
  * checkpoint, and can be "crashed": {@link #afterCrash()} is a new journal holding exactly what a
- * reopened journal would hold after a process crash now (committed records and checkpoints).
+ * reopened journal would hold after a process crash now (committed records and checkpoints). It
+ * can declare a record size limit ({@link #maxPayloadLength(int)}), which it enforces as a real
+ * journal would: a longer payload is refused with an {@link IllegalArgumentException}.
  */
 public final class MemoryJournal implements Journal {
 
@@ -29,6 +31,7 @@ public final class MemoryJournal implements Journal {
     private volatile Supplier<? extends Throwable> checkpointFailure;
     private volatile LongConsumer checkpointObserver = epoch -> { };
     private volatile boolean closed;
+    private volatile int maxPayloadLength = Integer.MAX_VALUE;
 
     @Override
     public synchronized Checkpoint lastCheckpoint() {
@@ -74,9 +77,23 @@ public final class MemoryJournal implements Journal {
 
     private synchronized void add(long epoch, String channel, DirectBuffer payload, int offset, int length, boolean rejected) {
         Faults.raise(appendFailure);
+        if (length > maxPayloadLength) {
+            throw new IllegalArgumentException("payload of " + length + " bytes; this journal records at most " + maxPayloadLength);
+        }
         byte[] bytes = new byte[length];
         payload.getBytes(offset, bytes);
         records.add(new Record(epoch, channel, bytes, rejected));
+    }
+
+    @Override
+    public int maxPayloadLength() {
+        return maxPayloadLength;
+    }
+
+    /** Declares (and enforces) the longest payload this journal records; set before the coordinator starts. */
+    public MemoryJournal maxPayloadLength(int maxPayloadLength) {
+        this.maxPayloadLength = maxPayloadLength;
+        return this;
     }
 
     @Override
@@ -102,6 +119,7 @@ public final class MemoryJournal implements Journal {
     /** @return a journal holding what would be found after a crash now: committed records and checkpoints */
     public synchronized MemoryJournal afterCrash() {
         MemoryJournal reopened = new MemoryJournal();
+        reopened.maxPayloadLength = maxPayloadLength;
         reopened.records.addAll(records.subList(0, committed));
         reopened.committed = committed;
         reopened.checkpoints.addAll(checkpoints);
