@@ -53,7 +53,7 @@ final class ApplyStage<W, R, F> implements Stage {
         this.maxPayloadLength = maxPayloadLength;
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
-        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+        timer.scheduleAfter(clock.nanoTime(), flushIntervalNanos, lastCut);
     }
 
     @Override
@@ -231,7 +231,7 @@ final class ApplyStage<W, R, F> implements Stage {
         } else if (syncRequested) {
             slot.cut = new FrozenBatch(null, range, true);
         }
-        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+        timer.scheduleAfter(clock.nanoTime(), flushIntervalNanos, lastCut);
         return range;
     }
 }

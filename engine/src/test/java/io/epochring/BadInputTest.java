@@ -28,6 +28,8 @@ class BadInputTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel 'a' capacity must be > 0, was -1");
         assertThatThrownBy(() -> builder().flushInterval(Duration.ZERO).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flushInterval must be > 0");
+        assertThatThrownBy(() -> builder().flushInterval(Duration.ofDays(365L * 300)).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flushInterval must be at most 106751 days");
         assertThatThrownBy(() -> builder().flushThresholdBytes(0).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flushThresholdBytes");
         assertThatThrownBy(() -> builder().channel("a", 1).channel("a", 2).build())
