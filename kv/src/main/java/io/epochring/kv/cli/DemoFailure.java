@@ -64,9 +64,14 @@ final class DemoFailure {
         if (stopProblem != null) {
             out.println("  stop        " + stopProblem);
         }
-        String disk = disk();
-        if (disk != null) {
-            out.println("  disk        " + disk);
+        if (causedBy(OutOfMemoryError.class)) {
+            out.println("  memory      the JVM ran out of heap (at most " + Format.bytes(Runtime.getRuntime().maxMemory())
+                        + "): lower --flush-bytes, --value-size or --keys, or give java more heap (java -Xmx...)");
+        } else {
+            String disk = disk();
+            if (disk != null) {
+                out.println("  disk        " + disk);
+            }
         }
         out.flush();
         return fault;
@@ -85,6 +90,9 @@ final class DemoFailure {
     }
 
     private String what() {
+        if (causedBy(OutOfMemoryError.class)) {
+            return "the JVM ran out of heap";
+        }
         if (fault instanceof JournalFailedException) {
             return "the journal failed";
         }
@@ -99,15 +107,15 @@ final class DemoFailure {
         try {
             FileStore fileStore = Files.getFileStore(dir);
             return Format.bytes(fileStore.getUsableSpace()) + " free of " + Format.bytes(fileStore.getTotalSpace()) + " where " + dir + " is"
-                   + (causedByInternalError() ? "; a write to a memory-mapped journal file failed, which is how a full disk shows" : "");
+                   + (causedBy(InternalError.class) ? "; a write to a memory-mapped journal file failed, which is how a full disk shows" : "");
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private boolean causedByInternalError() {
+    private boolean causedBy(Class<? extends Throwable> type) {
         for (Throwable t = fault; t != null; t = t.getCause()) {
-            if (t instanceof InternalError) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -39,17 +39,16 @@ import java.util.stream.Stream;
  */
 final class DemoWorkload {
 
-    /** The checked demo options. */
+    /** The checked demo options, and the ring and channel sizes {@link DemoMemory} chose for them. */
     record Config(int writesPerProducer, int producers, int keys, int valueSize, boolean journal, SyncMode sync,
                   Duration syncInterval, Path dir, boolean keep, Duration flushInterval, long flushBytes,
-                  ThreadingMode threading, int sampleEvery) {
+                  ThreadingMode threading, int sampleEvery, int ringSize, int channelCapacity) {
         long totalWrites() {
             return (long) writesPerProducer * producers;
         }
     }
 
     private static final long FINAL_WAIT_MINUTES = 5;
-    private static final int CHANNEL_CAPACITY = 512;
 
     private final Config config;
     private final PrintWriter out;
@@ -170,9 +169,9 @@ final class DemoWorkload {
         // Small channels keep the queue in front of the ring short: producers run flat out, so a
         // deep queue would only add waiting time to every sampled write's latency.
         for (int p = 0; p < config.producers(); p++) {
-            options.channel("producer-" + p, CHANNEL_CAPACITY);
+            options.channel("producer-" + p, config.channelCapacity());
         }
-        return options.build();
+        return options.ringSize(config.ringSize()).build();
     }
 
     private SyncPolicy syncPolicy() {
@@ -243,9 +242,10 @@ final class DemoWorkload {
     private String describeSetup() {
         String journal = !config.journal() ? "no journal"
             : "journal sync " + config.sync().name().toLowerCase(Locale.ROOT)
-              + (config.sync() == SyncMode.INTERVAL ? " every " + Format.millis(config.syncInterval().toNanos()) : "");
-        return journal + "; flush every " + Format.millis(config.flushInterval().toNanos()) + " or " + Format.bytes(config.flushBytes())
-               + "; " + (config.threading() == ThreadingMode.SINGLE_THREAD ? "single-thread" : "thread-per-stage") + " ring";
+              + (config.sync() == SyncMode.INTERVAL ? " every " + Format.duration(config.syncInterval()) : "");
+        return journal + "; flush every " + Format.duration(config.flushInterval()) + " or " + Format.bytes(config.flushBytes())
+               + "; " + (config.threading() == ThreadingMode.SINGLE_THREAD ? "single-thread" : "thread-per-stage") + " ring of "
+               + Format.count(config.ringSize()) + " slots";
     }
 
     /** Chronicle preallocates sparse files, so the size that matters is what the records use. */

@@ -147,6 +147,31 @@ class EpochRingCliTest {
         }
     }
 
+    @Test
+    void shouldStreamAnyNumberOfRecordsAndSayWhenThereAreNone() throws IOException {
+        Path journal = tmp.resolve("store").resolve("journal");
+        writeJournal(journal, 30);
+
+        Run all = run("inspect", "--dir", journal.toString(), "--limit", "20M");
+        Run none = run("inspect", "--dir", journal.toString(), "--from", "31");
+
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("records from epoch 0 (at most 20,000,000):");
+        assertThat(all.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(30);
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out()).contains("records from epoch 31 (at most 20): none");
+    }
+
+    @Test
+    void shouldSayWhatRanOutAndWhatToLowerWhenTheHeapIsExhausted() {
+        String demo = EpochRingCli.outOfMemory("demo", new OutOfMemoryError("Java heap space"), 2L << 30);
+        String recover = EpochRingCli.outOfMemory("recover", new OutOfMemoryError("Java heap space"), 2L << 30);
+
+        assertThat(demo).isEqualTo("the JVM ran out of memory (Java heap space, with a maximum heap of 2.00 GiB): lower --keys,"
+                                   + " --flush-bytes or --value-size, or give java more heap, e.g. java -Xmx4g -jar epochring.jar demo ...");
+        assertThat(recover).contains("(Java heap space, with a maximum heap of 2.00 GiB): or give java more heap");
+    }
+
     // ---- bad input: one line, what is wrong and what to do, the documented exit code ------------
 
     @Test
@@ -247,14 +272,23 @@ class EpochRingCliTest {
         "demo --keys 1 --producers 2          | --keys must be between --producers (2) and 100,000,000, was 1",
         "demo --value-size 3                  | --value-size must be between 8 and 1048576 bytes, was 3",
         "demo --value-size 2TiB               | unknown unit 'TiB'",
-        "demo --flush-interval 0ms            | --flush-interval must be > 0",
+        "demo --flush-interval 0ms            | --flush-interval must be between 1ms and 24h, was 0ms",
+        "demo --flush-interval 25h            | --flush-interval must be between 1ms and 24h, was 25h",
+        "demo --flush-interval 100000000000m  | '100000000000m' is too long: a duration must be at most 9223372036854775807 ns",
+        "demo --flush-interval PT99999999999999H | 'PT99999999999999H' is too long",
+        "demo --sync interval --sync-interval 0.5us | --sync-interval must be between 1us and 24h, was 0.5us",
+        "demo --writes 99999999999999999M     | '99999999999999999M' is too large: the largest number is 9,223,372,036,854,775,807",
+        "demo --flush-bytes 99999999999GiB    | '99999999999GiB' is too large",
+        "demo --keys 200M                     | --keys must be between --producers (2) and 100,000,000, was 200,000,000",
+        "demo --keys 100M --flush-bytes 1000GiB | the demo would need about",
         "demo --flush-interval soon           | 'soon' is not a duration",
         "demo --flush-bytes 0                 | --flush-bytes must be > 0",
         "demo --threading many                | 'many' is not a threading mode (use single or per-stage)",
         "demo --sync sometimes                | Invalid value for option '--sync'",
         "demo --sync batch --no-journal       | --sync batch needs the journal: drop --no-journal",
         "demo --frobnicate                    | Unknown option: '--frobnicate'",
-        "inspect --dir . --limit 0            | --limit must be between 1 and 10,000,000, was 0",
+        "inspect --dir . --limit 0            | --limit must be at least 1, was 0",
+        "inspect --dir . --from 99999999999999999999 | '99999999999999999999' is too large",
         "inspect --dir . --from x             | Invalid value for option '--from'",
         "recover                              | Missing required option: '--dir=DIR'",
         "frobnicate                           | Unmatched argument at index 0: 'frobnicate'",
