@@ -48,18 +48,32 @@ final class DemoWorkload {
         }
     }
 
+    /** Opens the demo's store; tests pass one that fails. */
+    @FunctionalInterface
+    interface StoreOpener {
+        KvStore open(Path dir, KvOptions options);
+    }
+
     private static final long FINAL_WAIT_MINUTES = 5;
 
     private final Config config;
+    private final StoreOpener opener;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
     private final DemoModel model;
     private final LatencySampler sampler;
     private boolean failed;
+    /** Whether the store holds writes: only then is there anything for 'epochring recover' to bring back. */
+    private boolean holdsWrites;
 
     DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive) {
+        this(config, out, err, interactive, KvStore::open);
+    }
+
+    DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive, StoreOpener opener) {
         this.config = config;
+        this.opener = opener;
         this.out = out;
         this.err = err;
         this.interactive = interactive;
@@ -84,12 +98,15 @@ final class DemoWorkload {
             out.flush();
             return runIn(dir);
         } finally {
-            if (keep) {
+            if (keep && holdsWrites) {
                 out.println("  kept        " + dir + "  (" + (failed ? "fix the cause first, then: " : "try: ") + "epochring recover --dir " + dir
                             + (config.journal() ? "; epochring inspect --dir " + dir + " --limit 10)" : ")"));
+            } else if (keep) {
+                out.println("  kept        " + dir + ": no write reached it, so there is nothing to recover"
+                            + (temporary || isEmpty(dir) ? "" : " (empty it before running the demo there again)"));
             } else {
                 deleteRecursively(dir);
-                if (failed) {
+                if (failed && holdsWrites) {
                     out.println("  deleted     " + dir + " (a temporary store: pass --keep or --dir to keep it for 'epochring recover')");
                 }
             }
@@ -112,7 +129,7 @@ final class DemoWorkload {
         long durableNanos;
         CoordinatorStats stats;
         DemoModel.Verification live;
-        try (KvStore store = KvStore.open(dir, options)) {
+        try (KvStore store = opener.open(dir, options)) {
             long start = System.nanoTime();
             try (ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED))) {
                 progress.start();
@@ -123,10 +140,19 @@ final class DemoWorkload {
                 sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
             } catch (Exception e) {
                 // Whatever surfaced first (a refused write, a failed wait), the fault is the news.
-                CoordinatorFaultException fault = store.ring().failure().orElseThrow(() -> e);
+                CoordinatorFaultException fault = store.ring().failure().orElse(null);
+                if (fault == null) {
+                    // Not the store's failure: closing the store flushes every write it applied.
+                    holdsWrites = store.watermark(DurabilityLevel.APPLIED) > 0;
+                    throw e;
+                }
                 failed = true;
-                throw new DemoFailure(config, dir, store, fault, System.nanoTime() - start, errors.refused()).report(out);
+                DemoFailure failure = new DemoFailure(config, dir, store, fault, System.nanoTime() - start, errors.refused());
+                CoordinatorFaultException reported = failure.report(out);
+                holdsWrites = failure.keptWrites();
+                throw reported;
             }
+            holdsWrites = true;
             stats = store.ring().stats();
             live = model.verify(store);
         }
@@ -135,7 +161,7 @@ final class DemoWorkload {
 
         // Reopening runs recovery; the second pass reads what a restarted service would see.
         long reopenStart = System.nanoTime();
-        try (KvStore store = KvStore.open(dir, options)) {
+        try (KvStore store = opener.open(dir, options)) {
             long reopenNanos = System.nanoTime() - reopenStart;
             Results results = new Results(produceNanos, durableNanos, stats, live, journal, dbBytes, reopenNanos, store.recovery(),
                                           model.verify(store));
@@ -279,6 +305,14 @@ final class DemoWorkload {
             }
         }
         return Files.createDirectories(dir);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -1,6 +1,7 @@
 package io.epochring.kv.cli;
 
 import io.epochring.DurabilityLevel;
+import io.epochring.ThreadingMode;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalInspector;
@@ -17,15 +18,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The tool run in-process, as a user would run it, checking output and exit codes. */
 class EpochRingCliTest {
@@ -160,6 +164,30 @@ class EpochRingCliTest {
         assertThat(all.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(30);
         assertThat(none.exit()).as(none.err()).isZero();
         assertThat(none.out()).contains("records from epoch 31 (at most 20): none");
+    }
+
+    @Test
+    void shouldNotOfferRecoveryWhenTheDemoFailedBeforeAnyWrite() throws Exception {
+        for (Path dir : new Path[] {tmp.resolve("refused"), null}) {
+            // given a demo (in a directory of the user's, or a temporary one kept) whose store cannot be opened
+            DemoWorkload.Config config = new DemoWorkload.Config(100, 2, 10, 8, true, SyncMode.NONE, Duration.ofMillis(50), dir, true,
+                                                                 Duration.ofMillis(200), 1 << 20, ThreadingMode.SINGLE_THREAD, 16, 64, 16);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
+            DemoWorkload demo = new DemoWorkload(config, writer, writer, false, (store, options) -> {
+                throw new IllegalStateException("the store database is locked");
+            });
+
+            // when it runs, it fails
+            assertThatThrownBy(demo::run).hasMessage("the store database is locked");
+
+            // then it says nothing reached the store, and offers no recovery
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertThat(printed).contains("no write reached it, so there is nothing to recover").doesNotContain("recover --dir");
+            Path used = Path.of(printed.lines().filter(l -> l.startsWith("  store")).findFirst().orElseThrow().split("\\s+")[2]);
+            assertThat(used).isEmptyDirectory();
+            Files.delete(used);
+        }
     }
 
     @Test
