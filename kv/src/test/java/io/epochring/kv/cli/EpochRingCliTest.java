@@ -26,7 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -142,6 +144,7 @@ class EpochRingCliTest {
         assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
         assertThat(recover.out()).contains("checkpoint: durable epoch 0").contains("replayed 100 records")
                                  .contains("last journaled epoch 100").contains("100 live keys")
+                                 .contains("rocksdb     none (" + dir.resolve("db") + " did not exist): created, and rebuilt from the journal")
                                  .contains("RocksDB holds every write up to epoch 100");
         // and the replayed writes are now in RocksDB
         try (KvStore store = KvStore.open(dir)) {
@@ -149,6 +152,62 @@ class EpochRingCliTest {
             assertThat(store.recovery().replayed()).isZero();
             assertThat(store.get("k42".getBytes())).isEqualTo("v42".getBytes());
         }
+    }
+
+    @Test
+    void shouldSayWhatRocksDbHoldsWhenRecoveringAStoreWithoutAJournal() {
+        // given a store without a journal holding 2,000 writes, and one holding none
+        Path dir = tmp.resolve("no-journal");
+        assertThat(run("demo", "--writes", "1000", "--keys", "100", "--no-journal", "--dir", dir.toString()).exit()).isZero();
+        Path empty = tmp.resolve("no-journal-empty");
+        KvStore.open(empty, KvOptions.builder().journal(false).build()).close();
+
+        Run recover = run("recover", "--dir", dir.toString());
+        Run recoverEmpty = run("recover", "--dir", empty.toString());
+
+        // then each says there was no journal and what RocksDB holds, and no durability it cannot know
+        assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
+        assertThat(recover.out()).contains("journal     none (" + dir.resolve("journal") + " does not exist): nothing to replay")
+                                 .contains("rocksdb     held writes up to epoch 2,000 when opened")
+                                 .contains("closed      nothing was replayed, so RocksDB is as it was: it holds writes up to epoch 2,000")
+                                 .doesNotContain("watermarks").doesNotContain("every write");
+        assertThat(recoverEmpty.exit()).as(recoverEmpty.out() + recoverEmpty.err()).isZero();
+        assertThat(recoverEmpty.out()).contains("rocksdb     held no writes when opened")
+                                      .contains("closed      nothing was replayed, so RocksDB is as it was: it holds no writes")
+                                      .doesNotContain("epoch 0");
+    }
+
+    @Test
+    void shouldRefuseToRecoverADirectoryThatIsNotAStoreWithoutCreatingAnything() throws IOException {
+        // a db/ that is not RocksDB, a journal/ that is not a journal
+        Path junkDb = Files.createDirectories(tmp.resolve("junk-db").resolve("db"));
+        Files.writeString(junkDb.resolve("notes.txt"), "x");
+        Path junkJournal = Files.createDirectories(tmp.resolve("junk-journal").resolve("journal"));
+        Files.writeString(junkJournal.resolve("notes.txt"), "x");
+
+        assertOneLine(run("recover", "--dir", junkDb.getParent().toString()), EpochRingCli.USAGE,
+                      junkDb + " is not a RocksDB database (it has no CURRENT file)");
+        assertOneLine(run("recover", "--dir", junkJournal.getParent().toString()), EpochRingCli.USAGE,
+                      junkJournal + " holds no journal files (*.cq4, metadata.cq4t)");
+        assertThat(junkDb.toFile().list()).containsExactly("notes.txt");
+        assertThat(junkJournal.toFile().list()).containsExactly("notes.txt");
+        assertThat(junkJournal.getParent().resolve("db")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseToRecoverAJournalWhoseDatabaseIsGoneWhenItNoLongerHoldsEveryWrite() throws IOException {
+        // given a store whose writes were made durable, then its database deleted
+        Path dir = tmp.resolve("lost-db");
+        assertThat(run("demo", "--writes", "500", "--keys", "50", "--dir", dir.toString()).exit()).isZero();
+        deleteRecursively(dir.resolve("db"));
+
+        Run recover = run("recover", "--dir", dir.toString());
+
+        // then recover says why and what to do, and creates no empty database
+        assertOneLine(recover, EpochRingCli.USAGE, "has a journal but no database (" + dir.resolve("db") + " is missing)");
+        assertThat(recover.err()).contains("its checkpoint says writes up to epoch 1,000 were made durable in the database")
+                                 .contains("Restore the database directory to " + dir.resolve("db"));
+        assertThat(dir.resolve("db")).doesNotExist();
     }
 
     @Test
@@ -356,6 +415,14 @@ class EpochRingCliTest {
                 int length = KvCodec.INSTANCE.encode(KvWrite.put(("k" + epoch).getBytes(), ("v" + epoch).getBytes()), buffer, 0);
                 journal.append(epoch, "default", buffer, 0, length);
                 journal.commit();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
     }
