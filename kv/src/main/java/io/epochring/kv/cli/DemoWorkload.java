@@ -177,9 +177,14 @@ final class DemoWorkload {
         out.println("  flushes     " + Format.count(stats.flushCount()) + " (mean " + Format.millis(stats.meanFlushNanos()) + ", max "
                     + Format.millis(stats.maxFlushNanos()) + ", " + stats.flushFailures() + " failed attempts)");
         out.println("  on disk     journal " + r.journal() + "; RocksDB " + Format.bytes(r.dbBytes()));
-        out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": checkpoint at epoch "
-                    + Format.count(r.recovery().checkpoint().durableEpoch()) + ", " + Format.count(r.recovery().replayed())
-                    + " journal records replayed");
+        if (config.journal()) {
+            out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": checkpoint at epoch "
+                        + Format.count(r.recovery().checkpoint().durableEpoch()) + ", " + Format.count(r.recovery().replayed())
+                        + " journal records replayed");
+        } else {
+            out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": no journal to replay; RocksDB held writes up to epoch "
+                        + Format.count(r.recovery().storage().epoch()));
+        }
         out.println("  verify      " + describe(r.live()) + "; after reopen: " + describe(r.reopened()));
         for (String example : r.live().ok() ? r.reopened().examples() : r.live().examples()) {
             out.println("              mismatch: " + example);
@@ -278,7 +283,7 @@ final class DemoWorkload {
     private static String describeJournal(Path journal) {
         try (JournalInspector inspector = JournalInspector.open(journal)) {
             JournalSummary summary = inspector.summary();
-            return Format.count(summary.writes()) + " writes + " + Format.count(summary.checkpoints()) + " checkpoints, "
+            return Format.count(summary.writes(), "write") + " + " + Format.count(summary.checkpoints(), "checkpoint") + ", "
                    + Format.bytes(summary.bytes()) + " in " + summary.files().size() + " file" + (summary.files().size() == 1 ? "" : "s");
         }
     }

@@ -95,14 +95,14 @@ final class InspectCommand implements Callable<Integer> {
          .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
                                                                  + Format.count(summary.lastEpoch()) + ")")
          .append(summary.rejectedWrites() == 0 ? "" : ", " + Format.count(summary.rejectedWrites()) + " of them rejected")
-         .append(", ").append(Format.count(summary.checkpoints())).append(" checkpoints\n");
+         .append(", ").append(Format.count(summary.checkpoints(), "checkpoint")).append('\n');
         s.append("  checkpoint  ").append(summary.checkpoints() == 0 ? "none yet"
                                                                      : "durable " + Format.count(summary.lastCheckpoint().durableEpoch())
                                                                        + ", written " + Format.count(summary.lastCheckpoint().writtenEpoch()))
          .append('\n');
         s.append("  files       ").append(summary.files().size()).append(", ").append(Format.bytes(summary.bytes())).append(" used");
         for (JournalFile file : summary.files()) {
-            s.append("\n              ").append(file.name()).append(": ").append(Format.count(file.records())).append(" records")
+            s.append("\n              ").append(file.name()).append(": ").append(Format.count(file.records(), "record"))
              .append(file.lastEpoch() == 0 ? "" : ", epochs " + Format.count(file.firstEpoch()) + ".." + Format.count(file.lastEpoch()))
              .append(", ").append(Format.bytes(file.usedBytes())).append(" used");
         }
@@ -170,6 +170,9 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static String decode(JournalEntry entry) {
+        if (entry.type() == RecordType.REJECTED_WRITE && entry.payloadLength() == 0) {
+            return "no payload (the write was too large for the journal, or its codec could not encode it)";
+        }
         KvWrite write = decodeOrNull(entry);
         if (write == null) {
             return entry.payloadLength() + "-byte payload (not a key-value write)";

@@ -85,7 +85,9 @@ class EpochRingCliTest {
         Run run = run("demo", "--writes", "1000", "--keys", "100", "--no-journal", "--sample-every", "10");
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("journal off").contains("result      OK").doesNotContain("kept");
+        assertThat(run.out()).contains("journal off").contains("result      OK").doesNotContain("kept")
+                             .containsPattern("reopen      [0-9.]+ s: no journal to replay; RocksDB held writes up to epoch 2,000")
+                             .doesNotContain("checkpoint at epoch");
         Path store = Path.of(run.out().lines().filter(l -> l.startsWith("  store")).findFirst().orElseThrow().split("\\s+")[2]);
         assertThat(store).doesNotExist();
     }
@@ -312,18 +314,22 @@ class EpochRingCliTest {
             writer.appendRejected(2, "default", buffer, 0, length);
             length = KvCodec.INSTANCE.encode(KvWrite.put("k3".getBytes(), "v3".getBytes()), buffer, 0);
             writer.append(3, "default", buffer, 0, length);
+            // a write the store refused before applying it (too large to journal): no payload
+            writer.appendRejected(4, "default", buffer, 0, 0);
             writer.commit();
         }
 
         Run text = run("inspect", "--dir", journal.toString());
         assertThat(text.exit()).as(text.out() + text.err()).isZero();
-        assertThat(text.out()).contains("3 writes (epochs 1..3), 1 of them rejected, 0 checkpoints")
-                              .containsPattern("REJECTED +epoch 2 +channel default +add\\('k1', 5\\) \\(rejected when written: not applied\\)");
+        assertThat(text.out()).contains("4 writes (epochs 1..4), 2 of them rejected, 0 checkpoints")
+                              .containsPattern("REJECTED +epoch 2 +channel default +add\\('k1', 5\\) \\(rejected when written: not applied\\)")
+                              .containsPattern("REJECTED +epoch 4 +channel default +no payload \\(the write was too large for the journal,"
+                                               + " or its codec could not encode it\\)");
         assertThat(text.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(2);
 
         Run json = run("inspect", "--dir", journal.toString(), "--json");
         assertThat(json.exit()).isZero();
-        assertThat(json.out()).contains("\"writes\":3,\"rejectedWrites\":1,")
+        assertThat(json.out()).contains("\"writes\":4,\"rejectedWrites\":2,")
                               .contains("{\"type\":\"REJECTED_WRITE\",\"epoch\":2,\"channel\":\"default\",")
                               .contains("\"op\":\"add\",\"key\":\"k1\",\"amount\":5,")
                               .contains("\"op\":\"put\",\"key\":\"k3\",\"valueLength\":2,");
