@@ -118,12 +118,11 @@ public final class EpochRingCli implements Runnable {
     /** @return what ran out and what to do: the options that size what {@code command} holds, or more heap */
     static String outOfMemory(String command, OutOfMemoryError e, long maxHeap) {
         String lower = switch (command) {
-            case "demo" -> "lower --keys, --flush-bytes or --value-size, ";
-            case "inspect" -> "lower --limit, ";
+            case "demo" -> "lower --keys, --flush-bytes or --value-size, or ";
             default -> "";
         };
         return "the JVM ran out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage()) + ", with a maximum heap of "
-               + Format.bytes(maxHeap) + "): " + lower + "or give java more heap, e.g. java -Xmx" + Math.max(1, 2 * (maxHeap >> 30))
+               + Format.bytes(maxHeap) + "): " + lower + "give java more heap, e.g. java -Xmx" + Math.max(1, 2 * (maxHeap >> 30))
                + "g -jar epochring.jar " + command + " ...";
     }
 

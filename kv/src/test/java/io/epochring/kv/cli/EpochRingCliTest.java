@@ -258,7 +258,8 @@ class EpochRingCliTest {
 
         assertThat(demo).isEqualTo("the JVM ran out of memory (Java heap space, with a maximum heap of 2.00 GiB): lower --keys,"
                                    + " --flush-bytes or --value-size, or give java more heap, e.g. java -Xmx4g -jar epochring.jar demo ...");
-        assertThat(recover).contains("(Java heap space, with a maximum heap of 2.00 GiB): or give java more heap");
+        assertThat(recover).isEqualTo("the JVM ran out of memory (Java heap space, with a maximum heap of 2.00 GiB): give java more heap,"
+                                      + " e.g. java -Xmx4g -jar epochring.jar recover ...");
     }
 
     // ---- bad input: one line, what is wrong and what to do, the documented exit code ------------
