@@ -51,7 +51,8 @@ final class Conductor<W, R, F, S> {
             }
             try {
                 JournalRecovery.Recovered recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher,
-                                                                            config.sinks, config.syncEveryFlush).run();
+                                                                            config.sinks, config.syncEveryFlush,
+                                                                            config.acceptJournalLoss).run();
                 recovery = recovered.report();
                 pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
             } catch (RuntimeException | Error e) {

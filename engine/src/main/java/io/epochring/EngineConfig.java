@@ -29,6 +29,7 @@ final class EngineConfig<W, R, F, S> {
     final Duration flushInterval;
     final long flushThresholdBytes;
     final boolean syncEveryFlush;
+    final boolean acceptJournalLoss;
     final ThreadingMode threadingMode;
     final WaitStrategy waitStrategy;
     final Supplier<IdleStrategy> producerIdleStrategy;
@@ -51,6 +52,7 @@ final class EngineConfig<W, R, F, S> {
         this.flushInterval = b.flushInterval;
         this.flushThresholdBytes = b.flushThresholdBytes;
         this.syncEveryFlush = b.syncEveryFlush;
+        this.acceptJournalLoss = b.acceptJournalLoss;
         this.threadingMode = b.threadingMode;
         this.waitStrategy = waitStrategy;
         this.producerIdleStrategy = b.producerIdleStrategy;

@@ -51,6 +51,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     Duration flushInterval = Duration.ofMillis(200);
     long flushThresholdBytes = 64L << 20;
     boolean syncEveryFlush = true;
+    boolean acceptJournalLoss;
     ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
     WaitStrategy waitStrategy;
     Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
@@ -139,6 +140,20 @@ public final class EpochRingBuilder<W, R, F, S> {
         if (journal == null || codec == null) {
             problems.add("journal and codec must both be non-null (journal=" + journal + ", codec=" + codec + ")");
         }
+        return this;
+    }
+
+    /**
+     * Whether {@code start()} may recover over records the journal is known to have lost (off by
+     * default: it refuses). The journal lost records when they end below what its end marker, its
+     * newest checkpoint or a target's position says was journaled: a deleted, truncated or zeroed
+     * file (move a damaged file aside first), or a tail lost in a power cut before it was synced.
+     * With this on, recovery replays what is left, new epochs continue after the highest epoch
+     * anything recorded, the journal records the loss so the next start does not refuse it again,
+     * and {@link RecoveryReport#loss()} says how many writes were lost.
+     */
+    public EpochRingBuilder<W, R, F, S> acceptJournalLoss(boolean acceptJournalLoss) {
+        this.acceptJournalLoss = acceptJournalLoss;
         return this;
     }
 

@@ -2,6 +2,8 @@ package io.epochring;
 
 import org.agrona.DirectBuffer;
 
+import java.util.Optional;
+
 /**
  * An append-only log of every write and of durability checkpoints, replayed for recovery. The
  * engine defines the contract; the {@code journal} module implements it on Chronicle Queue.
@@ -17,6 +19,34 @@ public interface Journal extends AutoCloseable {
 
     /** @return the highest epoch of any write record in the journal, 0 when it has none */
     long lastEpoch();
+
+    /**
+     * What the journal keeps about its own end apart from its records (a small marker moved as
+     * batches are committed and checkpoints recorded), so that recovery can tell a journal that lost
+     * records (a deleted, truncated or zeroed file, a tail lost in a power cut before it was synced)
+     * from one that never had them. Recovery refuses a journal whose records end below it, unless
+     * the loss is accepted ({@link EpochRingBuilder#acceptJournalLoss}).
+     *
+     * @return the recorded end, or empty when this journal keeps none (the default) or it is gone
+     */
+    default Optional<RecordedEnd> recordedEnd() {
+        return Optional.empty();
+    }
+
+    /**
+     * Records that the loss recovery found was accepted: the journal's end moves to
+     * {@code continueAfter} (the epochs between its last record and it are recorded as lost, so new
+     * epochs never repeat one a target or a lost record had), and what it keeps about its own end
+     * agrees with its records again, so the next recovery does not refuse the same loss. Called from
+     * {@code start()} once replay has succeeded, before anything else is appended.
+     *
+     * @param continueAfter the highest epoch anything recorded, at or above {@link #lastEpoch()}
+     * @throws UnsupportedOperationException when the journal cannot record a loss (the default)
+     */
+    default void acceptLoss(long continueAfter) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot record an accepted loss: recover with a journal that"
+                                                + " implements Journal.acceptLoss, or restore the lost records");
+    }
 
     /**
      * Replays, in epoch order, every write record with an epoch above {@code afterEpoch}.
@@ -79,6 +109,15 @@ public interface Journal extends AutoCloseable {
         /** A write that {@link Delta#apply} rejected when it was first written: it is not applied again. */
         default void onRejected(long epoch, String channel) {
         }
+    }
+
+    /**
+     * What a journal recorded about its own end (see {@link #recordedEnd()}).
+     *
+     * @param lastEpoch      the highest epoch it recorded as appended and committed
+     * @param durableEpoch   the durable epoch of the newest checkpoint it recorded
+     */
+    record RecordedEnd(long lastEpoch, long durableEpoch) {
     }
 
     /**

@@ -3,6 +3,7 @@ package io.epochring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 
@@ -22,6 +23,12 @@ import java.util.TreeSet;
  * a segment that ends at or below its position) and the part above every position stays live.
  * Replaying only reads the journal, so a crash during recovery followed by another recovery gives
  * the same state; a write that fails only now stops recovery with nothing changed on disk.
+ *
+ * <p>Before replaying, the journal's end is checked against everything else that recorded
+ * journaled epochs: the journal's end marker and checkpoint ({@link Journal#recordedEnd()}) and the
+ * targets' positions. Records ending below any of them were lost; recovery refuses
+ * ({@link JournalLossException}) unless the loss is accepted, and then tells the journal so
+ * ({@link Journal#acceptLoss}) only after replay has succeeded.
  */
 final class JournalRecovery<W, R, F> {
 
@@ -35,6 +42,7 @@ final class JournalRecovery<W, R, F> {
     private final Flusher<?, ?> flusher;
     private final Map<String, EpochRingBuilder.SinkSpec<F>> sinks;
     private final boolean syncEveryFlush;
+    private final boolean acceptLoss;
 
     private final List<FrozenBatch> segments = new ArrayList<>();
     private TreeSet<Long> boundaries;
@@ -44,49 +52,73 @@ final class JournalRecovery<W, R, F> {
     private long rejected;
 
     JournalRecovery(Journal journal, WriteCodec<W> codec, Delta<W, R, F> delta, Flusher<?, ?> flusher,
-                    Map<String, EpochRingBuilder.SinkSpec<F>> sinks, boolean syncEveryFlush) {
+                    Map<String, EpochRingBuilder.SinkSpec<F>> sinks, boolean syncEveryFlush, boolean acceptLoss) {
         this.journal = journal;
         this.codec = codec;
         this.delta = delta;
         this.flusher = flusher;
         this.sinks = sinks;
         this.syncEveryFlush = syncEveryFlush;
+        this.acceptLoss = acceptLoss;
     }
 
     Recovered run() {
         long start = System.nanoTime();
-        Journal.Checkpoint checkpoint = journal == null ? Journal.Checkpoint.NONE : journal.lastCheckpoint();
-        long durable = checkpoint.durableEpoch();
-        RecoveryReport.TargetPosition storage = position("storage", flusher.storedEpoch(), durable);
-        List<RecoveryReport.TargetPosition> sinkPositions = new ArrayList<>();
-        sinks.forEach((name, spec) -> sinkPositions.add(position("sink '" + name + "'", spec.sink().deliveredEpoch(), durable)));
-        List<RecoveryReport.TargetPosition> all = new ArrayList<>(sinkPositions);
-        all.add(storage);
-        long highest = all.stream().mapToLong(RecoveryReport.TargetPosition::epoch).max().orElse(0);
         if (journal == null) {
             // Nothing to replay: epochs go on after what the targets hold, so none is handed one twice.
+            TargetPositions targets = new TargetPositions(0);
+            long highest = targets.highest();
             lastCut = highest;
-            return new Recovered(new RecoveryReport(checkpoint, 0, 0, highest, storage, sinkPositions, System.nanoTime() - start),
-                                 List.of(), highest);
+            return new Recovered(new RecoveryReport(Journal.Checkpoint.NONE, 0, 0, highest, targets.storage, targets.sinks,
+                                                    JournalLoss.NONE, System.nanoTime() - start), List.of(), highest);
         }
-        if (storage.epoch() < durable) {
-            throw new RecoveryFailedException("storage holds epochs up to " + storage.epoch() + " but the journal's checkpoint says"
-                                              + " epochs up to " + durable + " were durable in it: storage lost synced writes (was it"
-                                              + " restored from an older backup, or is it another store's?). Restore the storage that"
-                                              + " belongs to this journal", 0, null, null);
-        }
+        Journal.Checkpoint found = journal.lastCheckpoint();
         long journalLast = journal.lastEpoch();
-        for (RecoveryReport.TargetPosition target : all) {
-            if (target.epoch() > journalLast) {
-                throw new RecoveryFailedException(target.target() + " holds epochs up to " + target.epoch() + " but the journal ends at"
-                                                  + " epoch " + journalLast + ": the journal lost writes (a deleted, truncated or"
-                                                  + " replaced journal file?), and new epochs would repeat ones the target holds."
-                                                  + " Restore the journal that belongs to this storage", 0, null, null);
+        List<String> evidence = new ArrayList<>();
+        long durable = found.durableEpoch();
+        long expectedEnd = journalLast;
+        Optional<Journal.RecordedEnd> recorded = journal.recordedEnd();
+        if (recorded.isPresent()) {
+            Journal.RecordedEnd end = recorded.get();
+            if (end.lastEpoch() > journalLast) {
+                evidence.add("its end marker says epochs up to " + end.lastEpoch() + " were journaled, but its records end at epoch "
+                             + journalLast);
+                expectedEnd = end.lastEpoch();
+            }
+            if (end.durableEpoch() > durable) {
+                evidence.add("its end marker says a checkpoint made epochs up to " + end.durableEpoch() + " durable, but its newest"
+                             + " checkpoint record is of durable epoch " + durable);
+                durable = end.durableEpoch(); // it was durable: targets that cannot tell their position are assumed there
+                expectedEnd = Math.max(expectedEnd, durable);
             }
         }
-        long from = all.stream().mapToLong(RecoveryReport.TargetPosition::epoch).min().orElse(durable);
+        Journal.Checkpoint checkpoint = durable == found.durableEpoch() ? found
+                                        : new Journal.Checkpoint(durable, Math.max(durable, found.writtenEpoch()));
+        TargetPositions targets = new TargetPositions(durable);
+        if (targets.storage.epoch() < durable) {
+            throw new RecoveryFailedException("storage holds epochs up to " + targets.storage.epoch() + " but the journal's checkpoint"
+                                              + " says epochs up to " + durable + " were durable in it: storage lost synced writes (was"
+                                              + " it restored from an older backup, or is it another store's?). Restore the storage that"
+                                              + " belongs to this journal", 0, null, null);
+        }
+        for (RecoveryReport.TargetPosition target : targets.all) {
+            if (target.reported() && target.epoch() > journalLast) {
+                evidence.add(target.target() + " holds epochs up to " + target.epoch() + " but the journal ends at epoch " + journalLast);
+                expectedEnd = Math.max(expectedEnd, target.epoch());
+            }
+        }
+        JournalLoss loss = evidence.isEmpty() ? JournalLoss.NONE : loss(journalLast, expectedEnd, targets, evidence);
+        if (loss.any() && !acceptLoss) {
+            throw new JournalLossException("journal " + journal + " lost records: " + String.join("; ", loss.evidence()) + ". "
+                                           + loss.lostWrites() + " journaled write" + (loss.lostWrites() == 1 ? " is" : "s are")
+                                           + " in neither the journal nor storage. Nothing was changed: restore the lost journal"
+                                           + " files (deleted, truncated or zeroed, or a tail lost in a power cut before it was"
+                                           + " synced), or accept the loss with acceptJournalLoss(true) to recover what is left"
+                                           + " and continue after epoch " + expectedEnd, loss);
+        }
+        long from = targets.lowest();
         boundaries = new TreeSet<>();
-        all.forEach(target -> {
+        targets.all.forEach(target -> {
             if (target.epoch() > from) {
                 boundaries.add(target.epoch());
             }
@@ -98,10 +130,49 @@ final class JournalRecovery<W, R, F> {
         if (end != null) {
             freezeUpTo(end); // the last segment some target lacks: everything replayed is frozen
         }
-        long lastEpoch = Math.max(journalLast, lastReplayed);
-        RecoveryReport report = new RecoveryReport(checkpoint, replayed, rejected, lastEpoch, storage, sinkPositions,
+        if (loss.any()) {
+            journal.acceptLoss(expectedEnd); // replay succeeded: only now is anything written
+        }
+        long lastEpoch = Math.max(Math.max(journalLast, lastReplayed), expectedEnd);
+        RecoveryReport report = new RecoveryReport(checkpoint, replayed, rejected, lastEpoch, targets.storage, targets.sinks, loss,
                                                    System.nanoTime() - start);
-        return new Recovered(report, List.copyOf(segments), Math.max(lastCut, highest));
+        return new Recovered(report, List.copyOf(segments), Math.max(lastCut, targets.highest()));
+    }
+
+    /** Says what the loss costs each target: the epochs above its position that only the lost records had. */
+    private JournalLoss loss(long journalLast, long expectedEnd, TargetPositions targets, List<String> evidence) {
+        List<String> lines = new ArrayList<>(evidence);
+        for (RecoveryReport.TargetPosition target : targets.all) {
+            long firstLacked = Math.max(journalLast, target.epoch()) + 1;
+            if (firstLacked <= expectedEnd) {
+                lines.add(target.target() + " lacks epochs " + firstLacked + ".." + expectedEnd + ", which only the lost records had");
+            }
+        }
+        long lostWrites = Math.max(0, expectedEnd - Math.max(journalLast, targets.storage.epoch()));
+        return new JournalLoss(journalLast, expectedEnd, lostWrites, lines);
+    }
+
+    /** Where storage and each sink stand: reported, or assumed at the durable checkpoint. */
+    private final class TargetPositions {
+        final RecoveryReport.TargetPosition storage;
+        final List<RecoveryReport.TargetPosition> sinks = new ArrayList<>();
+        final List<RecoveryReport.TargetPosition> all = new ArrayList<>();
+
+        TargetPositions(long durable) {
+            storage = position("storage", flusher.storedEpoch(), durable);
+            JournalRecovery.this.sinks.forEach((name, spec) -> sinks.add(position("sink '" + name + "'", spec.sink().deliveredEpoch(),
+                                                                                  durable)));
+            all.addAll(sinks);
+            all.add(storage);
+        }
+
+        long highest() {
+            return all.stream().mapToLong(RecoveryReport.TargetPosition::epoch).max().orElse(0);
+        }
+
+        long lowest() {
+            return all.stream().mapToLong(RecoveryReport.TargetPosition::epoch).min().orElse(0);
+        }
     }
 
     private static RecoveryReport.TargetPosition position(String target, OptionalLong reported, long durable) {

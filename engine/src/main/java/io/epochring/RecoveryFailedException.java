@@ -6,7 +6,7 @@ package io.epochring;
  * on disk was changed, so a fixed build (a deterministic {@link Delta}, the right codec) or a
  * repaired directory can recover later.
  */
-public final class RecoveryFailedException extends EpochRingException {
+public class RecoveryFailedException extends EpochRingException {
 
     private final long epoch;
     private final String channel;

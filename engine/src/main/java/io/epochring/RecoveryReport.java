@@ -11,13 +11,15 @@ import java.util.List;
  * @param lastEpoch  the highest journaled epoch; new writes continue after it
  * @param storage    where storage stood: recovery hands it only the epochs above this position
  * @param sinks      where each secondary sink stood, in configuration order
+ * @param loss       records the journal had lost, recovered over because the loss was accepted
+ *                   ({@link JournalLoss#NONE} when nothing was lost)
  * @param nanos      time spent replaying
  */
 public record RecoveryReport(Journal.Checkpoint checkpoint, long replayed, long rejected, long lastEpoch,
-                             TargetPosition storage, List<TargetPosition> sinks, long nanos) {
+                             TargetPosition storage, List<TargetPosition> sinks, JournalLoss loss, long nanos) {
 
     static final RecoveryReport NONE = new RecoveryReport(Journal.Checkpoint.NONE, 0, 0, 0,
-                                                          new TargetPosition("storage", 0, false), List.of(), 0);
+                                                          new TargetPosition("storage", 0, false), List.of(), JournalLoss.NONE, 0);
 
     public RecoveryReport {
         sinks = List.copyOf(sinks);

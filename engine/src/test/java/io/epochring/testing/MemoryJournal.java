@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -13,8 +14,11 @@ import java.util.function.Supplier;
  * An in-memory journal for engine tests: keeps records and checkpoints in lists, can be told to
  * throw (a {@link RuntimeException} or an {@link Error}) from its next append, commit or
  * checkpoint, and can be "crashed": {@link #afterCrash()} is a new journal holding exactly what a
- * reopened journal would hold after a process crash now (committed records and checkpoints). It
- * can declare a record size limit ({@link #maxPayloadLength(int)}), which it enforces as a real
+ * reopened journal would hold after a process crash now (committed records and checkpoints).
+ * Like a real journal it keeps an end marker apart from its records (the last committed epoch, the
+ * last checkpoint's durable epoch), and losing records ({@link #loseRecordsAbove}, {@link
+ * #loseCheckpointsAbove}) leaves the marker where it was, as deleting or truncating a file would.
+ * It can declare a record size limit ({@link #maxPayloadLength(int)}), which it enforces as a real
  * journal would: a longer payload is refused with an {@link IllegalArgumentException}.
  */
 public final class MemoryJournal implements Journal {
@@ -26,6 +30,11 @@ public final class MemoryJournal implements Journal {
     private final List<Record> records = new ArrayList<>();
     private final List<Checkpoint> checkpoints = new ArrayList<>();
     private int committed;
+    private long lossEnd;
+    private long markedEpoch;
+    private long markedDurable;
+    private boolean keepsMarker = true;
+    private final List<Long> acceptedLosses = new ArrayList<>();
     private volatile Supplier<? extends Throwable> appendFailure;
     private volatile Supplier<? extends Throwable> commitFailure;
     private volatile Supplier<? extends Throwable> checkpointFailure;
@@ -41,7 +50,21 @@ public final class MemoryJournal implements Journal {
     @Override
     public synchronized long lastEpoch() {
         long last = records.isEmpty() ? 0 : records.get(records.size() - 1).epoch();
-        return Math.max(last, lastCheckpoint().writtenEpoch());
+        return Math.max(Math.max(last, lossEnd), lastCheckpoint().writtenEpoch());
+    }
+
+    @Override
+    public synchronized Optional<RecordedEnd> recordedEnd() {
+        return keepsMarker ? Optional.of(new RecordedEnd(markedEpoch, markedDurable)) : Optional.empty();
+    }
+
+    @Override
+    public synchronized void acceptLoss(long continueAfter) {
+        acceptedLosses.add(continueAfter);
+        lossEnd = Math.max(lossEnd, continueAfter);
+        markedEpoch = lastEpoch();
+        markedDurable = lastCheckpoint().durableEpoch();
+        keepsMarker = true;
     }
 
     @Override
@@ -100,6 +123,9 @@ public final class MemoryJournal implements Journal {
     public synchronized void commit() {
         Faults.raise(commitFailure);
         committed = records.size();
+        if (committed > 0) {
+            markedEpoch = records.get(committed - 1).epoch();
+        }
     }
 
     @Override
@@ -108,6 +134,7 @@ public final class MemoryJournal implements Journal {
         checkpointObserver.accept(durableEpoch);
         synchronized (this) {
             checkpoints.add(new Checkpoint(durableEpoch, writtenEpoch));
+            markedDurable = durableEpoch;
         }
     }
 
@@ -123,7 +150,35 @@ public final class MemoryJournal implements Journal {
         reopened.records.addAll(records.subList(0, committed));
         reopened.committed = committed;
         reopened.checkpoints.addAll(checkpoints);
+        reopened.lossEnd = lossEnd;
+        reopened.markedEpoch = markedEpoch;
+        reopened.markedDurable = markedDurable;
+        reopened.keepsMarker = keepsMarker;
         return reopened;
+    }
+
+    /** Drops every record above {@code epoch}, keeping the end marker: a truncated journal file. */
+    public synchronized MemoryJournal loseRecordsAbove(long epoch) {
+        records.removeIf(record -> record.epoch() > epoch);
+        committed = Math.min(committed, records.size());
+        return this;
+    }
+
+    /** Drops every checkpoint above {@code durableEpoch}, keeping the end marker. */
+    public synchronized MemoryJournal loseCheckpointsAbove(long durableEpoch) {
+        checkpoints.removeIf(checkpoint -> checkpoint.durableEpoch() > durableEpoch);
+        return this;
+    }
+
+    /** Drops the end marker: a journal that keeps none, or whose marker file was deleted. */
+    public synchronized MemoryJournal loseEndMarker() {
+        keepsMarker = false;
+        return this;
+    }
+
+    /** @return the {@code continueAfter} of every {@link #acceptLoss} call, in order */
+    public synchronized List<Long> acceptedLosses() {
+        return List.copyOf(acceptedLosses);
     }
 
     /** Every append from now on throws what {@code failure} supplies (null: none). */

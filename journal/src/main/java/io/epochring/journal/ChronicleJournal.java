@@ -3,6 +3,7 @@ package io.epochring.journal;
 import io.epochring.EpochRingException;
 import io.epochring.Journal;
 import io.epochring.JournalCorruptedException;
+import io.epochring.Journal.RecordedEnd;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -79,6 +81,8 @@ public final class ChronicleJournal implements Journal {
     private final CheckpointHint hint;
     private final SpaceReserver space;
     private final int maxPayloadLength;
+    /** Opened by the first append, checkpoint or accepted loss: until recovery has succeeded nothing is written. */
+    private volatile EndMarker endMarker;
 
     private volatile JournalTail tail;
     private volatile boolean closed;
@@ -90,6 +94,7 @@ public final class ChronicleJournal implements Journal {
     private final RecordWriter writeRecords;
     private final AppenderSync writeSync = new AppenderSync();
     private long lastWriteEpoch = -1;
+    private long markedEpoch = -1;
     private long appends;
     private long commits;
     private long syncs;
@@ -234,7 +239,7 @@ public final class ChronicleJournal implements Journal {
                 if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
                     throw staleCheckpointHint(cursor, newestCheckpoint);
                 }
-                if (!record.isWrite() || record.epoch <= afterEpoch) {
+                if (!record.isWrite() || record.isLost() || record.epoch <= afterEpoch) {
                     continue;
                 }
                 if (record.isRejected()) {
@@ -294,6 +299,65 @@ public final class ChronicleJournal implements Journal {
             }
         }
         return t;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Read from {@value EndMarker#FILE_NAME} in the journal directory; empty when it is missing
+     * (a journal written before it existed, or a directory copied without it).
+     */
+    @Override
+    public Optional<RecordedEnd> recordedEnd() {
+        requireOpen();
+        return EndMarker.read(directory);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Appends a LOST record of the epochs between the last write record and
+     * {@code continueAfter} (when there are any), synced under a syncing policy, then resets the
+     * end marker to the records.
+     *
+     * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
+     */
+    @Override
+    public void acceptLoss(long continueAfter) {
+        requireOpen();
+        refuseAfterWriteFault();
+        long lastWrite = Math.max(lastWriteEpoch, tail().lastWriteEpoch());
+        if (continueAfter > lastWrite) {
+            try {
+                space.prepare(queue.cycle());
+                try (ExcerptAppender appender = queue.createAppender()) {
+                    new RecordWriter(space).lost(appender, continueAfter, lastWrite);
+                    if (syncPolicy.syncs()) {
+                        new AppenderSync().sync(appender);
+                    }
+                }
+            } catch (IOException e) {
+                throw noSpace("the record of the lost epochs " + (lastWrite + 1) + ".." + continueAfter, e);
+            } catch (RuntimeException | Error e) {
+                throw writeFailed("appending the record of the lost epochs " + (lastWrite + 1) + ".." + continueAfter, e);
+            }
+            lastWriteEpoch = continueAfter; // the journal thread starts after this: the chain goes on from the LOST record
+        }
+        endMarker().reset(lastEpoch(), lastCheckpoint().durableEpoch());
+    }
+
+    private EndMarker endMarker() {
+        EndMarker marker = endMarker;
+        if (marker == null) {
+            synchronized (this) {
+                marker = endMarker;
+                if (marker == null) {
+                    marker = EndMarker.openForWriting(directory, lastEpoch(), lastCheckpoint().durableEpoch());
+                    endMarker = marker;
+                }
+            }
+        }
+        return marker;
     }
 
     // ---- the journal thread -----------------------------------------------------------------
@@ -376,6 +440,10 @@ public final class ChronicleJournal implements Journal {
             publishedSyncs = syncs;
             syncedEpoch = lastWriteEpoch;
         }
+        if (markedEpoch != lastWriteEpoch) {
+            endMarker.committed(lastWriteEpoch); // after the records it covers, and after their sync when one was due
+            markedEpoch = lastWriteEpoch;
+        }
         publishedAppends = appends;
         publishedCommits = commits;
     }
@@ -404,6 +472,8 @@ public final class ChronicleJournal implements Journal {
         } catch (IOException e) {
             throw noSpace("a new journal file", e);
         }
+        endMarker();
+        markedEpoch = lastWriteEpoch;
         writeAppender = queue.createAppender();
         lastSyncNanos = time.currentTimeNanos();
     }
@@ -430,6 +500,7 @@ public final class ChronicleJournal implements Journal {
                                                    + ") after " + previous + ": need 0 <= durable <= written, and durable must not go back");
             }
             long index;
+            EndMarker marker = endMarker();
             try {
                 ExcerptAppender appender = checkpointAppender();
                 hint.appending();
@@ -439,6 +510,7 @@ public final class ChronicleJournal implements Journal {
                     checkpointSync.sync(appender);
                 }
                 hint.settled(index);
+                marker.checkpointed(durableEpoch);
             } catch (IOException e) {
                 throw noSpace("the checkpoint record of durable epoch " + durableEpoch, e);
             } catch (RuntimeException | Error e) {
@@ -536,6 +608,9 @@ public final class ChronicleJournal implements Journal {
         } finally {
             try {
                 hint.close(); // never throws
+                if (endMarker != null) {
+                    endMarker.close();
+                }
                 if (writeFault.get() != null) {
                     releaseChronicleWriteLock();
                 }

@@ -180,6 +180,9 @@ final class JournalCursor implements AutoCloseable {
         if (record.isCheckpoint()) {
             return ", checkpoint of durable epoch " + record.epoch + " (written " + record.secondEpoch + ")";
         }
+        if (record.isLost()) {
+            return ", a record of epochs " + (record.secondEpoch + 1) + ".." + record.epoch + " lost";
+        }
         return ", epoch " + record.epoch + (record.isRejected() ? " (a rejected write)" : "");
     }
 

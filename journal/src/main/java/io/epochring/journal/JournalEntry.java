@@ -8,7 +8,8 @@ import java.util.Objects;
  * For a {@link RecordType#WRITE} or a {@link RecordType#REJECTED_WRITE}: its epoch, channel and
  * payload; for a
  * {@link RecordType#CHECKPOINT}: its durable and written epochs ({@link #epoch()} is the durable
- * one, {@link #channel()} is null and the payload empty).
+ * one, {@link #channel()} is null and the payload empty); for a {@link RecordType#LOST} record: the
+ * lost epochs, {@link #previousEpoch()}{@code  + 1 .. }{@link #epoch()} (channel empty, payload empty).
  */
 public final class JournalEntry {
 
@@ -18,18 +19,20 @@ public final class JournalEntry {
     private final byte[] payload;
     private final long durableEpoch;
     private final long writtenEpoch;
+    private final long previousEpoch;
     private final String file;
     private final long index;
     private final long position;
 
     JournalEntry(RecordType type, long epoch, String channel, byte[] payload, long durableEpoch, long writtenEpoch,
-                 String file, long index, long position) {
+                 long previousEpoch, String file, long index, long position) {
         this.type = type;
         this.epoch = epoch;
         this.channel = channel;
         this.payload = payload;
         this.durableEpoch = durableEpoch;
         this.writtenEpoch = writtenEpoch;
+        this.previousEpoch = previousEpoch;
         this.file = file;
         this.index = index;
         this.position = position;
@@ -73,6 +76,14 @@ public final class JournalEntry {
         return writtenEpoch;
     }
 
+    /**
+     * @return for a write or a LOST record, the epoch of the write record before it in the journal
+     * (0 for the first); 0 for a checkpoint
+     */
+    public long previousEpoch() {
+        return previousEpoch;
+    }
+
     /** @return the name of the roll-cycle file holding the record */
     public String file() {
         return file;
@@ -95,7 +106,7 @@ public final class JournalEntry {
         }
         JournalEntry e = (JournalEntry) o;
         return type == e.type && epoch == e.epoch && Objects.equals(channel, e.channel) && Arrays.equals(payload, e.payload)
-               && durableEpoch == e.durableEpoch && writtenEpoch == e.writtenEpoch && file.equals(e.file) && index == e.index
+               && durableEpoch == e.durableEpoch && writtenEpoch == e.writtenEpoch && previousEpoch == e.previousEpoch && file.equals(e.file) && index == e.index
                && position == e.position;
     }
 
@@ -107,6 +118,9 @@ public final class JournalEntry {
     @Override
     public String toString() {
         String where = " @ " + file + " index 0x" + Long.toHexString(index);
+        if (type == RecordType.LOST) {
+            return "LOST epochs=" + (previousEpoch + 1) + ".." + epoch + where;
+        }
         return type.isWrite()
                ? type + " epoch=" + epoch + " channel='" + channel + "' payload=" + payload.length + "B" + where
                : "CHECKPOINT durable=" + durableEpoch + " written=" + writtenEpoch + where;

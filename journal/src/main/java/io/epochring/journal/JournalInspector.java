@@ -119,7 +119,10 @@ public final class JournalInspector implements AutoCloseable {
                 long[] file = files.computeIfAbsent(cursor.fileName(), name -> new long[4]);
                 file[0]++;
                 file[3] = cursor.position + record.length;
-                if (record.isWrite()) {
+                if (record.isLost()) {
+                    lastEpoch = record.epoch; // the journal's end moved past the lost epochs; they are not writes
+                    file[2] = record.epoch;
+                } else if (record.isWrite()) {
                     writes++;
                     rejected += record.isRejected() ? 1 : 0;
                     firstEpoch = firstEpoch == 0 ? record.epoch : firstEpoch;
@@ -193,13 +196,16 @@ public final class JournalInspector implements AutoCloseable {
             cursor.seekAfter(fromEpoch - 1);
             RecordReader record = cursor.record;
             while (visited < limit && cursor.next()) {
-                if (record.isWrite()) {
+                if (record.isLost()) {
+                    visitor.accept(new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
+                                                    cursor.fileName(), cursor.index, cursor.position));
+                } else if (record.isWrite()) {
                     RecordType type = record.isRejected() ? RecordType.REJECTED_WRITE : RecordType.WRITE;
-                    visitor.accept(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0,
+                    visitor.accept(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0, record.secondEpoch,
                                                     cursor.fileName(), cursor.index, cursor.position));
                 } else {
                     visitor.accept(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
-                                                    record.secondEpoch, cursor.fileName(), cursor.index, cursor.position));
+                                                    record.secondEpoch, 0, cursor.fileName(), cursor.index, cursor.position));
                 }
                 visited++;
             }

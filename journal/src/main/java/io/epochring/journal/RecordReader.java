@@ -14,6 +14,7 @@ import static io.epochring.journal.RecordFormat.ORDER;
 import static io.epochring.journal.RecordFormat.PAYLOAD_LENGTH_OFFSET;
 import static io.epochring.journal.RecordFormat.SECOND_EPOCH_OFFSET;
 import static io.epochring.journal.RecordFormat.TYPE_CHECKPOINT;
+import static io.epochring.journal.RecordFormat.TYPE_LOST;
 import static io.epochring.journal.RecordFormat.TYPE_OFFSET;
 import static io.epochring.journal.RecordFormat.TYPE_REJECTED_WRITE;
 import static io.epochring.journal.RecordFormat.TYPE_WRITE;
@@ -87,7 +88,7 @@ final class RecordReader {
             return read(document);
         }
         byte peeked = document.readByte(start + TYPE_OFFSET);
-        if (peeked != TYPE_WRITE && peeked != TYPE_REJECTED_WRITE) {
+        if (peeked != TYPE_WRITE && peeked != TYPE_REJECTED_WRITE && peeked != TYPE_LOST) {
             return read(document);
         }
         type = peeked;
@@ -129,8 +130,8 @@ final class RecordReader {
         if (type == TYPE_CHECKPOINT) {
             return verifyCheckpoint();
         }
-        return "unknown record type " + type + " (expected " + TYPE_WRITE + " = WRITE, " + TYPE_CHECKPOINT + " = CHECKPOINT or "
-               + TYPE_REJECTED_WRITE + " = REJECTED_WRITE)";
+        return "unknown record type " + type + " (expected " + TYPE_WRITE + " = WRITE, " + TYPE_CHECKPOINT + " = CHECKPOINT, "
+               + TYPE_REJECTED_WRITE + " = REJECTED_WRITE or " + TYPE_LOST + " = LOST)";
     }
 
     private String verifyWrite() {
@@ -164,9 +165,17 @@ final class RecordReader {
         return null;
     }
 
-    /** @return whether the current record is a write, accepted or rejected: it has an epoch, a channel and a payload, and is chained */
+    /**
+     * @return whether the current record is in the chain of writes: a write, accepted or rejected
+     * (with an epoch, a channel and a payload), or a LOST record (an epoch, nothing else)
+     */
     boolean isWrite() {
-        return type == TYPE_WRITE || type == TYPE_REJECTED_WRITE;
+        return type == TYPE_WRITE || type == TYPE_REJECTED_WRITE || type == TYPE_LOST;
+    }
+
+    /** @return whether the current record marks epochs lost from the journal, recovered over by the user's choice */
+    boolean isLost() {
+        return type == TYPE_LOST;
     }
 
     /** @return whether the current record is a write that {@code Delta.apply} rejected when it was first written */

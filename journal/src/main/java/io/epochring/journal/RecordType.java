@@ -10,10 +10,16 @@ public enum RecordType {
      * One write that {@code Delta.apply} rejected when it was first written: its epoch, channel and
      * encoded payload, like a {@link #WRITE}, but recovery does not apply it again.
      */
-    REJECTED_WRITE;
+    REJECTED_WRITE,
+    /**
+     * Epochs lost from the journal (a deleted, truncated or zeroed file) that recovery went on
+     * without because the user accepted the loss: the record's epoch is the last lost one, and the
+     * lost epochs follow the write before it. Never replayed.
+     */
+    LOST;
 
     /** @return whether records of this kind are writes (accepted or rejected), with an epoch, a channel and a payload */
     public boolean isWrite() {
-        return this != CHECKPOINT;
+        return this == WRITE || this == REJECTED_WRITE;
     }
 }

@@ -73,6 +73,17 @@ final class RecordWriter {
     }
 
     /**
+     * Appends one LOST record: epochs {@code previousEpoch + 1 .. lastLostEpoch} were lost.
+     *
+     * @throws IOException when the disk has no room for the record; nothing of it was written
+     */
+    void lost(ExcerptAppender appender, long lastLostEpoch, long previousEpoch) throws IOException {
+        putHeader(RecordFormat.TYPE_LOST, 0, 0, lastLostEpoch, previousEpoch);
+        seal(HEADER_LENGTH + CHECKSUM_LENGTH);
+        append(appender, HEADER_LENGTH + CHECKSUM_LENGTH);
+    }
+
+    /**
      * Appends one CHECKPOINT record.
      *
      * @throws IOException when the disk has no room for the record; nothing of it was written

@@ -43,6 +43,7 @@ public final class KvOptions {
     private final Duration flushInterval;
     private final long flushThresholdBytes;
     private final boolean syncEveryFlush;
+    private final boolean acceptJournalLoss;
     private final ThreadingMode threadingMode;
     private final Consumer<EpochRingBuilder<KvWrite, Long, KvSegment, KvSnapshot>> ringCustomizer;
     private final UnaryOperator<Flusher<KvSegment, KvSnapshot>> flusherDecorator;
@@ -58,6 +59,7 @@ public final class KvOptions {
         this.flushInterval = b.flushInterval;
         this.flushThresholdBytes = b.flushThresholdBytes;
         this.syncEveryFlush = b.syncEveryFlush;
+        this.acceptJournalLoss = b.acceptJournalLoss;
         this.threadingMode = b.threadingMode;
         this.ringCustomizer = b.ringCustomizer;
         this.flusherDecorator = b.flusherDecorator;
@@ -122,6 +124,11 @@ public final class KvOptions {
         return syncEveryFlush;
     }
 
+    /** @return whether opening may recover over records the journal is known to have lost (see {@link Builder#acceptJournalLoss}) */
+    public boolean acceptJournalLoss() {
+        return acceptJournalLoss;
+    }
+
     public ThreadingMode threadingMode() {
         return threadingMode;
     }
@@ -146,6 +153,7 @@ public final class KvOptions {
         private Duration flushInterval = Duration.ofMillis(200);
         private long flushThresholdBytes = 64L << 20;
         private boolean syncEveryFlush = true;
+        private boolean acceptJournalLoss;
         private ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
         private Consumer<EpochRingBuilder<KvWrite, Long, KvSegment, KvSnapshot>> ringCustomizer = b -> { };
         private UnaryOperator<Flusher<KvSegment, KvSnapshot>> flusherDecorator = UnaryOperator.identity();
@@ -211,6 +219,19 @@ public final class KvOptions {
         /** Whether every flush also syncs RocksDB's WAL (advancing DURABLE), or only {@code flush(true)}. */
         public Builder syncEveryFlush(boolean syncEveryFlush) {
             this.syncEveryFlush = syncEveryFlush;
+            return this;
+        }
+
+        /**
+         * Whether opening may recover over records the journal is known to have lost (off: opening
+         * refuses with an {@link io.epochring.JournalLossException} naming what was lost). The journal
+         * lost records when they end below what its end marker, its checkpoint or RocksDB says was
+         * journaled: a deleted, truncated or zeroed journal file (move a damaged one aside first), or
+         * a tail lost in a power cut before it was synced. With this on, the store opens with what is
+         * left and {@link KvStore#recovery()} reports how many writes were lost.
+         */
+        public Builder acceptJournalLoss(boolean acceptJournalLoss) {
+            this.acceptJournalLoss = acceptJournalLoss;
             return this;
         }
 

@@ -123,6 +123,7 @@ public final class KvStore implements AutoCloseable {
             .flushInterval(options.flushInterval())
             .flushThresholdBytes(options.flushThresholdBytes())
             .syncEveryFlush(options.syncEveryFlush())
+            .acceptJournalLoss(options.acceptJournalLoss())
             .threadingMode(options.threadingMode());
         for (String channel : options.channelNames()) {
             builder.channel(channel, options.channelCapacity(channel));

@@ -116,6 +116,9 @@ final class InspectCommand implements Callable<Integer> {
         } else if (entry.type() == RecordType.REJECTED_WRITE) {
             record = String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
                                    Format.count(entry.epoch()), entry.channel(), decode(entry));
+        } else if (entry.type() == RecordType.LOST) {
+            record = String.format("  LOST        epochs %s..%s (lost from the journal; recovery went on without them when told to"
+                                   + " accept the loss)", Format.count(entry.previousEpoch() + 1), Format.count(entry.epoch()));
         } else {
             record = String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch()));
         }
@@ -144,7 +147,9 @@ final class InspectCommand implements Callable<Integer> {
 
     private static Json record(Json j, JournalEntry entry) {
         j.open('{').field("type", entry.type().name());
-        if (entry.type().isWrite()) {
+        if (entry.type() == RecordType.LOST) {
+            j.field("firstEpoch", entry.previousEpoch() + 1).field("lastEpoch", entry.epoch());
+        } else if (entry.type().isWrite()) {
             // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
             j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
             KvWrite write = decodeOrNull(entry);

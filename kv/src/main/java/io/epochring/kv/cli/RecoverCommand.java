@@ -1,6 +1,9 @@
 package io.epochring.kv.cli;
 
 import io.epochring.DurabilityLevel;
+import io.epochring.EpochRingException;
+import io.epochring.JournalLoss;
+import io.epochring.JournalLossException;
 import io.epochring.RecoveryReport;
 import io.epochring.kv.KvOptions;
 import io.epochring.kv.KvStore;
@@ -32,6 +35,12 @@ final class RecoverCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the store directory (holding db/ and journal/)")
     Path dir;
 
+    @Option(names = "--accept-journal-loss",
+            description = {"recover even though the journal lost records (a deleted, truncated or zeroed file, or a tail lost",
+                           "in a power cut): replay what is left, report how many writes were lost, and record the loss so",
+                           "the store opens normally afterwards. Without it, recover refuses such a journal and changes nothing"})
+    boolean acceptJournalLoss;
+
     @Mixin
     VerboseOption verbose;
 
@@ -41,10 +50,11 @@ final class RecoverCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean journaled = Files.isDirectory(dir.resolve("journal"));
         boolean rebuilding = !Files.isDirectory(dir.resolve("db"));
-        KvOptions options = KvOptions.builder().name("recover").journal(journaled).build();
+        KvOptions options = KvOptions.builder().name("recover").journal(journaled).acceptJournalLoss(acceptJournalLoss).build();
         long start = System.nanoTime();
         long written;
-        try (KvStore store = KvStore.open(dir, options)) {
+        long lost = 0;
+        try (KvStore store = open(options)) {
             long openNanos = System.nanoTime() - start;
             RecoveryReport recovery = store.recovery();
             out.println("recovered   " + dir + " in " + Format.seconds(openNanos));
@@ -57,6 +67,16 @@ final class RecoverCommand implements Callable<Integer> {
                             + "; last journaled epoch " + Format.count(recovery.lastEpoch()));
                 out.println("  positions   " + recovery.storage() + "; replayed only above it");
                 recovery.sinks().forEach(sink -> out.println("              " + sink));
+                JournalLoss loss = recovery.loss();
+                lost = loss.lostWrites();
+                if (loss.any()) {
+                    out.println("  LOSS        accepted: the journal's records ended at epoch " + Format.count(loss.journalEnd())
+                                + " but epochs up to " + Format.count(loss.expectedEnd()) + " were journaled; "
+                                + Format.count(loss.lostWrites()) + " write" + (loss.lostWrites() == 1 ? " was" : "s were")
+                                + " in neither the journal nor RocksDB and are gone");
+                    loss.evidence().forEach(line -> out.println("              " + line));
+                    out.println("              recorded in the journal; new writes continue after epoch " + Format.count(loss.expectedEnd()));
+                }
             } else {
                 out.println("  journal     none (" + dir.resolve("journal") + " does not exist): nothing to replay; writes that never"
                             + " reached RocksDB are not kept anywhere");
@@ -85,9 +105,19 @@ final class RecoverCommand implements Callable<Integer> {
         } else if (written == 0) {
             out.println("  closed      the store holds no writes");
         } else {
-            out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written));
+            out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written)
+                        + (lost == 0 ? "" : " but the " + Format.count(lost) + " lost"));
         }
         out.flush();
         return EpochRingCli.OK;
+    }
+
+    private KvStore open(KvOptions options) {
+        try {
+            return KvStore.open(dir, options);
+        } catch (JournalLossException e) {
+            throw new EpochRingException(e.getMessage() + ". To recover what is left, run: epochring recover --dir " + dir
+                                         + " --accept-journal-loss", e);
+        }
     }
 }

@@ -262,6 +262,49 @@ class EpochRingCliTest {
                                       + " e.g. java -Xmx4g -jar epochring.jar recover ...");
     }
 
+    @Test
+    void shouldRefuseAStoreWhoseJournalFileWasDeletedUntilTheLossIsAccepted() throws IOException {
+        // given a store closed with 150 writes in RocksDB, and its journal file deleted
+        Path dir = tmp.resolve("store");
+        try (KvStore store = KvStore.open(dir)) {
+            for (int i = 1; i <= 150; i++) {
+                store.put(("k" + i).getBytes(), ("v" + i).getBytes());
+            }
+        }
+        try (var files = Files.list(dir.resolve("journal"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".cq4")).toList()) {
+                Files.delete(file);
+            }
+        }
+
+        // when recovered: refused, with both positions and the way to accept the loss, and nothing changed
+        Run refused = run("recover", "--dir", dir.toString());
+        assertOneLine(refused, EpochRingCli.FAILURE, "lost records");
+        assertThat(refused.err()).contains("storage holds epochs up to 150 but the journal ends at epoch 0")
+                                 .contains("its end marker says epochs up to 150 were journaled")
+                                 .contains("--accept-journal-loss");
+        try (var files = Files.list(dir.resolve("journal"))) {
+            assertThat(files.filter(f -> f.toString().endsWith(".cq4")).toList()).as("no new journal file").isEmpty();
+        }
+
+        // when recovered accepting the loss: every key is still there (RocksDB had them all), and the loss is reported
+        Run accepted = run("recover", "--dir", dir.toString(), "--accept-journal-loss");
+        assertThat(accepted.exit()).as(accepted.out() + accepted.err()).isZero();
+        assertThat(accepted.out()).contains("LOSS        accepted: the journal's records ended at epoch 0 but epochs up to 150 were"
+                                            + " journaled; 0 writes were in neither the journal nor RocksDB")
+                                  .contains("150 live keys");
+
+        // and from then on the store opens without the flag, continuing after epoch 150
+        Run again = run("recover", "--dir", dir.toString());
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).doesNotContain("LOSS");
+        try (KvStore store = KvStore.open(dir)) {
+            var write = store.put("after".getBytes(), "x".getBytes());
+            write.await(io.epochring.DurabilityLevel.APPLIED);
+            assertThat(write.epoch()).isEqualTo(151);
+        }
+    }
+
     // ---- bad input: one line, what is wrong and what to do, the documented exit code ------------
 
     @Test
