@@ -3,15 +3,18 @@ package io.epochring;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 
+import java.util.Locale;
+
 /**
  * Stage 2: applies each sequenced write to the live delta, releases its handle at APPLIED, and
  * cuts a freeze when a flush is due (an explicit flush, the size threshold, or the timer). The
  * freeze is the delta's O(1) swap; the view moves to the new live delta at once, so every APPLIED
  * write is visible through the current view.
  *
- * <p>With a journal, each write is encoded before it is applied (a write the codec cannot encode
- * is not applied, and is journaled as rejected) and the apply's outcome is left for the journal stage, which
- * records a rejected write as rejected: replay then skips exactly the writes apply rejected.
+ * <p>With a journal, each write is encoded before it is applied (a write the codec cannot encode,
+ * or whose encoding is longer than the journal can record, is not applied, and is journaled as
+ * rejected) and the apply's outcome is left for the journal stage, which records a rejected write
+ * as rejected: replay then skips exactly the writes apply rejected.
  */
 final class ApplyStage<W, R, F> implements Stage {
 
@@ -26,13 +29,16 @@ final class ApplyStage<W, R, F> implements Stage {
     private final FlushTimer timer;
     private final Conductor<?, ?, ?, ?> ring;
     private final WriteCodec<W> codec;
+    /** The journal's {@link Journal#maxPayloadLength()}: a longer encoding could not be journaled. */
+    private final int maxPayloadLength;
 
     private long lastApplied;
     private long lastCut;
 
     ApplyStage(Delta<W, R, F> delta, Watermark applied, ViewPublisher<F, ?> views, ErrorHandler errorHandler,
                NanoClock clock, long flushIntervalNanos, long flushThresholdBytes, boolean syncEveryFlush,
-               FlushTimer timer, Conductor<?, ?, ?, ?> ring, WriteCodec<W> codec, long lastApplied, long lastCut) {
+               FlushTimer timer, Conductor<?, ?, ?, ?> ring, WriteCodec<W> codec, int maxPayloadLength,
+               long lastApplied, long lastCut) {
         this.delta = delta;
         this.applied = applied;
         this.views = views;
@@ -44,9 +50,10 @@ final class ApplyStage<W, R, F> implements Stage {
         this.timer = timer;
         this.ring = ring;
         this.codec = codec;
+        this.maxPayloadLength = maxPayloadLength;
         this.lastApplied = lastApplied;
         this.lastCut = lastCut;
-        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+        timer.scheduleAfter(clock.nanoTime(), flushIntervalNanos, lastCut);
     }
 
     @Override
@@ -155,16 +162,29 @@ final class ApplyStage<W, R, F> implements Stage {
     }
 
     private EpochRingException encode(Channel<?, ?> channel, W write, long epoch, EncodedWrite encoded) {
+        int length;
         try {
-            encoded.length = codec.encode(write, encoded.buffer, 0);
-            encoded.outcome = EncodedWrite.APPLIED;
-            return null;
+            length = codec.encode(write, encoded.buffer, 0);
         } catch (RuntimeException e) {
             encoded.outcome = EncodedWrite.NOT_ENCODED;
             return new EpochRingException("write at epoch " + epoch + " on channel '" + channel.name()
                                           + "' could not be encoded for the journal (" + e + "): it was not applied (the journal records it as rejected);"
                                           + " fix the codec or the write", e);
         }
+        if (length > maxPayloadLength) {
+            // Bad input, not a journal failure: refused before the journal sees it, so the coordinator goes on.
+            encoded.outcome = EncodedWrite.NOT_ENCODED;
+            encoded.dropBuffer();
+            IllegalArgumentException tooLong = new IllegalArgumentException(
+                "the write encodes to " + String.format(Locale.ROOT, "%,d", length) + " bytes; the journal records at most "
+                + String.format(Locale.ROOT, "%,d", maxPayloadLength) + " bytes per write");
+            return new EpochRingException("write at epoch " + epoch + " on channel '" + channel.name() + "' is too large: "
+                                          + tooLong.getMessage() + ". It was not applied (the journal records it as rejected);"
+                                          + " make the write smaller, e.g. split a large value over several keys", tooLong);
+        }
+        encoded.length = length;
+        encoded.outcome = EncodedWrite.APPLIED;
+        return null;
     }
 
     private void deliver(WriteHandle<Object> handle, EpochRingException error) {
@@ -211,7 +231,7 @@ final class ApplyStage<W, R, F> implements Stage {
         } else if (syncRequested) {
             slot.cut = new FrozenBatch(null, range, true);
         }
-        timer.scheduleAfter(clock.nanoTime() + flushIntervalNanos, lastCut);
+        timer.scheduleAfter(clock.nanoTime(), flushIntervalNanos, lastCut);
         return range;
     }
 }

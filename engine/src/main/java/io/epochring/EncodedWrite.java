@@ -15,14 +15,26 @@ final class EncodedWrite {
     /** {@link Delta#apply} threw: journaled as rejected, so replay rejects it again without applying. */
     static final byte REJECTED = 1;
     /**
-     * The codec could not encode it: not applied, and journaled as rejected with no payload, so
-     * the journal still accounts for its epoch (a flushed range may end at it).
+     * The codec could not encode it, or its encoding is longer than the journal can record: not
+     * applied, and journaled as rejected with no payload, so the journal still accounts for its
+     * epoch (a flushed range may end at it).
      */
     static final byte NOT_ENCODED = 2;
     /** Refused after the coordinator failed: neither applied nor journaled (nothing is flushed after a fault). */
     static final byte REFUSED = 3;
 
-    final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(128);
+    private static final int INITIAL_CAPACITY = 128;
+
+    ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
     int length;
     byte outcome;
+
+    /**
+     * Replaces the buffer with a small one: after a write too large to journal, the slot would
+     * otherwise keep a buffer of that size for every later lap.
+     */
+    void dropBuffer() {
+        buffer = new ExpandableArrayBuffer(INITIAL_CAPACITY);
+        length = 0;
+    }
 }

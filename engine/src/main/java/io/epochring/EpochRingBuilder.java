@@ -40,6 +40,9 @@ import java.util.function.Supplier;
  */
 public final class EpochRingBuilder<W, R, F, S> {
 
+    /** The longest flush interval: the clock counts nanoseconds in a {@code long}. */
+    static final Duration MAX_FLUSH_INTERVAL = Duration.ofNanos(Long.MAX_VALUE);
+
     final Delta<W, R, F> delta;
     final Flusher<F, S> flusher;
     String name = "epochring";
@@ -226,6 +229,9 @@ public final class EpochRingBuilder<W, R, F, S> {
         }
         require(flushInterval != null && !flushInterval.isNegative() && !flushInterval.isZero(),
                 "flushInterval must be > 0, was " + flushInterval);
+        require(flushInterval == null || flushInterval.compareTo(MAX_FLUSH_INTERVAL) <= 0,
+                "flushInterval must be at most " + MAX_FLUSH_INTERVAL.toDays() + " days (" + Long.MAX_VALUE
+                + " ns, the clock's range), was " + flushInterval);
         require(flushThresholdBytes > 0, "flushThresholdBytes must be > 0, was " + flushThresholdBytes);
         require(threadingMode != null, "threadingMode must not be null");
         require(producerIdleStrategy != null, "producerIdleStrategy must not be null");

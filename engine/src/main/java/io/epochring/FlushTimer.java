@@ -11,8 +11,14 @@ final class FlushTimer {
     private volatile long lastCut;
     private volatile boolean tickPending;
 
-    void scheduleAfter(long dueNanos, long lastCut) {
-        this.dueNanos = dueNanos;
+    /**
+     * Schedules the next timed flush {@code intervalNanos} after {@code nowNanos}. A sum past the
+     * largest {@code long} is due never rather than at a negative time: wrapped around, a long
+     * interval would make every tick due.
+     */
+    void scheduleAfter(long nowNanos, long intervalNanos, long lastCut) {
+        long due = nowNanos + intervalNanos;
+        this.dueNanos = due < nowNanos ? Long.MAX_VALUE : due;
         this.lastCut = lastCut;
     }
 

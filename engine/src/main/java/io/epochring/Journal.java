@@ -87,6 +87,17 @@ public interface Journal extends AutoCloseable {
     void appendRejected(long epoch, String channel, DirectBuffer payload, int offset, int length);
 
     /**
+     * The longest payload {@link #append} and {@link #appendRejected} can record, in bytes, on any
+     * channel. The coordinator checks each encoded write against it before applying the write: a
+     * longer one fails, is not applied, and is journaled as rejected with an empty payload, like a
+     * write the codec could not encode, while the coordinator keeps going. A journal whose records
+     * have no size limit keeps the default, {@link Integer#MAX_VALUE}.
+     */
+    default int maxPayloadLength() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Ends a ring batch: makes the appended records durable as far as the sync policy says. Called
      * at each ring batch end, so appends are committed (and synced) in groups. A throw puts the
      * coordinator in its failed state: the batch is never reported JOURNALED.

@@ -2,9 +2,10 @@ package io.epochring;
 
 /**
  * Stage 3 (only with a journal): appends each applied write, as the apply stage encoded it, with
- * its epoch and channel, recording a write that apply rejected (or the codec could not encode, with
- * no payload) as rejected, so the journal accounts for every epoch; commits once per ring batch and
- * then advances JOURNALED. Writes refused after a fault have no record.
+ * its epoch and channel, recording a write that apply rejected (or the codec could not encode, or
+ * whose encoding was too long for the journal: with no payload) as rejected, so the journal
+ * accounts for every epoch; commits once per ring batch and then advances JOURNALED. Writes
+ * refused after a fault have no record.
  *
  * <p>A failed append or commit fails the coordinator: nothing more is appended (a half-written
  * record must not be followed by more), and JOURNALED never covers an epoch at or after the failure.

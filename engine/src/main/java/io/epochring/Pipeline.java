@@ -62,7 +62,9 @@ final class Pipeline<W, R, F, S> {
         SequenceStage sequence = new SequenceStage(channels.length, lastEpoch);
         ApplyStage<W, R, F> apply = new ApplyStage<>(config.delta, watermarks.applied(), views, config.errorHandler, config.clock,
                                                      intervalNanos, config.flushThresholdBytes, config.syncEveryFlush, timer,
-                                                     ring, config.journal == null ? null : config.codec, lastEpoch, recovered.lastCut());
+                                                     ring, config.journal == null ? null : config.codec,
+                                                     config.journal == null ? Integer.MAX_VALUE : config.journal.maxPayloadLength(),
+                                                     lastEpoch, recovered.lastCut());
         JournalStage journal = config.journal == null ? null : new JournalStage(config.journal, watermarks.journal(), ring, lastEpoch);
         PublishStage publish = new PublishStage(handoff, ring);
 

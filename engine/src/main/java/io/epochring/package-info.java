@@ -63,7 +63,8 @@
  * <p>Design note (apply before journal): the journal stage runs after the apply stage so it can
  * record what apply did: a write {@code Delta.apply} rejected is journaled as rejected, in the same
  * record, before its batch counts as JOURNALED, and replay skips exactly those. A write the codec
- * cannot encode is caught before apply: it is not applied, and is journaled as rejected with no
+ * cannot encode, or whose encoding is longer than {@code Journal.maxPayloadLength()}, is caught
+ * before apply: its handle fails, it is not applied, and it is journaled as rejected with no
  * payload, so the journal accounts for every epoch a flushed range can end at. Frozen batches
  * wait for the batch's commit, so storage never holds a write the journal could still lose.
  *

@@ -18,6 +18,8 @@ import java.util.function.Supplier;
  * Like a real journal it keeps an end marker apart from its records (the last committed epoch, the
  * last checkpoint's durable epoch), and losing records ({@link #loseRecordsAbove}, {@link
  * #loseCheckpointsAbove}) leaves the marker where it was, as deleting or truncating a file would.
+ * It can declare a record size limit ({@link #maxPayloadLength(int)}), which it enforces as a real
+ * journal would: a longer payload is refused with an {@link IllegalArgumentException}.
  */
 public final class MemoryJournal implements Journal {
 
@@ -38,6 +40,7 @@ public final class MemoryJournal implements Journal {
     private volatile Supplier<? extends Throwable> checkpointFailure;
     private volatile LongConsumer checkpointObserver = epoch -> { };
     private volatile boolean closed;
+    private volatile int maxPayloadLength = Integer.MAX_VALUE;
 
     @Override
     public synchronized Checkpoint lastCheckpoint() {
@@ -97,9 +100,23 @@ public final class MemoryJournal implements Journal {
 
     private synchronized void add(long epoch, String channel, DirectBuffer payload, int offset, int length, boolean rejected) {
         Faults.raise(appendFailure);
+        if (length > maxPayloadLength) {
+            throw new IllegalArgumentException("payload of " + length + " bytes; this journal records at most " + maxPayloadLength);
+        }
         byte[] bytes = new byte[length];
         payload.getBytes(offset, bytes);
         records.add(new Record(epoch, channel, bytes, rejected));
+    }
+
+    @Override
+    public int maxPayloadLength() {
+        return maxPayloadLength;
+    }
+
+    /** Declares (and enforces) the longest payload this journal records; set before the coordinator starts. */
+    public MemoryJournal maxPayloadLength(int maxPayloadLength) {
+        this.maxPayloadLength = maxPayloadLength;
+        return this;
     }
 
     @Override
@@ -129,6 +146,7 @@ public final class MemoryJournal implements Journal {
     /** @return a journal holding what would be found after a crash now: committed records and checkpoints */
     public synchronized MemoryJournal afterCrash() {
         MemoryJournal reopened = new MemoryJournal();
+        reopened.maxPayloadLength = maxPayloadLength;
         reopened.records.addAll(records.subList(0, committed));
         reopened.committed = committed;
         reopened.checkpoints.addAll(checkpoints);

@@ -49,6 +49,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * running out fails the append or checkpoint whose record does not fit, with an {@link IOException}
  * as the cause, before any of that record is written; every record before it is complete.
  *
+ * <p>Record size: a payload may be at most {@link #maxPayloadLength()} bytes (16,711,653 with
+ * Chronicle's default 64 MiB block); the coordinator refuses a longer write before it reaches the
+ * journal, and {@link #append} refuses one with an {@link IllegalArgumentException} before writing
+ * anything, leaving the journal usable.
+ *
  * <p>Fail-stop: once an append, commit or checkpoint has failed, this object refuses every later
  * one with a {@link JournalWriteFailedException} whose cause is that first failure: after a failure
  * inside Chronicle (an {@link InternalError} from the mapped file on an I/O error, say) the record
@@ -105,6 +110,7 @@ public final class ChronicleJournal implements Journal {
     private final int retainFiles;
     private final WriterLock lock;
     private final CodecBinding codec;
+    private final int maxPayloadLength;
 
     // ---- recovery: read-only --------------------------------------------------------------
     /** Recovery's read-only queue: opened by the first read, closed when writing begins. Guarded by this. */
@@ -174,6 +180,8 @@ public final class ChronicleJournal implements Journal {
         this.retainFiles = config.retention ? config.retainFiles : 0;
         this.lock = lock;
         this.codec = new CodecBinding(directory, config.adoptCodec);
+        // The queue is opened later (read-only for recovery, then for writing); both use Chronicle's default block size.
+        this.maxPayloadLength = maxPayloadLength(overlapSize(SingleChronicleQueueBuilder.binary(directory).blockSize()));
     }
 
     /** @return a builder for a journal in {@code directory} (created if missing) */
@@ -220,6 +228,38 @@ public final class ChronicleJournal implements Journal {
 
     public SyncPolicy syncPolicy() {
         return syncPolicy;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Chronicle bounds each document by the queue's overlap size: its appender opens a document
+     * with the write limit set that many bytes past the document's header, and a longer document
+     * fails inside Chronicle with a buffer overflow. The overlap size is a quarter of the
+     * memory-mapped block (Chronicle's default block is 64 MiB on a 64-bit JVM, so 16 MiB). A record
+     * adds its header, its channel name and its checksum to the payload; the limit allows for the
+     * longest channel name the format stores, so it holds on every channel.
+     */
+    @Override
+    public int maxPayloadLength() {
+        return maxPayloadLength;
+    }
+
+    /** @return the overlap size Chronicle's queue derives from its block size: the most one document may take */
+    static long overlapSize(long blockSize) {
+        if (blockSize < 64 << 10) {
+            return blockSize;
+        }
+        if (blockSize < 256 << 10) {
+            return 64 << 10;
+        }
+        return blockSize < 4L << 30 ? blockSize / 4 : 1L << 30;
+    }
+
+    /** @return the longest payload a record can carry in a document of at most {@code documentLimit} bytes */
+    static int maxPayloadLength(long documentLimit) {
+        long overhead = RecordFormat.HEADER_LENGTH + RecordFormat.MAX_CHANNEL_BYTES + RecordFormat.CHECKSUM_LENGTH;
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE - overhead, documentLimit - overhead));
     }
 
     // ---- recovery (the starting thread) -------------------------------------------------------
@@ -482,7 +522,8 @@ public final class ChronicleJournal implements Journal {
      * Appends one write record; readable at once, forced to disk per the sync policy at
      * {@link #commit()}. Allocates nothing (past the first call per channel name).
      *
-     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one
+     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one, or
+     *                                     the payload is longer than {@link #maxPayloadLength()}
      * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
      */
     @Override
@@ -494,7 +535,8 @@ public final class ChronicleJournal implements Journal {
      * Appends the record of a write that {@code Delta.apply} rejected: like {@link #append}, in the
      * same epoch order and chain of writes, but replayed through {@link ReplayHandler#onRejected}.
      *
-     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one
+     * @throws IllegalArgumentException    when {@code epoch} does not follow the last appended one, or
+     *                                     the payload is longer than {@link #maxPayloadLength()}
      * @throws JournalWriteFailedException when the record could not be written, or an earlier write failed
      */
     @Override
@@ -515,6 +557,11 @@ public final class ChronicleJournal implements Journal {
         // Bad arguments are refused before anything is written, so they leave the journal usable.
         byte[] name = writeRecords.channelBytes(channel);
         payload.boundsCheck(offset, length);
+        if (length > maxPayloadLength) {
+            throw new IllegalArgumentException("journal append at epoch " + epoch + ": the payload is " + length + " bytes; a record of journal "
+                                               + directory + " holds at most " + maxPayloadLength + " (Chronicle's document limit"
+                                               + " less the record's header, channel name and checksum): make the write smaller");
+        }
         try {
             writeRecords.write(writeAppender, type, epoch, lastWriteEpoch, name, payload, offset, length);
         } catch (IOException e) {

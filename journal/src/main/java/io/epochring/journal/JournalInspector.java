@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Reads a journal directory without changing it: lists records and checkpoints, and summarises
@@ -193,29 +194,52 @@ public final class JournalInspector implements AutoCloseable {
             throw new IllegalArgumentException("records(fromEpoch, limit) needs fromEpoch >= 0 and limit >= 1, was ("
                                                + fromEpoch + ", " + limit + ")");
         }
+        List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 1024));
+        forEach(fromEpoch, limit, entries::add);
+        return entries;
+    }
+
+    /**
+     * Hands records to {@code visitor} one at a time, in journal order, starting at the first write
+     * with an epoch of at least {@code fromEpoch} (checkpoint records in between included): like
+     * {@link #records}, but holding only the record being visited, so any number of them can be
+     * read in bounded memory.
+     *
+     * @param fromEpoch the smallest write epoch wanted; 0 for the start of the journal
+     * @param limit     at most this many records
+     * @return the number of records visited
+     * @throws IllegalArgumentException  when {@code fromEpoch < 0} or {@code limit < 1}
+     * @throws JournalCorruptedException when a record on the way is damaged
+     */
+    public synchronized long forEach(long fromEpoch, long limit, Consumer<? super JournalEntry> visitor) {
+        if (fromEpoch < 0 || limit < 1) {
+            throw new IllegalArgumentException("forEach(fromEpoch, limit, visitor) needs fromEpoch >= 0 and limit >= 1, was ("
+                                               + fromEpoch + ", " + limit + ")");
+        }
         SingleChronicleQueue queue = queue();
         if (queue == null) {
-            return List.of();
+            return 0;
         }
-        List<JournalEntry> entries = new ArrayList<>(Math.min(limit, 1024));
+        long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.seekAfter(fromEpoch - 1);
             RecordReader record = cursor.record;
-            while (entries.size() < limit && cursor.next()) {
+            while (visited < limit && cursor.next()) {
                 if (record.isLost()) {
-                    entries.add(new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
-                                                 cursor.fileName(), cursor.index, cursor.position));
+                    visitor.accept(new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
+                                                    cursor.fileName(), cursor.index, cursor.position));
                 } else if (record.isWrite()) {
                     RecordType type = record.isRejected() ? RecordType.REJECTED_WRITE : RecordType.WRITE;
-                    entries.add(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0, record.secondEpoch,
-                                                 cursor.fileName(), cursor.index, cursor.position));
+                    visitor.accept(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0, record.secondEpoch,
+                                                    cursor.fileName(), cursor.index, cursor.position));
                 } else {
-                    entries.add(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
-                                                 record.secondEpoch, 0, cursor.fileName(), cursor.index, cursor.position));
+                    visitor.accept(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
+                                                    record.secondEpoch, 0, cursor.fileName(), cursor.index, cursor.position));
                 }
+                visited++;
             }
         }
-        return entries;
+        return visited;
     }
 
     @Override

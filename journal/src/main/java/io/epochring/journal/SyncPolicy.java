@@ -53,12 +53,18 @@ public final class SyncPolicy {
     /**
      * msync at the first batch end at least {@code interval} after the previous msync.
      *
-     * @throws IllegalArgumentException when {@code interval} is null, zero or negative
+     * @throws IllegalArgumentException when {@code interval} is null, zero or negative, or longer
+     *                                  than {@link Long#MAX_VALUE} nanoseconds (the clock's range)
      */
     public static SyncPolicy interval(Duration interval) {
         if (interval == null || interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("sync interval must be > 0, was " + interval
                                                + ": use SyncPolicy.PER_BATCH to sync every batch, or SyncPolicy.NONE never to sync");
+        }
+        if (interval.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
+            // Each batch end compares nanoseconds: a longer interval would fail the journal's first commit.
+            throw new IllegalArgumentException("sync interval must be at most " + Long.MAX_VALUE + " ns (about 292 years), was " + interval
+                                               + ": use SyncPolicy.NONE never to sync");
         }
         return new SyncPolicy(Kind.INTERVAL, interval);
     }

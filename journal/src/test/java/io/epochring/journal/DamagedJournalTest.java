@@ -251,6 +251,7 @@ class DamagedJournalTest {
         PutCodec codec = new PutCodec();
         ExpandableArrayBuffer buffer = new ExpandableArrayBuffer();
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(RollCycles.FAST_HOURLY).timeProvider(time).build()) {
+            journal.bindCodec(codec.name(), codec.version()); // as a coordinator with this codec would
             for (int epoch = 1; epoch <= WRITES; epoch++) {
                 int length = codec.encode(new Put("key-" + epoch, epoch), buffer, 0);
                 journal.append(epoch, "a", buffer, 0, length);

@@ -7,6 +7,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +85,28 @@ class JournalInspectorTest {
             assertThat(inspector.records(101, 10)).isEmpty();
             assertThatThrownBy(() -> inspector.records(1, 0)).isInstanceOf(IllegalArgumentException.class)
                                                              .hasMessageContaining("limit >= 1");
+        }
+    }
+
+    @Test
+    void shouldVisitRecordsOneAtATimeWithoutAnIntLimit() {
+        Path dir = TestDirs.fresh("inspect-visit");
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            for (long epoch = 1; epoch <= 10; epoch++) {
+                ChronicleJournalTest.append(journal, epoch, "a", "v" + epoch);
+            }
+            journal.checkpoint(10, 10);
+            journal.commit();
+        }
+        try (JournalInspector inspector = JournalInspector.open(dir)) {
+            List<JournalEntry> seen = new ArrayList<>();
+
+            assertThat(inspector.forEach(8, Long.MAX_VALUE, seen::add)).isEqualTo(4);
+            assertThat(seen).extracting(JournalEntry::type).containsExactly(RecordType.WRITE, RecordType.WRITE, RecordType.WRITE,
+                                                                            RecordType.CHECKPOINT);
+            assertThat(seen).extracting(JournalEntry::epoch).containsExactly(8L, 9L, 10L, 10L);
+            assertThat(seen).containsExactlyElementsOf(inspector.records(8, 100));
+            assertThat(inspector.forEach(0, 3, entry -> { })).isEqualTo(3);
         }
     }
 

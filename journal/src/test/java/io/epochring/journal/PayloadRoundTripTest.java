@@ -110,6 +110,7 @@ class PayloadRoundTripTest {
         var recovered = EpochRing.builder(delta, new TestFlusher())
                                  .channel(channel, 64)
                                  .channel("ascii", 64)
+                                 .flushInterval(Duration.ofHours(1)) // a timed flush would move the replayed writes out of the live view
                                  .journal(ChronicleJournal.builder(dir).build(), new PutCodec())
                                  .build().start();
         try {

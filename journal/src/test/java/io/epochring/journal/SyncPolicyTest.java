@@ -111,6 +111,8 @@ class SyncPolicyTest {
                                                                  .hasMessageContaining("sync interval must be > 0, was PT0S");
         assertThatThrownBy(() -> SyncPolicy.interval(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SyncPolicy.interval(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SyncPolicy.interval(Duration.ofDays(365L * 300))).isInstanceOf(IllegalArgumentException.class)
+                                                                                  .hasMessageContaining("at most 9223372036854775807 ns");
         assertThat(SyncPolicy.interval(Duration.ofMillis(5))).isEqualTo(SyncPolicy.interval(Duration.ofMillis(5)));
         assertThat(SyncPolicy.interval(Duration.ofMillis(5)).toString()).isEqualTo("INTERVAL(PT0.005S)");
     }

@@ -319,6 +319,39 @@ class KvStoreTest {
     }
 
     @Test
+    void shouldRefuseAValueTooLargeForTheJournalAndLoseNothingElse() throws Exception {
+        // given a journaled store (Chronicle records at most 16,711,653 payload bytes a write)
+        Path storeDir = dir.resolve("store");
+        store = KvStore.open(storeDir);
+        store.put(b("before"), b("1"));
+
+        // when a 17 MiB value is put
+        WriteHandle<Long> tooLarge = store.put(b("large"), new byte[17 << 20]);
+
+        // then that put fails, naming its size and the limit, and the store keeps going
+        assertThatThrownBy(() -> tooLarge.await(DurabilityLevel.APPLIED, TIMEOUT))
+            .hasMessageContaining("write at epoch 2 on channel 'default' is too large")
+            .hasMessageContaining("encodes to 17,825,802 bytes; the journal records at most 16,711,653 bytes per write")
+            .cause().isInstanceOf(IllegalArgumentException.class);
+        store.put(b("after"), b("3")).await(DurabilityLevel.JOURNALED, TIMEOUT);
+        assertThat(store.ring().failure()).isEmpty();
+        assertThat(store.get(b("large"))).isNull();
+        store.close();
+        store = null;
+
+        // and a reopened store has every other write, and goes on after the refused epoch
+        try (KvStore reopened = KvStore.open(storeDir)) {
+            assertThat(s(reopened.get(b("before")))).isEqualTo("1");
+            assertThat(s(reopened.get(b("after")))).isEqualTo("3");
+            assertThat(reopened.get(b("large"))).isNull();
+            assertThat(reopened.put(b("next"), b("4")).await(DurabilityLevel.JOURNALED, TIMEOUT)).isEqualTo(4L);
+        }
+        try (JournalInspector inspector = JournalInspector.open(storeDir.resolve("journal"))) {
+            assertThat(inspector.summary().rejectedWrites()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldRefuseADatabaseThatIsBehindItsJournalsCheckpoint() throws Exception {
         // given a journaled store whose writes were made durable, then its database deleted
         Path storeDir = dir.resolve("store");

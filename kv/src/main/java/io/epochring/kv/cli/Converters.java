@@ -4,16 +4,24 @@ import io.epochring.ThreadingMode;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Option value parsers that accept what people type: 1_000_000, 2M, 64MiB, 200ms. */
+/**
+ * Option value parsers that accept what people type: 1_000_000, 2M, 64MiB, 200ms. A value too
+ * large for its type is refused here, never wrapped or clamped; each command then checks the
+ * range that makes sense for its option.
+ */
 final class Converters {
 
     private static final Pattern NUMBER = Pattern.compile("([0-9][0-9_,]*)\\s*([a-zA-Z]*)");
+    /** The longest duration: the clocks count nanoseconds in a {@code long}. */
+    static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
     private Converters() {
     }
@@ -32,7 +40,7 @@ final class Converters {
                 case "m", "M" -> 1_000_000;
                 default -> throw new TypeConversionException("'" + value + "' has an unknown suffix '" + m.group(2) + "' (use k or M)");
             };
-            return Math.multiplyExact(digits(value, m.group(1)), multiplier);
+            return scaled(value, digits(value, m.group(1)), multiplier);
         }
     }
 
@@ -51,33 +59,53 @@ final class Converters {
                 case "g", "gb", "gib" -> 1L << 30;
                 default -> throw new TypeConversionException("'" + value + "' has an unknown unit '" + m.group(2) + "' (use B, KiB, MiB or GiB)");
             };
-            return Math.multiplyExact(digits(value, m.group(1)), multiplier);
+            return scaled(value, digits(value, m.group(1)), multiplier);
         }
     }
 
-    /** A duration: a number and a unit (us, ms, s, m), or ISO-8601 (PT0.2S). */
+    /** A duration: a number and a unit (us, ms, s, m, h), or ISO-8601 (PT0.2S). */
     static final class Time implements ITypeConverter<Duration> {
-        private static final Pattern AMOUNT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(us|µs|ms|s|m)");
+        private static final Pattern AMOUNT = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(us|µs|ms|s|m|h)");
+        private static final BigDecimal MAX_NANOS = BigDecimal.valueOf(Long.MAX_VALUE);
 
         @Override
         public Duration convert(String value) {
             String text = value.trim();
             Matcher m = AMOUNT.matcher(text.toLowerCase(Locale.ROOT));
+            Duration duration;
             if (m.matches()) {
-                double amount = Double.parseDouble(m.group(1));
-                double nanos = switch (m.group(2)) {
-                    case "us", "µs" -> amount * 1e3;
-                    case "ms" -> amount * 1e6;
-                    case "s" -> amount * 1e9;
-                    default -> amount * 60e9;
+                // Exact decimal arithmetic: a double would round large amounts and saturate on overflow.
+                long unitNanos = switch (m.group(2)) {
+                    case "us", "µs" -> 1_000L;
+                    case "ms" -> 1_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    default -> 3_600_000_000_000L;
                 };
-                return Duration.ofNanos((long) nanos);
+                BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos));
+                if (nanos.compareTo(MAX_NANOS) > 0) {
+                    throw tooLong(value);
+                }
+                duration = Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
+            } else {
+                try {
+                    duration = Duration.parse(text);
+                } catch (DateTimeParseException e) {
+                    if (e.getCause() instanceof ArithmeticException) {
+                        throw tooLong(value);
+                    }
+                    throw new TypeConversionException("'" + value + "' is not a duration (examples: 200ms, 2s, 500us, 5m, 1h, PT0.2S)");
+                }
             }
-            try {
-                return Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a duration (examples: 200ms, 2s, 500us, PT0.2S)");
+            if (duration.compareTo(MAX_DURATION) > 0) {
+                throw tooLong(value);
             }
+            return duration;
+        }
+
+        private static TypeConversionException tooLong(String value) {
+            return new TypeConversionException("'" + value + "' is too long: a duration must be at most " + Long.MAX_VALUE
+                                               + " ns (about 292 years)");
         }
     }
 
@@ -97,7 +125,19 @@ final class Converters {
         try {
             return Long.parseLong(digits.replace("_", "").replace(",", ""));
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + value + "' is too large");
+            throw tooLarge(value);
         }
+    }
+
+    private static long scaled(String value, long number, long multiplier) {
+        try {
+            return Math.multiplyExact(number, multiplier);
+        } catch (ArithmeticException e) {
+            throw tooLarge(value);
+        }
+    }
+
+    private static TypeConversionException tooLarge(String value) {
+        return new TypeConversionException("'" + value + "' is too large: the largest number is " + Format.count(Long.MAX_VALUE));
     }
 }

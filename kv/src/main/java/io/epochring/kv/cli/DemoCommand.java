@@ -3,6 +3,7 @@ package io.epochring.kv.cli;
 import io.epochring.ThreadingMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -34,11 +36,12 @@ final class DemoCommand implements Callable<Integer> {
     int producers;
 
     @Option(names = "--keys", paramLabel = "N", converter = Converters.Count.class, defaultValue = "100000",
-            description = "distinct keys, split between producers (default: ${DEFAULT-VALUE})")
+            description = "distinct keys, split between producers, at most 100M and what the heap holds"
+                          + " (4 bytes a key) (default: ${DEFAULT-VALUE})")
     long keys;
 
     @Option(names = "--value-size", paramLabel = "BYTES", converter = Converters.Size.class, defaultValue = "100",
-            description = "bytes per value, 8 to 1MiB (default: ${DEFAULT-VALUE})")
+            description = "bytes per value, 8 to 1MiB; large values get a smaller ring and channels (default: ${DEFAULT-VALUE})")
     long valueSize;
 
     @Option(names = "--sync", paramLabel = "POLICY", defaultValue = "none",
@@ -47,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     SyncMode sync;
 
     @Option(names = "--sync-interval", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "50ms",
-            description = "journal sync period for --sync interval (default: ${DEFAULT-VALUE})")
+            description = "journal sync period for --sync interval, 1us to 24h (default: ${DEFAULT-VALUE})")
     Duration syncInterval;
 
     @Option(names = "--no-journal", description = "run without a journal (no JOURNALED level, no recovery of unflushed writes)")
@@ -60,11 +63,12 @@ final class DemoCommand implements Callable<Integer> {
     boolean keep;
 
     @Option(names = "--flush-interval", paramLabel = "DURATION", converter = Converters.Time.class, defaultValue = "200ms",
-            description = "flush the delta to RocksDB at least this often (default: ${DEFAULT-VALUE})")
+            description = "flush the delta to RocksDB at least this often, 1ms to 24h (default: ${DEFAULT-VALUE})")
     Duration flushInterval;
 
     @Option(names = "--flush-bytes", paramLabel = "SIZE", converter = Converters.Size.class, defaultValue = "64MiB",
-            description = "flush when the delta holds about this much (default: ${DEFAULT-VALUE})")
+            description = "flush when the delta holds about this much; up to 4 such deltas must fit in the heap"
+                          + " (default: ${DEFAULT-VALUE})")
     long flushBytes;
 
     @Option(names = "--threading", paramLabel = "MODE", converter = Converters.Threading.class, defaultValue = "single",
@@ -84,20 +88,43 @@ final class DemoCommand implements Callable<Integer> {
         this.interactive = interactive;
     }
 
+    /** Longer intervals are "never" for a demo: flushes and syncs then come only from size and the final flush. */
+    static final Duration MAX_INTERVAL = Duration.ofHours(24);
+    static final Duration MIN_FLUSH_INTERVAL = Duration.ofMillis(1);
+    static final Duration MIN_SYNC_INTERVAL = Duration.ofNanos(1_000);
+    static final long MAX_KEYS = 100_000_000;
+
     @Override
     public Integer call() throws Exception {
         check(writes > 0 && writes <= Integer.MAX_VALUE, "--writes must be between 1 and " + Format.count(Integer.MAX_VALUE) + ", was " + writes);
         check(producers > 0 && producers <= 64, "--producers must be between 1 and 64, was " + producers);
-        check(keys >= producers && keys <= 100_000_000, "--keys must be between --producers (" + producers + ") and 100,000,000, was " + keys);
+        check(keys >= producers && keys <= MAX_KEYS, "--keys must be between --producers (" + producers + ") and "
+                                                     + Format.count(MAX_KEYS) + ", was " + Format.count(keys));
         check(valueSize >= 8 && valueSize <= 1 << 20, "--value-size must be between 8 and 1048576 bytes, was " + valueSize);
-        check(!syncInterval.isNegative() && !syncInterval.isZero(), "--sync-interval must be > 0, was " + syncInterval);
-        check(!flushInterval.isNegative() && !flushInterval.isZero(), "--flush-interval must be > 0, was " + flushInterval);
+        checkInterval("--sync-interval", syncInterval, MIN_SYNC_INTERVAL);
+        checkInterval("--flush-interval", flushInterval, MIN_FLUSH_INTERVAL);
         check(flushBytes > 0, "--flush-bytes must be > 0, was " + flushBytes);
         check(sampleEvery > 0, "--sample-every must be > 0, was " + sampleEvery);
         check(!(noJournal && sync != SyncMode.NONE), "--sync " + sync.name().toLowerCase() + " needs the journal: drop --no-journal");
+        DemoMemory memory = new DemoMemory(keys, producers, valueSize, flushBytes);
+        String refusal = memory.refusal(Runtime.getRuntime().maxMemory());
+        check(refusal == null, refusal);
         DemoWorkload.Config config = new DemoWorkload.Config((int) writes, producers, (int) keys, (int) valueSize, !noJournal, sync,
-                                                             syncInterval, dir, keep, flushInterval, flushBytes, threading, sampleEvery);
+                                                             syncInterval, dir, keep, flushInterval, flushBytes, threading, sampleEvery,
+                                                             memory.ringSize, memory.channelCapacity);
         return new DemoWorkload(config, spec.commandLine().getOut(), spec.commandLine().getErr(), interactive).run();
+    }
+
+    private void checkInterval(String option, Duration interval, Duration min) {
+        check(interval.compareTo(min) >= 0 && interval.compareTo(MAX_INTERVAL) <= 0,
+              option + " must be between " + Format.duration(min) + " and " + Format.duration(MAX_INTERVAL) + ", was " + typed(option));
+    }
+
+    /** @return the option's value as it was typed (or its default) */
+    private String typed(String option) {
+        OptionSpec matched = spec.commandLine().getParseResult().matchedOption(option);
+        List<String> values = matched == null ? List.of() : matched.stringValues();
+        return values.isEmpty() ? spec.findOption(option).defaultValue() : values.get(values.size() - 1);
     }
 
     private void check(boolean ok, String message) {

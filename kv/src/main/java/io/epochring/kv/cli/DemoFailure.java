@@ -29,6 +29,7 @@ final class DemoFailure {
     private final CoordinatorFaultException fault;
     private final long nanos;
     private final long refused;
+    private boolean keptWrites;
 
     DemoFailure(DemoWorkload.Config config, Path dir, KvStore store, CoordinatorFaultException fault, long nanos, long refused) {
         this.config = config;
@@ -51,7 +52,11 @@ final class DemoFailure {
         out.println("  FAILED      at " + Format.seconds(nanos) + ": " + what() + " (the error is below); " + Format.count(applied)
                     + " writes applied" + (refused == 0 ? "" : ", then " + Format.count(refused) + " refused"));
         long kept = Math.max(journaled, written);
-        if (config.journal()) {
+        keptWrites = kept > 0;
+        if (config.journal() && journaled == 0) {
+            out.println("  journaled   nothing: no write reached the journal" + (applied > kept ? "; the " + Format.count(applied - kept)
+                        + " writes applied were never acknowledged as stored and may be lost" : ""));
+        } else if (config.journal()) {
             // Writes above it may still be in the journal, complete but never committed: recover tells.
             out.println("  journaled   up to epoch " + Format.count(journaled) + ": the journal holds every write up to it, and"
                         + " 'epochring recover' brings them back" + (applied > kept ? "; the " + Format.count(applied - kept)
@@ -64,12 +69,22 @@ final class DemoFailure {
         if (stopProblem != null) {
             out.println("  stop        " + stopProblem);
         }
-        String disk = disk();
-        if (disk != null) {
-            out.println("  disk        " + disk);
+        if (causedBy(OutOfMemoryError.class)) {
+            out.println("  memory      the JVM ran out of heap (at most " + Format.bytes(Runtime.getRuntime().maxMemory())
+                        + "): lower --flush-bytes, --value-size or --keys, or give java more heap (java -Xmx...)");
+        } else {
+            String disk = disk();
+            if (disk != null) {
+                out.println("  disk        " + disk);
+            }
         }
         out.flush();
         return fault;
+    }
+
+    /** @return whether the journal or RocksDB holds any write: only then has 'epochring recover' anything to bring back */
+    boolean keptWrites() {
+        return keptWrites;
     }
 
     /** @return what went wrong closing, or null when the store closed (reporting the fault again) */
@@ -85,6 +100,9 @@ final class DemoFailure {
     }
 
     private String what() {
+        if (causedBy(OutOfMemoryError.class)) {
+            return "the JVM ran out of heap";
+        }
         if (fault instanceof JournalFailedException) {
             return "the journal failed";
         }
@@ -99,15 +117,15 @@ final class DemoFailure {
         try {
             FileStore fileStore = Files.getFileStore(dir);
             return Format.bytes(fileStore.getUsableSpace()) + " free of " + Format.bytes(fileStore.getTotalSpace()) + " where " + dir + " is"
-                   + (causedByInternalError() ? "; a write to a memory-mapped journal file failed, which is how a full disk shows" : "");
+                   + (causedBy(InternalError.class) ? "; a write to a memory-mapped journal file failed, which is how a full disk shows" : "");
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
-    private boolean causedByInternalError() {
+    private boolean causedBy(Class<? extends Throwable> type) {
         for (Throwable t = fault; t != null; t = t.getCause()) {
-            if (t instanceof InternalError) {
+            if (type.isInstance(t)) {
                 return true;
             }
         }

@@ -39,28 +39,41 @@ import java.util.stream.Stream;
  */
 final class DemoWorkload {
 
-    /** The checked demo options. */
+    /** The checked demo options, and the ring and channel sizes {@link DemoMemory} chose for them. */
     record Config(int writesPerProducer, int producers, int keys, int valueSize, boolean journal, SyncMode sync,
                   Duration syncInterval, Path dir, boolean keep, Duration flushInterval, long flushBytes,
-                  ThreadingMode threading, int sampleEvery) {
+                  ThreadingMode threading, int sampleEvery, int ringSize, int channelCapacity) {
         long totalWrites() {
             return (long) writesPerProducer * producers;
         }
     }
 
+    /** Opens the demo's store; tests pass one that fails. */
+    @FunctionalInterface
+    interface StoreOpener {
+        KvStore open(Path dir, KvOptions options);
+    }
+
     private static final long FINAL_WAIT_MINUTES = 5;
-    private static final int CHANNEL_CAPACITY = 512;
 
     private final Config config;
+    private final StoreOpener opener;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
     private final DemoModel model;
     private final LatencySampler sampler;
     private boolean failed;
+    /** Whether the store holds writes: only then is there anything for 'epochring recover' to bring back. */
+    private boolean holdsWrites;
 
     DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive) {
+        this(config, out, err, interactive, KvStore::open);
+    }
+
+    DemoWorkload(Config config, PrintWriter out, PrintWriter err, boolean interactive, StoreOpener opener) {
         this.config = config;
+        this.opener = opener;
         this.out = out;
         this.err = err;
         this.interactive = interactive;
@@ -85,12 +98,15 @@ final class DemoWorkload {
             out.flush();
             return runIn(dir);
         } finally {
-            if (keep) {
+            if (keep && holdsWrites) {
                 out.println("  kept        " + dir + "  (" + (failed ? "fix the cause first, then: " : "try: ") + "epochring recover --dir " + dir
                             + (config.journal() ? "; epochring inspect --dir " + dir + " --limit 10)" : ")"));
+            } else if (keep) {
+                out.println("  kept        " + dir + ": no write reached it, so there is nothing to recover"
+                            + (temporary || isEmpty(dir) ? "" : " (empty it before running the demo there again)"));
             } else {
                 deleteRecursively(dir);
-                if (failed) {
+                if (failed && holdsWrites) {
                     out.println("  deleted     " + dir + " (a temporary store: pass --keep or --dir to keep it for 'epochring recover')");
                 }
             }
@@ -113,7 +129,7 @@ final class DemoWorkload {
         long durableNanos;
         CoordinatorStats stats;
         DemoModel.Verification live;
-        try (KvStore store = KvStore.open(dir, options)) {
+        try (KvStore store = opener.open(dir, options)) {
             long start = System.nanoTime();
             try (ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED))) {
                 progress.start();
@@ -124,10 +140,19 @@ final class DemoWorkload {
                 sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
             } catch (Exception e) {
                 // Whatever surfaced first (a refused write, a failed wait), the fault is the news.
-                CoordinatorFaultException fault = store.ring().failure().orElseThrow(() -> e);
+                CoordinatorFaultException fault = store.ring().failure().orElse(null);
+                if (fault == null) {
+                    // Not the store's failure: closing the store flushes every write it applied.
+                    holdsWrites = store.watermark(DurabilityLevel.APPLIED) > 0;
+                    throw e;
+                }
                 failed = true;
-                throw new DemoFailure(config, dir, store, fault, System.nanoTime() - start, errors.refused()).report(out);
+                DemoFailure failure = new DemoFailure(config, dir, store, fault, System.nanoTime() - start, errors.refused());
+                CoordinatorFaultException reported = failure.report(out);
+                holdsWrites = failure.keptWrites();
+                throw reported;
             }
+            holdsWrites = true;
             stats = store.ring().stats();
             live = model.verify(store);
         }
@@ -136,7 +161,7 @@ final class DemoWorkload {
 
         // Reopening runs recovery; the second pass reads what a restarted service would see.
         long reopenStart = System.nanoTime();
-        try (KvStore store = KvStore.open(dir, options)) {
+        try (KvStore store = opener.open(dir, options)) {
             long reopenNanos = System.nanoTime() - reopenStart;
             Results results = new Results(produceNanos, durableNanos, stats, live, journal, dbBytes, reopenNanos, store.recovery(),
                                           model.verify(store));
@@ -152,9 +177,14 @@ final class DemoWorkload {
         out.println("  flushes     " + Format.count(stats.flushCount()) + " (mean " + Format.millis(stats.meanFlushNanos()) + ", max "
                     + Format.millis(stats.maxFlushNanos()) + ", " + stats.flushFailures() + " failed attempts)");
         out.println("  on disk     journal " + r.journal() + "; RocksDB " + Format.bytes(r.dbBytes()));
-        out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": checkpoint at epoch "
-                    + Format.count(r.recovery().checkpoint().durableEpoch()) + ", " + Format.count(r.recovery().replayed())
-                    + " journal records replayed");
+        if (config.journal()) {
+            out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": checkpoint at epoch "
+                        + Format.count(r.recovery().checkpoint().durableEpoch()) + ", " + Format.count(r.recovery().replayed())
+                        + " journal records replayed");
+        } else {
+            out.println("  reopen      " + Format.seconds(r.reopenNanos()) + ": no journal to replay; RocksDB held writes up to epoch "
+                        + Format.count(r.recovery().storage().epoch()));
+        }
         out.println("  verify      " + describe(r.live()) + "; after reopen: " + describe(r.reopened()));
         for (String example : r.live().ok() ? r.reopened().examples() : r.live().examples()) {
             out.println("              mismatch: " + example);
@@ -170,9 +200,9 @@ final class DemoWorkload {
         // Small channels keep the queue in front of the ring short: producers run flat out, so a
         // deep queue would only add waiting time to every sampled write's latency.
         for (int p = 0; p < config.producers(); p++) {
-            options.channel("producer-" + p, CHANNEL_CAPACITY);
+            options.channel("producer-" + p, config.channelCapacity());
         }
-        return options.build();
+        return options.ringSize(config.ringSize()).build();
     }
 
     private SyncPolicy syncPolicy() {
@@ -243,16 +273,17 @@ final class DemoWorkload {
     private String describeSetup() {
         String journal = !config.journal() ? "no journal"
             : "journal sync " + config.sync().name().toLowerCase(Locale.ROOT)
-              + (config.sync() == SyncMode.INTERVAL ? " every " + Format.millis(config.syncInterval().toNanos()) : "");
-        return journal + "; flush every " + Format.millis(config.flushInterval().toNanos()) + " or " + Format.bytes(config.flushBytes())
-               + "; " + (config.threading() == ThreadingMode.SINGLE_THREAD ? "single-thread" : "thread-per-stage") + " ring";
+              + (config.sync() == SyncMode.INTERVAL ? " every " + Format.duration(config.syncInterval()) : "");
+        return journal + "; flush every " + Format.duration(config.flushInterval()) + " or " + Format.bytes(config.flushBytes())
+               + "; " + (config.threading() == ThreadingMode.SINGLE_THREAD ? "single-thread" : "thread-per-stage") + " ring of "
+               + Format.count(config.ringSize()) + " slots";
     }
 
     /** Chronicle preallocates sparse files, so the size that matters is what the records use. */
     private static String describeJournal(Path journal) {
         try (JournalInspector inspector = JournalInspector.open(journal)) {
             JournalSummary summary = inspector.summary();
-            return Format.count(summary.writes()) + " writes + " + Format.count(summary.checkpoints()) + " checkpoints, "
+            return Format.count(summary.writes(), "write") + " + " + Format.count(summary.checkpoints(), "checkpoint") + ", "
                    + Format.bytes(summary.bytes()) + " in " + summary.files().size() + " file" + (summary.files().size() == 1 ? "" : "s");
         }
     }
@@ -279,6 +310,14 @@ final class DemoWorkload {
             }
         }
         return Files.createDirectories(dir);
+    }
+
+    private static boolean isEmpty(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void deleteRecursively(Path dir) {

@@ -79,6 +79,11 @@ public final class EpochRingCli implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> onFailure(e, commandLine));
         try {
             return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands only Exceptions to the handler; without this the JVM prints the raw trace.
+            CommandLine command = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
+                                  ? cli.getParseResult().subcommand().commandSpec().commandLine() : cli;
+            return onFailure(e, command);
         } finally {
             outWriter.flush();
             errWriter.flush();
@@ -94,17 +99,29 @@ public final class EpochRingCli implements Runnable {
         return USAGE;
     }
 
-    private static int onFailure(Exception thrown, CommandLine command) {
+    private static int onFailure(Throwable thrown, CommandLine command) {
         // A failure on a worker thread arrives wrapped; its cause is what the user needs to read.
         Throwable e = thrown instanceof ExecutionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         PrintWriter err = command.getErr();
         String name = command.getCommandName();
-        err.println("epochring " + name + ": " + oneLine(e));
+        err.println("epochring " + name + ": " + (e instanceof OutOfMemoryError oom ? outOfMemory(name, oom, Runtime.getRuntime().maxMemory())
+                                                                                  : oneLine(e)));
         if (command.getParseResult() != null && command.getParseResult().hasMatchedOption(VerboseOption.NAME)) {
             e.printStackTrace(err);
         }
         err.flush();
         return e instanceof UsageException ? USAGE : FAILURE;
+    }
+
+    /** @return what ran out and what to do: the options that size what {@code command} holds, or more heap */
+    static String outOfMemory(String command, OutOfMemoryError e, long maxHeap) {
+        String lower = switch (command) {
+            case "demo" -> "lower --keys, --flush-bytes or --value-size, or ";
+            default -> "";
+        };
+        return "the JVM ran out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage()) + ", with a maximum heap of "
+               + Format.bytes(maxHeap) + "): " + lower + "give java more heap, e.g. java -Xmx" + Math.max(1, 2 * (maxHeap >> 30))
+               + "g -jar epochring.jar " + command + " ...";
     }
 
     /** The message on one line; the exception type when the message says too little on its own. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -40,6 +41,27 @@ final class Format {
 
     static String micros(long nanos) {
         return String.format(Locale.ROOT, "%.1f", nanos / 1e3);
+    }
+
+    /** @return the duration in the largest of h, m, s, ms, us, ns that states it exactly, as the options accept it */
+    static String duration(Duration duration) {
+        long nanos = duration.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String[] names = {"h", "m", "s", "ms", "us"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos % units[i] == 0) {
+                return nanos / units[i] + names[i];
+            }
+        }
+        return nanos + "ns";
+    }
+
+    /** @return "1 checkpoint", "2 checkpoints": the count, then the noun in the number it needs */
+    static String count(long n, String noun) {
+        return count(n) + " " + noun + (n == 1 ? "" : "s");
     }
 
     static String rate(long count, long nanos) {

@@ -21,14 +21,14 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code epochring inspect}: a journal's codec, summary (files, epochs, last checkpoint) and its
  * records from an epoch on, each write decoded as a put, delete or add (and marked when the store
  * rejected it), unless the journal names another codec.
- * Reads without locking, so it works on the journal of a running store.
+ * Reads without locking, so it works on the journal of a running store. Records are printed as they
+ * are read, so any {@code --limit} runs in bounded memory.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
@@ -47,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
     long from;
 
     @Option(names = "--limit", paramLabel = "N", converter = Converters.Count.class, defaultValue = "20",
-            description = "records to list (default: ${DEFAULT-VALUE})")
+            description = "records to list, at least 1; they stream, so any number fits in memory (default: ${DEFAULT-VALUE})")
     long limit;
 
     @Option(names = "--json", description = "print one JSON object instead of text")
@@ -58,8 +58,8 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (limit < 1 || limit > 10_000_000) {
-            throw new ParameterException(spec.commandLine(), "--limit must be between 1 and 10,000,000, was " + limit);
+        if (limit < 1) {
+            throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
         Path journal = StoreDirectory.journalOf(dir);
         JournalInspector inspector;
@@ -71,15 +71,28 @@ final class InspectCommand implements Callable<Integer> {
         try (inspector) {
             Codec codec = Codec.of(inspector);
             JournalSummary summary = inspector.summary();
-            List<JournalEntry> records = inspector.records(from, (int) limit);
             PrintWriter out = spec.commandLine().getOut();
-            out.println(json ? json(journal, codec, summary, records) : text(journal, codec, summary, records));
+            if (json) {
+                json(inspector, journal, codec, summary, out);
+            } else {
+                text(inspector, journal, codec, summary, out);
+            }
             out.flush();
         }
         return EpochRingCli.OK;
     }
 
-    private String text(Path journal, Codec codec, JournalSummary summary, List<JournalEntry> records) {
+    private void text(JournalInspector inspector, Path journal, Codec codec, JournalSummary summary, PrintWriter out) {
+        out.println(summaryText(journal, codec, summary));
+        out.print("records from epoch " + Format.count(from) + " (at most " + Format.count(limit) + "):");
+        long listed = inspector.forEach(from, limit, entry -> {
+            out.println();
+            out.print(recordText(codec, entry));
+        });
+        out.println(listed == 0 ? " none" : "");
+    }
+
+    private static String summaryText(Path journal, Codec codec, JournalSummary summary) {
         StringBuilder s = new StringBuilder();
         s.append("journal     ").append(journal).append('\n');
         s.append("  codec       ").append(codec.describe()).append('\n');
@@ -87,39 +100,37 @@ final class InspectCommand implements Callable<Integer> {
          .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
                                                                  + Format.count(summary.lastEpoch()) + ")")
          .append(summary.rejectedWrites() == 0 ? "" : ", " + Format.count(summary.rejectedWrites()) + " of them rejected")
-         .append(", ").append(Format.count(summary.checkpoints())).append(" checkpoints\n");
+         .append(", ").append(Format.count(summary.checkpoints(), "checkpoint")).append('\n');
         s.append("  checkpoint  ").append(summary.checkpoints() == 0 ? "none yet"
                                                                      : "durable " + Format.count(summary.lastCheckpoint().durableEpoch())
                                                                        + ", written " + Format.count(summary.lastCheckpoint().writtenEpoch()))
          .append('\n');
-        s.append("  files       ").append(summary.files().size()).append(", ").append(Format.bytes(summary.bytes())).append(" used\n");
+        s.append("  files       ").append(summary.files().size()).append(", ").append(Format.bytes(summary.bytes())).append(" used");
         for (JournalFile file : summary.files()) {
-            s.append("              ").append(file.name()).append(": ").append(Format.count(file.records())).append(" records")
+            s.append("\n              ").append(file.name()).append(": ").append(Format.count(file.records(), "record"))
              .append(file.lastEpoch() == 0 ? "" : ", epochs " + Format.count(file.firstEpoch()) + ".." + Format.count(file.lastEpoch()))
-             .append(", ").append(Format.bytes(file.usedBytes())).append(" used\n");
-        }
-        s.append(records.isEmpty() ? "no records" : "records") .append(" from epoch ").append(Format.count(from))
-         .append(" (at most ").append(Format.count(limit)).append("):");
-        for (JournalEntry entry : records) {
-            s.append('\n');
-            if (entry.type() == RecordType.WRITE) {
-                s.append(String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(),
-                                       decode(codec, entry)));
-            } else if (entry.type() == RecordType.REJECTED_WRITE) {
-                s.append(String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
-                                       Format.count(entry.epoch()), entry.channel(), decode(codec, entry)));
-            } else if (entry.type() == RecordType.LOST) {
-                s.append(String.format("  LOST        epochs %s..%s (lost from the journal; recovery went on without them when told to"
-                                       + " accept the loss)", Format.count(entry.previousEpoch() + 1), Format.count(entry.epoch())));
-            } else {
-                s.append(String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch())));
-            }
-            s.append("  [").append(entry.file()).append(" @ ").append(entry.position()).append(']');
+             .append(", ").append(Format.bytes(file.usedBytes())).append(" used");
         }
         return s.toString();
     }
 
-    private String json(Path journal, Codec codec, JournalSummary summary, List<JournalEntry> records) {
+    private static String recordText(Codec codec, JournalEntry entry) {
+        String record;
+        if (entry.type() == RecordType.WRITE) {
+            record = String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decode(codec, entry));
+        } else if (entry.type() == RecordType.REJECTED_WRITE) {
+            record = String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
+                                   Format.count(entry.epoch()), entry.channel(), decode(codec, entry));
+        } else if (entry.type() == RecordType.LOST) {
+            record = String.format("  LOST        epochs %s..%s (lost from the journal; recovery went on without them when told to"
+                                   + " accept the loss)", Format.count(entry.previousEpoch() + 1), Format.count(entry.epoch()));
+        } else {
+            record = String.format("  CHECKPOINT  durable %s, written %s", Format.count(entry.durableEpoch()), Format.count(entry.writtenEpoch()));
+        }
+        return record + "  [" + entry.file() + " @ " + entry.position() + "]";
+    }
+
+    private void json(JournalInspector inspector, Path journal, Codec codec, JournalSummary summary, PrintWriter out) {
         Json j = new Json().open('{');
         j.field("journal", journal.toString());
         if (codec.recorded() != null) {
@@ -139,46 +150,61 @@ final class InspectCommand implements Callable<Integer> {
              .field("lastEpoch", file.lastEpoch()).field("usedBytes", file.usedBytes()).field("sizeBytes", file.sizeBytes()).close('}');
         }
         j.close(']').close('}');
-        j.open("records", '[');
-        for (JournalEntry entry : records) {
-            j.open('{').field("type", entry.type().name());
-            if (entry.type() == RecordType.LOST) {
-                j.field("firstEpoch", entry.previousEpoch() + 1).field("lastEpoch", entry.epoch());
-            } else if (entry.type().isWrite()) {
-                // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
-                j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
-                KvWrite write = codec.decodes() ? decodeOrNull(entry) : null;
-                if (write != null) {
-                    j.field("op", write.isDelete() ? "delete" : write.isAdd() ? "add" : "put");
-                    String key = new String(write.key(), StandardCharsets.UTF_8);
-                    if (java.util.Arrays.equals(key.getBytes(StandardCharsets.UTF_8), write.key())) {
-                        j.field("key", key);
-                    } else {
-                        j.field("keyBase64", Base64.getEncoder().encodeToString(write.key()));
-                    }
-                    if (write.isAdd()) {
-                        j.field("amount", write.amount());
-                    } else if (!write.isDelete()) {
-                        j.field("valueLength", write.value().length);
-                    }
+        j.open("records", '[').drainTo(out);
+        inspector.forEach(from, limit, entry -> record(j, codec, entry).drainTo(out));
+        out.println(j.close(']').close('}'));
+    }
+
+    private static Json record(Json j, Codec codec, JournalEntry entry) {
+        j.open('{').field("type", entry.type().name());
+        if (entry.type() == RecordType.LOST) {
+            j.field("firstEpoch", entry.previousEpoch() + 1).field("lastEpoch", entry.epoch());
+        } else if (entry.type().isWrite()) {
+            // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
+            j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
+            KvWrite write = codec.decodes() ? decodeOrNull(entry) : null;
+            if (write != null) {
+                j.field("op", write.isDelete() ? "delete" : write.isAdd() ? "add" : "put");
+                String key = new String(write.key(), StandardCharsets.UTF_8);
+                if (java.util.Arrays.equals(key.getBytes(StandardCharsets.UTF_8), write.key())) {
+                    j.field("key", key);
+                } else {
+                    j.field("keyBase64", Base64.getEncoder().encodeToString(write.key()));
                 }
-            } else {
-                j.field("durableEpoch", entry.durableEpoch()).field("writtenEpoch", entry.writtenEpoch());
+                if (write.isAdd()) {
+                    j.field("amount", write.amount());
+                } else if (!write.isDelete()) {
+                    j.field("valueLength", write.value().length);
+                }
             }
-            j.field("file", entry.file()).field("index", entry.index()).field("position", entry.position()).close('}');
+        } else {
+            j.field("durableEpoch", entry.durableEpoch()).field("writtenEpoch", entry.writtenEpoch());
         }
-        return j.close(']').close('}').toString();
+        j.field("file", entry.file()).field("index", entry.index()).field("position", entry.position()).close('}');
+        return j;
     }
 
     private static String decode(Codec codec, JournalEntry entry) {
         if (!codec.decodes()) {
             return entry.payloadLength() + "-byte payload (codec " + codec.recorded() + ", not decoded)";
         }
+        if (entry.type() == RecordType.REJECTED_WRITE && entry.payloadLength() == 0) {
+            return "no payload (the write was too large for the journal, or its codec could not encode it)";
+        }
         KvWrite write = decodeOrNull(entry);
         if (write == null) {
             return entry.payloadLength() + "-byte payload (not a key-value write)";
         }
         return write.toString();
+    }
+
+    private static KvWrite decodeOrNull(JournalEntry entry) {
+        byte[] payload = entry.payload();
+        try {
+            return KvCodec.INSTANCE.decode(new UnsafeBuffer(payload), 0, payload.length);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -212,15 +238,6 @@ final class InspectCommand implements Callable<Integer> {
             }
             return recorded + (decodes() ? " (the key-value store's)" : " (not the key-value store's " + KvCodec.NAME + " version "
                                                                          + KvCodec.VERSION + ": payloads are not decoded)");
-        }
-    }
-
-    private static KvWrite decodeOrNull(JournalEntry entry) {
-        byte[] payload = entry.payload();
-        try {
-            return KvCodec.INSTANCE.decode(new UnsafeBuffer(payload), 0, payload.length);
-        } catch (RuntimeException e) {
-            return null;
         }
     }
 }

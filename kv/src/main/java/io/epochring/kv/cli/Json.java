@@ -1,5 +1,7 @@
 package io.epochring.kv.cli;
 
+import java.io.PrintWriter;
+
 /** Just enough JSON writing for {@code inspect --json}: objects, arrays, strings, numbers. */
 final class Json {
 
@@ -39,6 +41,13 @@ final class Json {
         } else {
             string(value);
         }
+        return this;
+    }
+
+    /** Writes what was built so far to {@code writer} and forgets it, so a long document streams in bounded memory. */
+    Json drainTo(PrintWriter writer) {
+        writer.append(out);
+        out.setLength(0);
         return this;
     }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Waits for sampled writes at every durability level and records, per level, the time from just
  * before the write was submitted to the moment it reached the level. Completions arrive on the
- * coordinator's threads, so recording is a lock-free histogram update.
+ * coordinator's threads, so recording is a lock-free histogram update. Only samples still in
+ * flight are kept: finished ones are dropped as new ones come, so a run of any length holds about
+ * as many as reach DURABLE per flush.
  */
 final class LatencySampler {
 
@@ -36,6 +38,11 @@ final class LatencySampler {
 
     /** Tracks one write submitted at {@code startNanos} ({@link System#nanoTime()}). */
     void track(WriteHandle<?> handle, long startNanos) {
+        // Oldest first: samples finish in about the order they were taken. remove(head), not poll():
+        // another producer may have taken the head meanwhile, and poll() would then take a future in flight.
+        for (CompletableFuture<?> head; (head = pending.peek()) != null && head.isDone(); ) {
+            pending.remove(head);
+        }
         for (Map.Entry<DurabilityLevel, Histogram> tracked : histograms.entrySet()) {
             Histogram histogram = tracked.getValue();
             DurabilityLevel level = tracked.getKey();

@@ -54,10 +54,12 @@ final class RecoverCommand implements Callable<Integer> {
         StoreDirectory.requireStore(dir);
         PrintWriter out = spec.commandLine().getOut();
         boolean journaled = Files.isDirectory(dir.resolve("journal"));
+        boolean rebuilding = !Files.isDirectory(dir.resolve("db"));
         KvOptions options = KvOptions.builder().name("recover").journal(journaled).acceptJournalLoss(acceptJournalLoss)
                                        .journalAdoptCodec(adoptCodec).build();
         long start = System.nanoTime();
         long written;
+        long lost = 0;
         try (KvStore store = open(options)) {
             long openNanos = System.nanoTime() - start;
             RecoveryReport recovery = store.recovery();
@@ -72,6 +74,7 @@ final class RecoverCommand implements Callable<Integer> {
                 out.println("  positions   " + recovery.storage() + "; replayed only above it");
                 recovery.sinks().forEach(sink -> out.println("              " + sink));
                 JournalLoss loss = recovery.loss();
+                lost = loss.lostWrites();
                 if (loss.any()) {
                     out.println("  LOSS        accepted: the journal's records ended at epoch " + Format.count(loss.journalEnd())
                                 + " but epochs up to " + Format.count(loss.expectedEnd()) + " were journaled; "
@@ -81,18 +84,36 @@ final class RecoverCommand implements Callable<Integer> {
                     out.println("              recorded in the journal; new writes continue after epoch " + Format.count(loss.expectedEnd()));
                 }
             } else {
-                out.println("  journal     none (" + dir.resolve("journal") + " does not exist): RocksDB holds everything there is");
+                out.println("  journal     none (" + dir.resolve("journal") + " does not exist): nothing to replay; writes that never"
+                            + " reached RocksDB are not kept anywhere");
             }
-            out.println("  rocksdb     held writes up to epoch " + Format.count(store.storedEpoch()) + " when opened");
-            out.println("  watermarks  applied " + Format.count(store.watermark(DurabilityLevel.APPLIED))
-                        + (journaled ? "  journaled " + Format.count(store.watermark(DurabilityLevel.JOURNALED)) : "")
-                        + "  written " + Format.count(store.watermark(DurabilityLevel.WRITTEN))
-                        + "  durable " + Format.count(store.watermark(DurabilityLevel.DURABLE)));
+            if (rebuilding) {
+                out.println("  rocksdb     none (" + dir.resolve("db") + " did not exist): created, and rebuilt from the journal,"
+                            + " which holds every write");
+            } else {
+                out.println("  rocksdb     " + (store.storedEpoch() == 0 ? "held no writes when opened"
+                                                : "held writes up to epoch " + Format.count(store.storedEpoch()) + " when opened"));
+            }
+            if (journaled) {
+                // Without a journal they would only repeat RocksDB's epoch, and DURABLE counts from a checkpoint there is none of.
+                out.println("  watermarks  applied " + Format.count(store.watermark(DurabilityLevel.APPLIED))
+                            + "  journaled " + Format.count(store.watermark(DurabilityLevel.JOURNALED))
+                            + "  written " + Format.count(store.watermark(DurabilityLevel.WRITTEN))
+                            + "  durable " + Format.count(store.watermark(DurabilityLevel.DURABLE)));
+            }
             out.println("  keys        " + Format.count(store.forEach(null, null, entry -> { })) + " live keys");
             out.flush();
             written = store.watermark(DurabilityLevel.APPLIED);
         }
-        out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written));
+        if (!journaled) {
+            out.println("  closed      nothing was replayed, so RocksDB is as it was" + (written == 0 ? ": it holds no writes"
+                                                                                        : ": it holds writes up to epoch " + Format.count(written)));
+        } else if (written == 0) {
+            out.println("  closed      the store holds no writes");
+        } else {
+            out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written)
+                        + (lost == 0 ? "" : " but the " + Format.count(lost) + " lost"));
+        }
         out.flush();
         return EpochRingCli.OK;
     }

@@ -1,6 +1,7 @@
 package io.epochring.kv.cli;
 
 import io.epochring.DurabilityLevel;
+import io.epochring.ThreadingMode;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalInspector;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -24,9 +26,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The tool run in-process, as a user would run it, checking output and exit codes. */
 class EpochRingCliTest {
@@ -80,7 +86,9 @@ class EpochRingCliTest {
         Run run = run("demo", "--writes", "1000", "--keys", "100", "--no-journal", "--sample-every", "10");
 
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("journal off").contains("result      OK").doesNotContain("kept");
+        assertThat(run.out()).contains("journal off").contains("result      OK").doesNotContain("kept")
+                             .containsPattern("reopen      [0-9.]+ s: no journal to replay; RocksDB held writes up to epoch 2,000")
+                             .doesNotContain("checkpoint at epoch");
         Path store = Path.of(run.out().lines().filter(l -> l.startsWith("  store")).findFirst().orElseThrow().split("\\s+")[2]);
         assertThat(store).doesNotExist();
     }
@@ -141,6 +149,7 @@ class EpochRingCliTest {
         assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
         assertThat(recover.out()).contains("checkpoint: durable epoch 0").contains("replayed 100 records")
                                  .contains("last journaled epoch 100").contains("100 live keys")
+                                 .contains("rocksdb     none (" + dir.resolve("db") + " did not exist): created, and rebuilt from the journal")
                                  .contains("RocksDB holds every write up to epoch 100");
         // and the replayed writes are now in RocksDB
         try (KvStore store = KvStore.open(dir)) {
@@ -148,6 +157,112 @@ class EpochRingCliTest {
             assertThat(store.recovery().replayed()).isZero();
             assertThat(store.get("k42".getBytes())).isEqualTo("v42".getBytes());
         }
+    }
+
+    @Test
+    void shouldSayWhatRocksDbHoldsWhenRecoveringAStoreWithoutAJournal() {
+        // given a store without a journal holding 2,000 writes, and one holding none
+        Path dir = tmp.resolve("no-journal");
+        assertThat(run("demo", "--writes", "1000", "--keys", "100", "--no-journal", "--dir", dir.toString()).exit()).isZero();
+        Path empty = tmp.resolve("no-journal-empty");
+        KvStore.open(empty, KvOptions.builder().journal(false).build()).close();
+
+        Run recover = run("recover", "--dir", dir.toString());
+        Run recoverEmpty = run("recover", "--dir", empty.toString());
+
+        // then each says there was no journal and what RocksDB holds, and no durability it cannot know
+        assertThat(recover.exit()).as(recover.out() + recover.err()).isZero();
+        assertThat(recover.out()).contains("journal     none (" + dir.resolve("journal") + " does not exist): nothing to replay")
+                                 .contains("rocksdb     held writes up to epoch 2,000 when opened")
+                                 .contains("closed      nothing was replayed, so RocksDB is as it was: it holds writes up to epoch 2,000")
+                                 .doesNotContain("watermarks").doesNotContain("every write");
+        assertThat(recoverEmpty.exit()).as(recoverEmpty.out() + recoverEmpty.err()).isZero();
+        assertThat(recoverEmpty.out()).contains("rocksdb     held no writes when opened")
+                                      .contains("closed      nothing was replayed, so RocksDB is as it was: it holds no writes")
+                                      .doesNotContain("epoch 0");
+    }
+
+    @Test
+    void shouldRefuseToRecoverADirectoryThatIsNotAStoreWithoutCreatingAnything() throws IOException {
+        // a db/ that is not RocksDB, a journal/ that is not a journal
+        Path junkDb = Files.createDirectories(tmp.resolve("junk-db").resolve("db"));
+        Files.writeString(junkDb.resolve("notes.txt"), "x");
+        Path junkJournal = Files.createDirectories(tmp.resolve("junk-journal").resolve("journal"));
+        Files.writeString(junkJournal.resolve("notes.txt"), "x");
+
+        assertOneLine(run("recover", "--dir", junkDb.getParent().toString()), EpochRingCli.USAGE,
+                      junkDb + " is not a RocksDB database (it has no CURRENT file)");
+        assertOneLine(run("recover", "--dir", junkJournal.getParent().toString()), EpochRingCli.USAGE,
+                      junkJournal + " holds no journal files (*.cq4, metadata.cq4t)");
+        assertThat(junkDb.toFile().list()).containsExactly("notes.txt");
+        assertThat(junkJournal.toFile().list()).containsExactly("notes.txt");
+        assertThat(junkJournal.getParent().resolve("db")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseToRecoverAJournalWhoseDatabaseIsGoneWhenItNoLongerHoldsEveryWrite() throws IOException {
+        // given a store whose writes were made durable, then its database deleted
+        Path dir = tmp.resolve("lost-db");
+        assertThat(run("demo", "--writes", "500", "--keys", "50", "--dir", dir.toString()).exit()).isZero();
+        deleteRecursively(dir.resolve("db"));
+
+        Run recover = run("recover", "--dir", dir.toString());
+
+        // then recover says why and what to do, and creates no empty database
+        assertOneLine(recover, EpochRingCli.USAGE, "has a journal but no database (" + dir.resolve("db") + " is missing)");
+        assertThat(recover.err()).contains("its checkpoint says writes up to epoch 1,000 were made durable in the database")
+                                 .contains("Restore the database directory to " + dir.resolve("db"));
+        assertThat(dir.resolve("db")).doesNotExist();
+    }
+
+    @Test
+    void shouldStreamAnyNumberOfRecordsAndSayWhenThereAreNone() throws IOException {
+        Path journal = tmp.resolve("store").resolve("journal");
+        writeJournal(journal, 30);
+
+        Run all = run("inspect", "--dir", journal.toString(), "--limit", "20M");
+        Run none = run("inspect", "--dir", journal.toString(), "--from", "31");
+
+        assertThat(all.exit()).as(all.err()).isZero();
+        assertThat(all.out()).contains("records from epoch 0 (at most 20,000,000):");
+        assertThat(all.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(30);
+        assertThat(none.exit()).as(none.err()).isZero();
+        assertThat(none.out()).contains("records from epoch 31 (at most 20): none");
+    }
+
+    @Test
+    void shouldNotOfferRecoveryWhenTheDemoFailedBeforeAnyWrite() throws Exception {
+        for (Path dir : new Path[] {tmp.resolve("refused"), null}) {
+            // given a demo (in a directory of the user's, or a temporary one kept) whose store cannot be opened
+            DemoWorkload.Config config = new DemoWorkload.Config(100, 2, 10, 8, true, SyncMode.NONE, Duration.ofMillis(50), dir, true,
+                                                                 Duration.ofMillis(200), 1 << 20, ThreadingMode.SINGLE_THREAD, 16, 64, 16);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintWriter writer = new PrintWriter(out, true, StandardCharsets.UTF_8);
+            DemoWorkload demo = new DemoWorkload(config, writer, writer, false, (store, options) -> {
+                throw new IllegalStateException("the store database is locked");
+            });
+
+            // when it runs, it fails
+            assertThatThrownBy(demo::run).hasMessage("the store database is locked");
+
+            // then it says nothing reached the store, and offers no recovery
+            String printed = out.toString(StandardCharsets.UTF_8);
+            assertThat(printed).contains("no write reached it, so there is nothing to recover").doesNotContain("recover --dir");
+            Path used = Path.of(printed.lines().filter(l -> l.startsWith("  store")).findFirst().orElseThrow().split("\\s+")[2]);
+            assertThat(used).isEmptyDirectory();
+            Files.delete(used);
+        }
+    }
+
+    @Test
+    void shouldSayWhatRanOutAndWhatToLowerWhenTheHeapIsExhausted() {
+        String demo = EpochRingCli.outOfMemory("demo", new OutOfMemoryError("Java heap space"), 2L << 30);
+        String recover = EpochRingCli.outOfMemory("recover", new OutOfMemoryError("Java heap space"), 2L << 30);
+
+        assertThat(demo).isEqualTo("the JVM ran out of memory (Java heap space, with a maximum heap of 2.00 GiB): lower --keys,"
+                                   + " --flush-bytes or --value-size, or give java more heap, e.g. java -Xmx4g -jar epochring.jar demo ...");
+        assertThat(recover).isEqualTo("the JVM ran out of memory (Java heap space, with a maximum heap of 2.00 GiB): give java more heap,"
+                                      + " e.g. java -Xmx4g -jar epochring.jar recover ...");
     }
 
     @Test
@@ -287,18 +402,22 @@ class EpochRingCliTest {
             writer.appendRejected(2, "default", buffer, 0, length);
             length = KvCodec.INSTANCE.encode(KvWrite.put("k3".getBytes(), "v3".getBytes()), buffer, 0);
             writer.append(3, "default", buffer, 0, length);
+            // a write the store refused before applying it (too large to journal): no payload
+            writer.appendRejected(4, "default", buffer, 0, 0);
             writer.commit();
         }
 
         Run text = run("inspect", "--dir", journal.toString());
         assertThat(text.exit()).as(text.out() + text.err()).isZero();
-        assertThat(text.out()).contains("3 writes (epochs 1..3), 1 of them rejected, 0 checkpoints")
-                              .containsPattern("REJECTED +epoch 2 +channel default +add\\('k1', 5\\) \\(rejected when written: not applied\\)");
+        assertThat(text.out()).contains("4 writes (epochs 1..4), 2 of them rejected, 0 checkpoints")
+                              .containsPattern("REJECTED +epoch 2 +channel default +add\\('k1', 5\\) \\(rejected when written: not applied\\)")
+                              .containsPattern("REJECTED +epoch 4 +channel default +no payload \\(the write was too large for the journal,"
+                                               + " or its codec could not encode it\\)");
         assertThat(text.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(2);
 
         Run json = run("inspect", "--dir", journal.toString(), "--json");
         assertThat(json.exit()).isZero();
-        assertThat(json.out()).contains("\"writes\":3,\"rejectedWrites\":1,")
+        assertThat(json.out()).contains("\"writes\":4,\"rejectedWrites\":2,")
                               .contains("{\"type\":\"REJECTED_WRITE\",\"epoch\":2,\"channel\":\"default\",")
                               .contains("\"op\":\"add\",\"key\":\"k1\",\"amount\":5,")
                               .contains("\"op\":\"put\",\"key\":\"k3\",\"valueLength\":2,");
@@ -334,14 +453,23 @@ class EpochRingCliTest {
         "demo --keys 1 --producers 2          | --keys must be between --producers (2) and 100,000,000, was 1",
         "demo --value-size 3                  | --value-size must be between 8 and 1048576 bytes, was 3",
         "demo --value-size 2TiB               | unknown unit 'TiB'",
-        "demo --flush-interval 0ms            | --flush-interval must be > 0",
+        "demo --flush-interval 0ms            | --flush-interval must be between 1ms and 24h, was 0ms",
+        "demo --flush-interval 25h            | --flush-interval must be between 1ms and 24h, was 25h",
+        "demo --flush-interval 100000000000m  | '100000000000m' is too long: a duration must be at most 9223372036854775807 ns",
+        "demo --flush-interval PT99999999999999H | 'PT99999999999999H' is too long",
+        "demo --sync interval --sync-interval 0.5us | --sync-interval must be between 1us and 24h, was 0.5us",
+        "demo --writes 99999999999999999M     | '99999999999999999M' is too large: the largest number is 9,223,372,036,854,775,807",
+        "demo --flush-bytes 99999999999GiB    | '99999999999GiB' is too large",
+        "demo --keys 200M                     | --keys must be between --producers (2) and 100,000,000, was 200,000,000",
+        "demo --keys 100M --flush-bytes 1000GiB | the demo would need about",
         "demo --flush-interval soon           | 'soon' is not a duration",
         "demo --flush-bytes 0                 | --flush-bytes must be > 0",
         "demo --threading many                | 'many' is not a threading mode (use single or per-stage)",
         "demo --sync sometimes                | Invalid value for option '--sync'",
         "demo --sync batch --no-journal       | --sync batch needs the journal: drop --no-journal",
         "demo --frobnicate                    | Unknown option: '--frobnicate'",
-        "inspect --dir . --limit 0            | --limit must be between 1 and 10,000,000, was 0",
+        "inspect --dir . --limit 0            | --limit must be at least 1, was 0",
+        "inspect --dir . --from 99999999999999999999 | '99999999999999999999' is too large",
         "inspect --dir . --from x             | Invalid value for option '--from'",
         "recover                              | Missing required option: '--dir=DIR'",
         "frobnicate                           | Unmatched argument at index 0: 'frobnicate'",
@@ -382,6 +510,14 @@ class EpochRingCliTest {
                 int length = KvCodec.INSTANCE.encode(KvWrite.put(("k" + epoch).getBytes(), ("v" + epoch).getBytes()), buffer, 0);
                 journal.append(epoch, "default", buffer, 0, length);
                 journal.commit();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
     }
