@@ -93,6 +93,9 @@ final class Conductor<W, R, F, S> {
                     if (config.journal != null) {
                         config.journal.close();
                     }
+                    if (config.errorHandler instanceof LoggingErrorHandler) {
+                        ((LoggingErrorHandler) config.errorHandler).reportRepeats(); // the last interval's counts
+                    }
                 }
             } else if (state == State.NEW && config.journal != null) {
                 config.journal.close();
