@@ -49,13 +49,19 @@ final class Conductor<W, R, F, S> {
             if (state != State.NEW) {
                 throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
             }
+            EngineEvents.Recovery event = new EngineEvents.Recovery();
+            event.begin();
+            JournalRecovery.Recovered recovered = null;
             try {
-                JournalRecovery.Recovered recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher,
-                                                                            config.sinks, config.syncEveryFlush,
-                                                                            config.acceptJournalLoss).run();
+                recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher, config.sinks,
+                                                  config.syncEveryFlush, config.acceptJournalLoss).run();
                 recovery = recovered.report();
+                recovered(event, recovery, null);
                 pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
             } catch (RuntimeException | Error e) {
+                if (recovered == null) {
+                    recovered(event, RecoveryReport.NONE, e);
+                }
                 state = State.STOPPED;
                 threads.interruptAndJoin();
                 if (config.journal != null) {
@@ -93,6 +99,7 @@ final class Conductor<W, R, F, S> {
                     if (config.journal != null) {
                         config.journal.close();
                     }
+                    channels.values().forEach(Channel::reportBackpressure);
                     if (config.errorHandler instanceof LoggingErrorHandler) {
                         ((LoggingErrorHandler) config.errorHandler).reportRepeats(); // the last interval's counts
                     }
@@ -174,6 +181,7 @@ final class Conductor<W, R, F, S> {
         }
         failure = error;
         channels.values().forEach(Channel::close);
+        failed(error);
         config.errorHandler.onError(error);
         // Listeners hear first, so a waiter woken by the failure knows they have been told.
         Pipeline<W, R, F, S> p = pipeline;
@@ -201,6 +209,34 @@ final class Conductor<W, R, F, S> {
             default:
                 return new ShutdownException("the coordinator is " + state.name().toLowerCase()
                                              + " and accepts no more writes or flushes: start a new one", write);
+        }
+    }
+
+    private void recovered(EngineEvents.Recovery event, RecoveryReport report, Throwable failure) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.ring = config.name;
+            event.replayed = report.replayed();
+            event.rejected = report.rejected();
+            event.lastEpoch = report.lastEpoch();
+            event.checkpointEpoch = report.checkpoint().durableEpoch();
+            event.storageEpoch = report.storage().epoch();
+            event.lostWrites = report.loss().lostWrites();
+            event.failure = failure == null ? null : failure.toString();
+            event.commit();
+        }
+    }
+
+    private void failed(CoordinatorFaultException error) {
+        EngineEvents.Failure event = new EngineEvents.Failure();
+        if (event.shouldCommit()) {
+            event.ring = config.name;
+            event.fault = error.getClass().getName();
+            event.message = error.getMessage();
+            event.cause = error.getCause() == null ? null : error.getCause().toString();
+            event.firstEpoch = error.range().isEmpty() ? 0 : error.range().first();
+            event.lastEpoch = error.range().isEmpty() ? 0 : error.range().last();
+            event.commit();
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class FlushProcessor<F, S> implements Runnable {
 
-    static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false);
+    static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false, 0);
 
     private final Conductor<?, ?, F, S> ring;
     private final BlockingQueue<FrozenBatch> handoff;
@@ -138,6 +138,8 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void writeToStorage(F frozen, FrozenBatch batch) {
+        EngineEvents.Flush event = new EngineEvents.Flush();
+        event.begin();
         long start = clock.nanoTime();
         int[] attempts = new int[1];
         S snapshot = withRetry(batch.range, "flush", () -> {
@@ -145,6 +147,15 @@ final class FlushProcessor<F, S> implements Runnable {
             return flusher.flush(frozen, batch.range);
         });
         long nanos = clock.nanoTime() - start;
+        event.end();
+        if (event.shouldCommit()) {
+            event.ring = ring.config.name;
+            event.firstEpoch = batch.range.first();
+            event.lastEpoch = batch.range.last();
+            event.bytes = batch.bytes;
+            event.attempts = attempts[0];
+            event.commit();
+        }
         // The view moves before WRITTEN, so a WRITTEN waiter always finds its data in the snapshot.
         // Stats and listeners before WRITTEN, so a WRITTEN waiter finds them up to date too.
         views.onFlushed(frozen, snapshot);
@@ -159,11 +170,22 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void sync(EpochRange range) {
+        EngineEvents.Sync event = new EngineEvents.Sync();
+        event.begin();
         long synced = tracker.primaryWritten();
+        int[] attempts = new int[1];
         withRetry(range, "sync", () -> {
+            attempts[0]++;
             flusher.sync();
             return null;
         });
+        event.end();
+        if (event.shouldCommit()) {
+            event.ring = ring.config.name;
+            event.syncedEpoch = synced;
+            event.attempts = attempts[0];
+            event.commit();
+        }
         tracker.onPrimarySynced(synced); // records the checkpoint before DURABLE moves
     }
 
