@@ -6,10 +6,8 @@ import org.agrona.concurrent.SystemNanoClock;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +18,10 @@ import java.util.Objects;
  * stream of failing fire-and-forget writes costs one log line per interval, not one per write.
  * Never throws.
  *
- * <p>Two errors are the same kind when their cause chains have the same classes and the same stack
- * traces; messages are ignored, since they usually carry an epoch. At most
- * {@value #MAX_DISTINCT} kinds are kept; errors of further kinds are counted together.
+ * <p>Two errors are the same kind when their cause chains have the same classes and their root
+ * causes the same stack trace (where they were thrown); messages are ignored, since they usually
+ * carry an epoch. At most {@value #MAX_DISTINCT} kinds are kept; errors of further kinds are
+ * counted together.
  *
  * <p>Levels: {@code ERROR} for a {@link CoordinatorFaultException} and for anything that is not an
  * {@link EpochRingException} (a listener's throw, a bug); {@code WARNING} for other
@@ -188,26 +187,33 @@ public final class LoggingErrorHandler implements ErrorHandler {
         return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
     }
 
-    /** An error's cause chain: each one's class and stack trace, which make its kind. */
+    /**
+     * What makes an error's kind: the classes of its cause chain and the stack trace of its root
+     * cause, where it was thrown. Only the root cause's trace is read (materializing a trace is
+     * most of what this handler costs per error); the wrappers around it are told apart by class.
+     */
     private static final class Chain {
         private final Class<?>[] classes;
-        private final StackTraceElement[][] traces;
+        private final StackTraceElement[] rootTrace;
         private final int hash;
 
         Chain(Throwable error) {
-            List<Throwable> causes = new ArrayList<>(4);
-            for (Throwable t = error; t != null && causes.size() < MAX_CAUSES && !causes.contains(t); t = t.getCause()) {
-                causes.add(t);
+            Class<?>[] found = new Class<?>[4];
+            int n = 0;
+            Throwable root = error;
+            for (Throwable t = error; t != null && n < MAX_CAUSES; t = t.getCause()) {
+                if (n == found.length) {
+                    found = Arrays.copyOf(found, n * 2);
+                }
+                found[n++] = t.getClass();
+                root = t;
+                if (t.getCause() == t) {
+                    break;
+                }
             }
-            classes = new Class<?>[causes.size()];
-            traces = new StackTraceElement[causes.size()][];
-            int h = 1;
-            for (int i = 0; i < classes.length; i++) {
-                classes[i] = causes.get(i).getClass();
-                traces[i] = causes.get(i).getStackTrace();
-                h = 31 * (31 * h + classes[i].hashCode()) + Arrays.hashCode(traces[i]);
-            }
-            hash = h;
+            classes = Arrays.copyOf(found, n);
+            rootTrace = root.getStackTrace();
+            hash = 31 * Arrays.hashCode(classes) + Arrays.hashCode(rootTrace);
         }
 
         @Override
@@ -216,7 +222,7 @@ public final class LoggingErrorHandler implements ErrorHandler {
                 return false;
             }
             Chain other = (Chain) o;
-            return hash == other.hash && Arrays.equals(classes, other.classes) && Arrays.deepEquals(traces, other.traces);
+            return hash == other.hash && Arrays.equals(classes, other.classes) && Arrays.equals(rootTrace, other.rootTrace);
         }
 
         @Override
