@@ -240,15 +240,7 @@ public final class Channel<W, R> {
         if (refused == 0) {
             return;
         }
-        EngineEvents.Backpressure event = new EngineEvents.Backpressure();
-        if (event.shouldCommit()) {
-            event.ring = coordinator.config.name;
-            event.channel = name;
-            event.capacity = capacity;
-            event.refused = refused;
-            event.queueDepth = depth();
-            event.commit();
-        }
+        EngineEvents.backpressure(coordinator.config.name, name, capacity, refused, depth());
     }
 
     /**
@@ -258,7 +250,7 @@ public final class Channel<W, R> {
      */
     private void onRefused() {
         rejected.incrementAndGet();
-        if (EngineEvents.Backpressure.ENABLED.isEnabled()) {
+        if (EngineEvents.backpressureWanted()) {
             unreportedRefusals.incrementAndGet();
             long now = clock.nanoTime();
             long last = lastBackpressureEvent.get();

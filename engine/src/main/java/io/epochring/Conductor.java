@@ -49,8 +49,7 @@ final class Conductor<W, R, F, S> {
             if (state != State.NEW) {
                 throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
             }
-            EngineEvents.Recovery event = new EngineEvents.Recovery();
-            event.begin();
+            EngineEvents.Recovery event = EngineEvents.recoveryStarted();
             JournalRecovery.Recovered recovered = null;
             try {
                 recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher, config.sinks,
@@ -181,7 +180,7 @@ final class Conductor<W, R, F, S> {
         }
         failure = error;
         channels.values().forEach(Channel::close);
-        failed(error);
+        EngineEvents.failed(config.name, error);
         config.errorHandler.onError(error);
         // Listeners hear first, so a waiter woken by the failure knows they have been told.
         Pipeline<W, R, F, S> p = pipeline;
@@ -213,30 +212,8 @@ final class Conductor<W, R, F, S> {
     }
 
     private void recovered(EngineEvents.Recovery event, RecoveryReport report, Throwable failure) {
-        event.end();
-        if (event.shouldCommit()) {
-            event.ring = config.name;
-            event.replayed = report.replayed();
-            event.rejected = report.rejected();
-            event.lastEpoch = report.lastEpoch();
-            event.checkpointEpoch = report.checkpoint().durableEpoch();
-            event.storageEpoch = report.storage().epoch();
-            event.lostWrites = report.loss().lostWrites();
-            event.failure = failure == null ? null : failure.toString();
-            event.commit();
-        }
-    }
-
-    private void failed(CoordinatorFaultException error) {
-        EngineEvents.Failure event = new EngineEvents.Failure();
-        if (event.shouldCommit()) {
-            event.ring = config.name;
-            event.fault = error.getClass().getName();
-            event.message = error.getMessage();
-            event.cause = error.getCause() == null ? null : error.getCause().toString();
-            event.firstEpoch = error.range().isEmpty() ? 0 : error.range().first();
-            event.lastEpoch = error.range().isEmpty() ? 0 : error.range().last();
-            event.commit();
+        if (event != null) {
+            event.finish(config.name, report, failure);
         }
     }
 

@@ -91,20 +91,15 @@ final class DurabilityTracker {
     }
 
     private void checkpoint(long durableEpoch, long writtenEpoch) {
-        EngineEvents.Checkpoint event = new EngineEvents.Checkpoint();
-        event.begin();
+        EngineEvents.Checkpoint event = EngineEvents.checkpointStarted();
         try {
             journal.checkpoint(durableEpoch, writtenEpoch);
         } catch (RuntimeException | Error e) {
             throw new JournalFailedException(new EpochRange(durable.get() + 1, durableEpoch),
                                              "the journal checkpoint could not be written, so DURABLE cannot move", e);
         }
-        event.end();
-        if (event.shouldCommit()) {
-            event.ring = ringName;
-            event.durableEpoch = durableEpoch;
-            event.writtenEpoch = writtenEpoch;
-            event.commit();
+        if (event != null) {
+            event.finish(ringName, durableEpoch, writtenEpoch);
         }
     }
 }

@@ -10,13 +10,15 @@ import jdk.jfr.StackTrace;
 
 /**
  * The engine's JDK Flight Recorder events, all in the category "EpochRing". None is committed on
- * the path of a write: flush, sync and checkpoint events are once per flush, recovery once per
- * start, failure once per coordinator, and backpressure at most once a second per channel.
+ * the path of an accepted write: flush, sync and checkpoint events are once per flush, recovery
+ * once per start, failure once per coordinator, and backpressure at most once a second per
+ * channel, from refused writes.
  *
- * <p>Zero cost when not recording: each site creates its event, which the JIT removes when it does
- * not escape, and fills in fields only after {@code shouldCommit()} says a recording wants it.
- * Backpressure, on a producer's path, first checks {@link Backpressure#ENABLED}'s
- * {@code isEnabled()}, a read of the event type's state, and does nothing else when it is false.
+ * <p>Zero cost when not recording: each site asks {@code isEnabled()} of the event type (a read of
+ * its state) before it creates the event or computes a field, and a duration event started while
+ * no recording wanted it is simply not recorded. Without the {@code jdk.jfr} module (a runtime
+ * image linked without it) no event class is ever loaded: every site checks {@link #AVAILABLE}
+ * first, a constant to the JIT.
  *
  * <pre>
  *  jfr print --events io.epochring.Flush,io.epochring.Backpressure recording.jfr
@@ -26,8 +28,49 @@ import jdk.jfr.StackTrace;
 final class EngineEvents {
 
     static final String CATEGORY = "EpochRing";
+    /** Whether this runtime has JFR; without it the event classes (subclasses of jdk.jfr.Event) cannot load. */
+    static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
 
     private EngineEvents() {
+    }
+
+    /** @return a started flush event, or null when no recording wants one */
+    static Flush flushStarted() {
+        return AVAILABLE ? Flush.start() : null;
+    }
+
+    /** @return a started sync event, or null when no recording wants one */
+    static Sync syncStarted() {
+        return AVAILABLE ? Sync.start() : null;
+    }
+
+    /** @return a started checkpoint event, or null when no recording wants one */
+    static Checkpoint checkpointStarted() {
+        return AVAILABLE ? Checkpoint.start() : null;
+    }
+
+    /** @return a started recovery event, or null when no recording wants one */
+    static Recovery recoveryStarted() {
+        return AVAILABLE ? Recovery.start() : null;
+    }
+
+    /** Records the coordinator's first fault, when a recording wants it. */
+    static void failed(String ring, CoordinatorFaultException fault) {
+        if (AVAILABLE) {
+            Failure.record(ring, fault);
+        }
+    }
+
+    /** @return whether a recording wants backpressure events: a refused write counts itself only then */
+    static boolean backpressureWanted() {
+        return AVAILABLE && Backpressure.TYPE.isEnabled();
+    }
+
+    /** Records refusals of a channel's writes, when a recording wants them. */
+    static void backpressure(String ring, String channel, int capacity, long refused, long queueDepth) {
+        if (AVAILABLE) {
+            Backpressure.record(ring, channel, capacity, refused, queueDepth);
+        }
     }
 
     /** One frozen delta written to storage; its duration includes retries. */
@@ -50,6 +93,31 @@ final class EngineEvents {
         @Label("Attempts")
         @Description("1 unless transient errors were retried")
         int attempts;
+
+        /** Asked whether any recording wants this event; never committed. */
+        private static final Flush TYPE = new Flush();
+
+        /** @return a started event, or null when no recording wants one */
+        static Flush start() {
+            if (!TYPE.isEnabled()) {
+                return null;
+            }
+            Flush event = new Flush();
+            event.begin();
+            return event;
+        }
+
+        void finish(String ring, EpochRange range, long bytes, int attempts) {
+            end();
+            if (shouldCommit()) {
+                this.ring = ring;
+                this.firstEpoch = range.first();
+                this.lastEpoch = range.last();
+                this.bytes = bytes;
+                this.attempts = attempts;
+                commit();
+            }
+        }
     }
 
     /** Storage synced; DURABLE may move next. */
@@ -66,6 +134,29 @@ final class EngineEvents {
         long syncedEpoch;
         @Label("Attempts")
         int attempts;
+
+        /** Asked whether any recording wants this event; never committed. */
+        private static final Sync TYPE = new Sync();
+
+        /** @return a started event, or null when no recording wants one */
+        static Sync start() {
+            if (!TYPE.isEnabled()) {
+                return null;
+            }
+            Sync event = new Sync();
+            event.begin();
+            return event;
+        }
+
+        void finish(String ring, long syncedEpoch, int attempts) {
+            end();
+            if (shouldCommit()) {
+                this.ring = ring;
+                this.syncedEpoch = syncedEpoch;
+                this.attempts = attempts;
+                commit();
+            }
+        }
     }
 
     /** A journal checkpoint, recorded before DURABLE moves to its epoch. */
@@ -81,6 +172,29 @@ final class EngineEvents {
         long durableEpoch;
         @Label("Written Epoch")
         long writtenEpoch;
+
+        /** Asked whether any recording wants this event; never committed. */
+        private static final Checkpoint TYPE = new Checkpoint();
+
+        /** @return a started event, or null when no recording wants one */
+        static Checkpoint start() {
+            if (!TYPE.isEnabled()) {
+                return null;
+            }
+            Checkpoint event = new Checkpoint();
+            event.begin();
+            return event;
+        }
+
+        void finish(String ring, long durableEpoch, long writtenEpoch) {
+            end();
+            if (shouldCommit()) {
+                this.ring = ring;
+                this.durableEpoch = durableEpoch;
+                this.writtenEpoch = writtenEpoch;
+                commit();
+            }
+        }
     }
 
     /** What start() replayed from the journal, or why it failed. */
@@ -113,6 +227,35 @@ final class EngineEvents {
         @Label("Failure")
         @Description("Why start() failed, or null when recovery succeeded")
         String failure;
+
+        /** Asked whether any recording wants this event; never committed. */
+        private static final Recovery TYPE = new Recovery();
+
+        /** @return a started event, or null when no recording wants one */
+        static Recovery start() {
+            if (!TYPE.isEnabled()) {
+                return null;
+            }
+            Recovery event = new Recovery();
+            event.begin();
+            return event;
+        }
+
+        /** @param failure why recovery failed (then {@code report} is {@link RecoveryReport#NONE}), or null */
+        void finish(String ring, RecoveryReport report, Throwable failure) {
+            end();
+            if (shouldCommit()) {
+                this.ring = ring;
+                this.replayed = report.replayed();
+                this.rejected = report.rejected();
+                this.lastEpoch = report.lastEpoch();
+                this.checkpointEpoch = report.checkpoint().durableEpoch();
+                this.storageEpoch = report.storage().epoch();
+                this.lostWrites = report.loss().lostWrites();
+                this.failure = failure == null ? null : failure.toString();
+                commit();
+            }
+        }
     }
 
     /** The coordinator's first fault, which stopped it taking writes. */
@@ -136,6 +279,19 @@ final class EngineEvents {
         long firstEpoch;
         @Label("Last Epoch")
         long lastEpoch;
+
+        static void record(String ring, CoordinatorFaultException fault) {
+            Failure event = new Failure();
+            if (event.shouldCommit()) {
+                event.ring = ring;
+                event.fault = fault.getClass().getName();
+                event.message = fault.getMessage();
+                event.cause = fault.getCause() == null ? null : fault.getCause().toString();
+                event.firstEpoch = fault.range().isEmpty() ? 0 : fault.range().first();
+                event.lastEpoch = fault.range().isEmpty() ? 0 : fault.range().last();
+                event.commit();
+            }
+        }
     }
 
     /**
@@ -149,8 +305,8 @@ final class EngineEvents {
     @Description("Writes refused because a channel or the ring was full (tryPublish false, BackpressureException, WriteTimeoutException);"
                  + " at most one event a second per channel, counting the refusals since the previous one")
     static final class Backpressure extends Event {
-        /** Asked on the producer's path whether any recording wants this event; never committed. */
-        static final Backpressure ENABLED = new Backpressure();
+        /** Asked on a refused write's path whether any recording wants this event; never committed. */
+        private static final Backpressure TYPE = new Backpressure();
 
         @Label("Ring")
         String ring;
@@ -164,5 +320,17 @@ final class EngineEvents {
         @Label("Queue Depth")
         @Description("Writes accepted and not yet applied when the event was recorded")
         long queueDepth;
+
+        static void record(String ring, String channel, int capacity, long refused, long queueDepth) {
+            Backpressure event = new Backpressure();
+            if (event.shouldCommit()) {
+                event.ring = ring;
+                event.channel = channel;
+                event.capacity = capacity;
+                event.refused = refused;
+                event.queueDepth = queueDepth;
+                event.commit();
+            }
+        }
     }
 }

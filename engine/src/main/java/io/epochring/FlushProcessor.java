@@ -138,8 +138,7 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void writeToStorage(F frozen, FrozenBatch batch) {
-        EngineEvents.Flush event = new EngineEvents.Flush();
-        event.begin();
+        EngineEvents.Flush event = EngineEvents.flushStarted();
         long start = clock.nanoTime();
         int[] attempts = new int[1];
         S snapshot = withRetry(batch.range, "flush", () -> {
@@ -147,14 +146,8 @@ final class FlushProcessor<F, S> implements Runnable {
             return flusher.flush(frozen, batch.range);
         });
         long nanos = clock.nanoTime() - start;
-        event.end();
-        if (event.shouldCommit()) {
-            event.ring = ring.config.name;
-            event.firstEpoch = batch.range.first();
-            event.lastEpoch = batch.range.last();
-            event.bytes = batch.bytes;
-            event.attempts = attempts[0];
-            event.commit();
+        if (event != null) {
+            event.finish(ring.config.name, batch.range, batch.bytes, attempts[0]);
         }
         // The view moves before WRITTEN, so a WRITTEN waiter always finds its data in the snapshot.
         // Stats and listeners before WRITTEN, so a WRITTEN waiter finds them up to date too.
@@ -170,8 +163,7 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void sync(EpochRange range) {
-        EngineEvents.Sync event = new EngineEvents.Sync();
-        event.begin();
+        EngineEvents.Sync event = EngineEvents.syncStarted();
         long synced = tracker.primaryWritten();
         int[] attempts = new int[1];
         withRetry(range, "sync", () -> {
@@ -179,12 +171,8 @@ final class FlushProcessor<F, S> implements Runnable {
             flusher.sync();
             return null;
         });
-        event.end();
-        if (event.shouldCommit()) {
-            event.ring = ring.config.name;
-            event.syncedEpoch = synced;
-            event.attempts = attempts[0];
-            event.commit();
+        if (event != null) {
+            event.finish(ring.config.name, synced, attempts[0]);
         }
         tracker.onPrimarySynced(synced); // records the checkpoint before DURABLE moves
     }
