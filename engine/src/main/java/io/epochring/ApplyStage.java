@@ -215,6 +215,7 @@ final class ApplyStage<W, R, F> implements Stage {
         }
         if (lastApplied > lastCut) {
             range = new EpochRange(lastCut + 1, lastApplied);
+            long bytes = delta.estimatedSizeBytes();
             F frozen;
             F live;
             try {
@@ -226,10 +227,10 @@ final class ApplyStage<W, R, F> implements Stage {
                 return range;
             }
             views.onFreeze(frozen, live);
-            slot.cut = new FrozenBatch(frozen, range, sync);
+            slot.cut = new FrozenBatch(frozen, range, sync, bytes);
             lastCut = lastApplied;
         } else if (syncRequested) {
-            slot.cut = new FrozenBatch(null, range, true);
+            slot.cut = new FrozenBatch(null, range, true, 0);
         }
         timer.scheduleAfter(clock.nanoTime(), flushIntervalNanos, lastCut);
         return range;

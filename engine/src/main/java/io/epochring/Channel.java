@@ -3,9 +3,11 @@ package io.epochring;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NanoClock;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,6 +32,8 @@ public final class Channel<W, R> {
 
     /** Set in {@link #claimed} when the channel accepts no more writes (stop, failure). */
     private static final long CLOSED = 1L << 62;
+    /** At most one backpressure event per channel per this interval (see {@link EngineEvents.Backpressure}). */
+    static final long BACKPRESSURE_EVENT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String name;
     private final int id;
@@ -51,6 +55,10 @@ public final class Channel<W, R> {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong cancelled = new AtomicLong();
     private final AtomicLong maxDepth = new AtomicLong();
+    /** Refusals not yet in a backpressure event; counted only while a recording wants the event. */
+    private final AtomicLong unreportedRefusals = new AtomicLong();
+    private final AtomicLong lastBackpressureEvent;
+    private final NanoClock clock;
 
     Channel(String name, int id, int capacity, Conductor<?, ?, ?, ?> coordinator, Supplier<IdleStrategy> idleStrategies) {
         this.name = name;
@@ -58,6 +66,9 @@ public final class Channel<W, R> {
         this.capacity = capacity;
         this.coordinator = coordinator;
         this.idleStrategies = idleStrategies;
+        this.clock = coordinator.config.clock;
+        // An interval ago, so the first refusal is recorded at once.
+        this.lastBackpressureEvent = new AtomicLong(clock.nanoTime() - BACKPRESSURE_EVENT_INTERVAL_NANOS);
         claimed.set(CLOSED);
     }
 
@@ -80,12 +91,12 @@ public final class Channel<W, R> {
     public boolean tryPublish(W write) {
         requireWrite(write);
         if (!tryClaim(write)) {
-            rejected.incrementAndGet();
+            onRefused();
             return false;
         }
         if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, null)) {
             unclaim();
-            rejected.incrementAndGet();
+            onRefused();
             return false;
         }
         return true;
@@ -99,13 +110,13 @@ public final class Channel<W, R> {
     public WriteHandle<R> tryWrite(W write) {
         requireWrite(write);
         if (!tryClaim(write)) {
-            rejected.incrementAndGet();
+            onRefused();
             throw new BackpressureException(name, capacity, write);
         }
         WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
         if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
             unclaim();
-            rejected.incrementAndGet();
+            onRefused();
             throw BackpressureException.ringFull(name, ring().getBufferSize(), write);
         }
         return handle;
@@ -121,7 +132,7 @@ public final class Channel<W, R> {
         Objects.requireNonNull(timeout, "timeout must not be null");
         long deadline = WriteHandle.deadline(timeout);
         if (!claimWithin(write, deadline)) {
-            rejected.incrementAndGet();
+            onRefused();
             throw new WriteTimeoutException(name, timeout, write);
         }
         WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
@@ -129,7 +140,7 @@ public final class Channel<W, R> {
         while (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
             if (System.nanoTime() >= deadline) {
                 unclaim();
-                rejected.incrementAndGet();
+                onRefused();
                 throw new WriteTimeoutException(name, timeout, write);
             }
             idle = idle(idle);
@@ -221,6 +232,32 @@ public final class Channel<W, R> {
 
     void onCancelled() {
         cancelled.incrementAndGet();
+    }
+
+    /** Records the refusals not yet in a backpressure event (at stop, so the last ones are not lost). */
+    void reportBackpressure() {
+        long refused = unreportedRefusals.getAndSet(0);
+        if (refused == 0) {
+            return;
+        }
+        EngineEvents.backpressure(coordinator.config.name, name, capacity, refused, depth());
+    }
+
+    /**
+     * A write was refused for lack of space. Counted always; while a recording wants backpressure
+     * events, also counted for the next one, recorded by the refusal that finds the last one an
+     * interval old (one CAS decides which, when several producers are refused at once).
+     */
+    private void onRefused() {
+        rejected.incrementAndGet();
+        if (EngineEvents.backpressureWanted()) {
+            unreportedRefusals.incrementAndGet();
+            long now = clock.nanoTime();
+            long last = lastBackpressureEvent.get();
+            if (now - last >= BACKPRESSURE_EVENT_INTERVAL_NANOS && lastBackpressureEvent.compareAndSet(last, now)) {
+                reportBackpressure();
+            }
+        }
     }
 
     // ---- permits ----------------------------------------------------------------------------

@@ -49,13 +49,18 @@ final class Conductor<W, R, F, S> {
             if (state != State.NEW) {
                 throw new IllegalStateException("start() may be called once; this coordinator is " + state.name().toLowerCase());
             }
+            EngineEvents.Recovery event = EngineEvents.recoveryStarted();
+            JournalRecovery.Recovered recovered = null;
             try {
-                JournalRecovery.Recovered recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher,
-                                                                            config.sinks, config.syncEveryFlush,
-                                                                            config.acceptJournalLoss).run();
+                recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher, config.sinks,
+                                                  config.syncEveryFlush, config.acceptJournalLoss).run();
                 recovery = recovered.report();
+                recovered(event, recovery, null);
                 pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
             } catch (RuntimeException | Error e) {
+                if (recovered == null) {
+                    recovered(event, RecoveryReport.NONE, e);
+                }
                 state = State.STOPPED;
                 threads.interruptAndJoin();
                 if (config.journal != null) {
@@ -92,6 +97,10 @@ final class Conductor<W, R, F, S> {
                 } finally {
                     if (config.journal != null) {
                         config.journal.close();
+                    }
+                    channels.values().forEach(Channel::reportBackpressure);
+                    if (config.errorHandler instanceof LoggingErrorHandler) {
+                        ((LoggingErrorHandler) config.errorHandler).reportRepeats(); // the last interval's counts
                     }
                 }
             } else if (state == State.NEW && config.journal != null) {
@@ -171,6 +180,7 @@ final class Conductor<W, R, F, S> {
         }
         failure = error;
         channels.values().forEach(Channel::close);
+        EngineEvents.failed(config.name, error);
         config.errorHandler.onError(error);
         // Listeners hear first, so a waiter woken by the failure knows they have been told.
         Pipeline<W, R, F, S> p = pipeline;
@@ -198,6 +208,12 @@ final class Conductor<W, R, F, S> {
             default:
                 return new ShutdownException("the coordinator is " + state.name().toLowerCase()
                                              + " and accepts no more writes or flushes: start a new one", write);
+        }
+    }
+
+    private void recovered(EngineEvents.Recovery event, RecoveryReport report, Throwable failure) {
+        if (event != null) {
+            event.finish(config.name, report, failure);
         }
     }
 

@@ -19,6 +19,7 @@ final class DurabilityTracker {
     private final Watermark durable;
     private final List<SinkWorker<?>> requiredSinks;
     private final Journal journal;
+    private final String ringName;
     private long primaryWritten;
     private long primarySynced;
 
@@ -27,7 +28,8 @@ final class DurabilityTracker {
      * @param stored  the epoch storage held at start
      * @param synced  the durable checkpoint at start
      */
-    DurabilityTracker(Watermarks watermarks, List<SinkWorker<?>> requiredSinks, Journal journal, long stored, long synced) {
+    DurabilityTracker(String ringName, Watermarks watermarks, List<SinkWorker<?>> requiredSinks, Journal journal, long stored, long synced) {
+        this.ringName = ringName;
         this.written = watermarks.written();
         this.durable = watermarks.durable();
         this.requiredSinks = List.copyOf(requiredSinks);
@@ -82,14 +84,22 @@ final class DurabilityTracker {
         long d = Math.min(primarySynced, written.get());
         if (d > durable.get()) {
             if (journal != null) {
-                try {
-                    journal.checkpoint(d, Math.max(d, primaryWritten));
-                } catch (RuntimeException | Error e) {
-                    throw new JournalFailedException(new EpochRange(durable.get() + 1, d),
-                                                   "the journal checkpoint could not be written, so DURABLE cannot move", e);
-                }
+                checkpoint(d, Math.max(d, primaryWritten));
             }
             durable.advance(d);
+        }
+    }
+
+    private void checkpoint(long durableEpoch, long writtenEpoch) {
+        EngineEvents.Checkpoint event = EngineEvents.checkpointStarted();
+        try {
+            journal.checkpoint(durableEpoch, writtenEpoch);
+        } catch (RuntimeException | Error e) {
+            throw new JournalFailedException(new EpochRange(durable.get() + 1, durableEpoch),
+                                             "the journal checkpoint could not be written, so DURABLE cannot move", e);
+        }
+        if (event != null) {
+            event.finish(ringName, durableEpoch, writtenEpoch);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.epochring;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The write coordinator: takes writes from any number of threads through named {@link Channel}s,
@@ -60,6 +63,17 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     public EpochRing<W, R, F, S> start() {
         conductor.start();
         return this;
+    }
+
+    /** @return the name given to {@link EpochRingBuilder#name}: it starts thread names, log lines and JFR events */
+    public String name() {
+        return conductor.config.name;
+    }
+
+    /** @return the levels this coordinator reports: all four with a journal, all but JOURNALED without one */
+    public Set<DurabilityLevel> levels() {
+        return Collections.unmodifiableSet(conductor.config.journal != null ? EnumSet.allOf(DurabilityLevel.class)
+                                                                            : EnumSet.complementOf(EnumSet.of(DurabilityLevel.JOURNALED)));
     }
 
     /**

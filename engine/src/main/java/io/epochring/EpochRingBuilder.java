@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
  *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
  *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
+ *   <tr><td>error handler</td><td>{@link LoggingErrorHandler}: System.Logger {@code "io.epochring"}, repeats counted every 10 s</td></tr>
  * </table>
  *
  * @param <W> the write type
@@ -127,7 +128,10 @@ public final class EpochRingBuilder<W, R, F, S> {
         return this;
     }
 
-    /** The clock for flush timing; inject a controllable one in tests. */
+    /**
+     * The clock for flush timing, the default error handler's interval and the rate of backpressure
+     * events; inject a controllable one in tests.
+     */
     public EpochRingBuilder<W, R, F, S> clock(NanoClock clock) {
         this.clock = clock;
         return this;
@@ -204,7 +208,13 @@ public final class EpochRingBuilder<W, R, F, S> {
         return this;
     }
 
-    /** Receives errors that belong to no handle (a fire-and-forget write's apply error, a listener's throw). */
+    /**
+     * Receives errors that belong to no handle (a fire-and-forget write's apply error, a listener's
+     * throw) and the coordinator's first fault. It is called on the coordinator's threads, must
+     * return quickly and must not throw. By default a {@link LoggingErrorHandler}: each distinct
+     * error logged once with its stack trace, its repeats counted and logged every 10 s, through
+     * {@link System.Logger} {@code "io.epochring"}.
+     */
     public EpochRingBuilder<W, R, F, S> errorHandler(ErrorHandler errorHandler) {
         this.errorHandler = errorHandler;
         return this;
@@ -244,11 +254,9 @@ public final class EpochRingBuilder<W, R, F, S> {
         built = true;
         Map<String, Integer> concludedChannels = channels.isEmpty() ? Map.of("default", 1024) : channels;
         WaitStrategy concludedWait = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
-        ErrorHandler concludedErrors = errorHandler;
-        if (concludedErrors == null) {
-            String prefix = "epochring-" + name + ": ";
-            concludedErrors = e -> System.err.println(prefix + e);
-        }
+        ErrorHandler concludedErrors = errorHandler != null ? errorHandler
+                                       : new LoggingErrorHandler(System.getLogger(LoggingErrorHandler.LOGGER_NAME), "epochring-" + name + ": ",
+                                                                 LoggingErrorHandler.DEFAULT_INTERVAL, clock);
         return new EpochRing<>(new Conductor<>(new EngineConfig<>(this, concludedChannels, concludedWait, concludedErrors)));
     }
 

@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class FlushProcessor<F, S> implements Runnable {
 
-    static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false);
+    static final FrozenBatch STOP = new FrozenBatch(null, EpochRange.emptyAfter(0), false, 0);
 
     private final Conductor<?, ?, F, S> ring;
     private final BlockingQueue<FrozenBatch> handoff;
@@ -138,6 +138,7 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void writeToStorage(F frozen, FrozenBatch batch) {
+        EngineEvents.Flush event = EngineEvents.flushStarted();
         long start = clock.nanoTime();
         int[] attempts = new int[1];
         S snapshot = withRetry(batch.range, "flush", () -> {
@@ -145,6 +146,9 @@ final class FlushProcessor<F, S> implements Runnable {
             return flusher.flush(frozen, batch.range);
         });
         long nanos = clock.nanoTime() - start;
+        if (event != null) {
+            event.finish(ring.config.name, batch.range, batch.bytes, attempts[0]);
+        }
         // The view moves before WRITTEN, so a WRITTEN waiter always finds its data in the snapshot.
         // Stats and listeners before WRITTEN, so a WRITTEN waiter finds them up to date too.
         views.onFlushed(frozen, snapshot);
@@ -159,11 +163,17 @@ final class FlushProcessor<F, S> implements Runnable {
     }
 
     private void sync(EpochRange range) {
+        EngineEvents.Sync event = EngineEvents.syncStarted();
         long synced = tracker.primaryWritten();
+        int[] attempts = new int[1];
         withRetry(range, "sync", () -> {
+            attempts[0]++;
             flusher.sync();
             return null;
         });
+        if (event != null) {
+            event.finish(ring.config.name, synced, attempts[0]);
+        }
         tracker.onPrimarySynced(synced); // records the checkpoint before DURABLE moves
     }
 

@@ -9,11 +9,14 @@ final class FrozenBatch {
     final Object frozen;
     final EpochRange range;
     final boolean sync;
+    /** {@link Delta#estimatedSizeBytes()} just before the freeze, for the flush event; 0 without a delta. */
+    final long bytes;
 
-    FrozenBatch(Object frozen, EpochRange range, boolean sync) {
+    FrozenBatch(Object frozen, EpochRange range, boolean sync, long bytes) {
         this.frozen = frozen;
         this.range = range;
         this.sync = sync;
+        this.bytes = bytes;
     }
 
     boolean hasDelta() {

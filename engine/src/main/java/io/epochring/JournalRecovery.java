@@ -187,7 +187,8 @@ final class JournalRecovery<W, R, F> {
     /** Freezes what was replayed since the last cut as the segment ending at {@code boundary}. */
     private void freezeUpTo(long boundary) {
         if (lastReplayed > lastCut) {
-            segments.add(new FrozenBatch(delta.freeze(), new EpochRange(lastCut + 1, boundary), syncEveryFlush));
+            long bytes = delta.estimatedSizeBytes();
+            segments.add(new FrozenBatch(delta.freeze(), new EpochRange(lastCut + 1, boundary), syncEveryFlush, bytes));
             lastCut = boundary;
         }
     }

@@ -96,7 +96,7 @@ final class Pipeline<W, R, F, S> {
                 required.add(sink);
             }
         }
-        DurabilityTracker tracker = new DurabilityTracker(watermarks, required, config.journal, stored, durable);
+        DurabilityTracker tracker = new DurabilityTracker(config.name, watermarks, required, config.journal, stored, durable);
         sinks.forEach(sink -> sink.tracker(tracker));
         flushProcessor = new FlushProcessor<>(ring, handoff, recovered.segments(), config.flusher, views, watermarks,
                                               config.retryPolicy, config.isTransient, config.listeners,

@@ -73,6 +73,12 @@
  * refuse writes with it as the cause, nothing more is applied, appended or flushed, and waiters at
  * every level not reached get it. {@code stop(Duration)} always returns by its deadline.
  *
+ * <p>Observability: JDK Flight Recorder events in the category "EpochRing" ({@code io.epochring.Flush},
+ * {@code Sync}, {@code Checkpoint}, {@code Recovery}, {@code Failure}, {@code Backpressure}; see
+ * {@code EngineEvents}) come from the flush thread, the durability tracker, {@code start()}, the
+ * failure latch and refused writes, never from an accepted write. Errors that belong to no handle
+ * go to the error handler, by default a {@link io.epochring.LoggingErrorHandler}.
+ *
  * <p>Design note (waiting): a write's handle is released at APPLIED by the apply stage itself;
  * higher levels wait on the coordinator's watermarks (each with one writer thread), so a write
  * needs no per-level bookkeeping, and fire-and-forget writes need no handle at all.

@@ -1,7 +1,9 @@
 package io.epochring;
 
 import io.epochring.testing.MapDelta;
+import io.epochring.testing.MemoryJournal;
 import io.epochring.testing.Put;
+import io.epochring.testing.PutCodec;
 import io.epochring.testing.TestFlusher;
 import org.junit.jupiter.api.Test;
 
@@ -42,5 +44,18 @@ class ConfigurationTest {
 
         assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
                                           .hasMessageContaining("already built a coordinator").hasMessageContaining("new builder");
+    }
+
+    @Test
+    void shouldReportItsNameAndTheLevelsItReports() {
+        var plain = EpochRing.builder(new MapDelta(), new TestFlusher()).name("orders").build();
+        var journaled = EpochRing.builder(new MapDelta(), new TestFlusher()).journal(new MemoryJournal(), new PutCodec()).build();
+
+        assertThat(plain.name()).isEqualTo("orders");
+        assertThat(plain.levels()).containsExactly(DurabilityLevel.APPLIED, DurabilityLevel.WRITTEN, DurabilityLevel.DURABLE);
+        assertThat(journaled.name()).isEqualTo("epochring");
+        assertThat(journaled.levels()).containsExactly(DurabilityLevel.values());
+        plain.close();
+        journaled.close();
     }
 }
