@@ -132,8 +132,9 @@ final class CycleFileVerifier {
     /**
      * @return false for a newest file that holds nothing but zeros: Chronicle creates a cycle file
      *         at its full mapped size and then writes the header first, so a writer killed between
-     *         the two leaves exactly this, and no record can have been written to it. Readers pass
-     *         it by as Chronicle does (it holds no records). A file cut to 0 bytes, or with any data
+     *         the two leaves exactly this, and no record can have been written to it; the same for a
+     *         newest file whose header word is still marked incomplete (killed while writing the
+     *         header, before which no record is written). Readers pass it by as Chronicle does. A file cut to 0 bytes, or with any data
      *         behind a zeroed header, held records and is damage.
      */
     private boolean readHeader() throws IOException, Damaged {
@@ -151,6 +152,9 @@ final class CycleFileVerifier {
         if (word == 0) {
             throw damaged(0, 0, unreadable + "its first 4 bytes are zero (the start of the file was overwritten with zeros,"
                                 + " or the file's creation never finished)");
+        }
+        if (!isComplete(word) && newest) {
+            return false; // killed while writing the header: records come only after it, so none was written here
         }
         if (!isComplete(word)) {
             throw damaged(0, 0, unreadable + "its header was never completed (header word " + hex(word) + ")");

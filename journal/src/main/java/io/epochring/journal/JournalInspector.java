@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -44,6 +46,9 @@ public final class JournalInspector implements AutoCloseable {
     static {
         ChronicleSetup.apply();
     }
+
+    /** How long a file that looks damaged may take to become whole: a live writer completes a header in microseconds. */
+    private static final long LIVE_WRITER_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Path directory;
     /** Opened once the journal has a file: then its roll cycle can be told from the file names. */
@@ -83,7 +88,7 @@ public final class JournalInspector implements AutoCloseable {
      */
     private SingleChronicleQueue queue() {
         // Before Chronicle maps anything: it waits on a missing header and fails obscurely on a damaged index.
-        JournalVerifier.verify(directory);
+        verifyStructure();
         if (queue == null) {
             RollCycle rollCycle = RollCycleNames.of(directory);
             if (rollCycle == null && !hasQueueFiles()) {
@@ -103,6 +108,26 @@ public final class JournalInspector implements AutoCloseable {
         }
         queue.refreshDirectoryListing();
         return queue;
+    }
+
+    /**
+     * A writer alongside may be creating a file just now (its header not yet complete), which reads
+     * like damage for a moment: damage is reported only when it is still there after
+     * {@link #LIVE_WRITER_GRACE_NANOS}. Real damage stays, so it costs that much longer to report.
+     */
+    private void verifyStructure() {
+        long deadline = System.nanoTime() + LIVE_WRITER_GRACE_NANOS;
+        while (true) {
+            try {
+                JournalVerifier.verify(directory);
+                return;
+            } catch (JournalCorruptedException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
     }
 
     private boolean hasQueueFiles() {
@@ -150,6 +175,7 @@ public final class JournalInspector implements AutoCloseable {
                 file[3] = cursor.position + record.length;
                 if (record.isLost()) {
                     lastEpoch = record.epoch; // the journal's end moved past the lost epochs; they are not writes
+                    file[1] = file[1] == 0 ? record.secondEpoch + 1 : file[1];
                     file[2] = record.epoch;
                 } else if (record.isWrite()) {
                     writes++;

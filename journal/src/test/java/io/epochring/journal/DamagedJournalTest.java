@@ -172,6 +172,35 @@ class DamagedJournalTest {
     }
 
     @Test
+    void shouldPassByANewestFileWhoseHeaderAWriterKilledWhileWritingItLeftIncomplete() throws IOException {
+        SetTimeProvider time = new SetTimeProvider(START);
+        Path dir = journal("header-interrupted", time);
+        // Chronicle marks a new file's header word "not complete" before it writes the header, and records only after it.
+        time.advanceMillis(TimeUnit.HOURS.toMillis(1));
+        Path unfinished = dir.resolve(cycleFileName(time) + ".cq4");
+        try (FileChannel file = FileChannel.open(unfinished, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            file.truncate(0).write(ByteBuffer.allocate(1), (4 << 20) - 1);
+            file.write(ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0x8000_0000), 0);
+        }
+        try (JournalInspector inspector = JournalInspector.open(dir)) {
+            assertThat(inspector.summary().writes()).isEqualTo(WRITES);
+        }
+
+        // and a coordinator recovers every write and goes on writing
+        MapDelta delta = new MapDelta();
+        var ring = assertTimeoutPreemptively(HANG, () -> Rings.start(delta, new TestFlusher(),
+                                                                      ChronicleJournal.builder(dir).timeProvider(time).build()));
+        try {
+            assertThat(ring.recovery().replayed()).isEqualTo(WRITES - 1700);
+            var write = ring.channel("a").write(new Put("after", 1));
+            assertTimeoutPreemptively(HANG, () -> write.await(io.epochring.DurabilityLevel.JOURNALED));
+            assertThat(write.epoch()).isEqualTo(WRITES + 1);
+        } finally {
+            ring.stop();
+        }
+    }
+
+    @Test
     void shouldRefuseAnOlderFileOfOnlyZeros() throws IOException {
         SetTimeProvider time = new SetTimeProvider(START);
         Path dir = journal("zeros-not-newest", time);

@@ -112,7 +112,7 @@ final class RecoverCommand implements Callable<Integer> {
             out.println("  closed      the store holds no writes");
         } else {
             out.println("  closed      flushed and synced: RocksDB holds every write up to epoch " + Format.count(written)
-                        + (lost == 0 ? "" : " but the " + Format.count(lost) + " lost"));
+                        + (lost == 0 ? "" : ", except the " + Format.count(lost) + " writes the journal lost"));
         }
         out.flush();
         return EpochRingCli.OK;

@@ -1,5 +1,6 @@
 package io.epochring.kv.cli;
 
+import io.epochring.journal.DirectoryLock;
 import io.epochring.journal.JournalInspector;
 import io.epochring.journal.JournalSummary;
 
@@ -37,7 +38,7 @@ final class StoreDirectory {
         }
         if (Files.exists(journal) && !hasJournalFiles(journal)) {
             throw new UsageException("--dir " + dir + " is not a store directory: " + journal + " holds no journal files (*.cq4,"
-                                     + " metadata.cq4t); pass the directory of a store, e.g. one kept by 'epochring demo --keep'");
+                                     + " metadata.cq4t, " + DirectoryLock.FILE_NAME + "); pass the directory of a store, e.g. one kept by 'epochring demo --keep'");
         }
         if (!Files.exists(db)) {
             requireWholeJournal(dir, journal);
@@ -61,8 +62,10 @@ final class StoreDirectory {
         }
     }
 
+    /** A journal opened but not yet written holds only its writer's lock file: the queue files come with the first record. */
     private static boolean hasJournalFiles(Path journal) {
-        String[] names = journal.toFile().list((parent, name) -> name.endsWith(".cq4") || name.endsWith(".cq4t"));
+        String[] names = journal.toFile().list((parent, name) -> name.endsWith(".cq4") || name.endsWith(".cq4t")
+                                                                 || name.equals(DirectoryLock.FILE_NAME));
         return names != null && names.length > 0;
     }
 

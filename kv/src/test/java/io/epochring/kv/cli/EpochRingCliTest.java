@@ -193,7 +193,7 @@ class EpochRingCliTest {
         assertOneLine(run("recover", "--dir", junkDb.getParent().toString()), EpochRingCli.USAGE,
                       junkDb + " is not a RocksDB database (it has no CURRENT file)");
         assertOneLine(run("recover", "--dir", junkJournal.getParent().toString()), EpochRingCli.USAGE,
-                      junkJournal + " holds no journal files (*.cq4, metadata.cq4t)");
+                      junkJournal + " holds no journal files (*.cq4, metadata.cq4t, epochring-writer.lock)");
         assertThat(junkDb.toFile().list()).containsExactly("notes.txt");
         assertThat(junkJournal.toFile().list()).containsExactly("notes.txt");
         assertThat(junkJournal.getParent().resolve("db")).doesNotExist();
@@ -386,7 +386,8 @@ class EpochRingCliTest {
             assertOneLine(run, EpochRingCli.FAILURE, "the store " + dir + " is already open by pid " + ProcessHandle.current().pid());
             assertThat(run.err()).contains("close that store first");
             // a reader may look at the journal of a running store
-            assertThat(run("inspect", "--dir", dir.toString()).exit()).isZero();
+            Run inspect = run("inspect", "--dir", dir.toString());
+            assertThat(inspect.exit()).as(inspect.out() + inspect.err()).isZero();
         }
     }
 
