@@ -131,7 +131,9 @@ final class DemoWorkload {
         DemoModel.Verification live;
         try (KvStore store = opener.open(dir, options)) {
             long start = System.nanoTime();
-            try (ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED))) {
+            try (ProgressLine progress = new ProgressLine(err, interactive, ProgressFormat.width(System.getenv("COLUMNS")),
+                                                           store.ring()::stats, store.watermark(DurabilityLevel.APPLIED),
+                                                           config.totalWrites())) {
                 progress.start();
                 produce(store);
                 produceNanos = System.nanoTime() - start;
