@@ -114,6 +114,18 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends SIGTERM (on Linux {@code destroy} is {@code kill -15}, which runs the child's shutdown
+     * hooks) and waits for the process to end; @return its exit code
+     */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new AssertionError("child " + process.pid() + " did not end within " + timeout + " of SIGTERM; see " + log);
+        }
+        return process.exitValue();
+    }
+
     /** After the child ended: every line it printed that was not read yet. */
     public List<String> remainingLines() throws InterruptedException {
         List<String> rest = new ArrayList<>();

@@ -19,8 +19,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Runs a write workload on a journaled RocksDB store and reports on it.",
-                        "Producers write puts through their own channels while a progress line on stderr shows writes/s,",
-                        "the four watermarks and flushes; then it prints throughput, latency per durability level,",
+                        "Producers write puts through their own channels while a progress line on stderr shows writes done",
+                        "of total, ETA, writes/s, the watermarks and flushes (fitted to $COLUMNS, else 80 columns); then it prints throughput, latency per durability level,",
                         "flushes and journal size, and reads every key back, before and after reopening the store",
                         "(exit code 1 when a key does not match)."})
 final class DemoCommand implements Callable<Integer> {

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -90,27 +89,32 @@ final class DemoWorkload {
         boolean temporary = config.dir() == null;
         Path dir = temporary ? Files.createTempDirectory("epochring-demo-") : prepare(config.dir());
         boolean keep = config.keep() || !temporary;
-        try {
-            out.println(String.format(Locale.ROOT, "EpochRing demo: %d producer%s x %s puts over %s keys, %d-byte values",
-                                      config.producers(), config.producers() == 1 ? "" : "s", Format.count(config.writesPerProducer()),
-                                      Format.count(config.keys()), config.valueSize()));
-            out.println("  store       " + dir + " (" + describeSetup() + ")");
-            out.flush();
-            return runIn(dir);
-        } finally {
-            if (keep && holdsWrites) {
-                out.println("  kept        " + dir + "  (" + (failed ? "fix the cause first, then: " : "try: ") + "epochring recover --dir " + dir
-                            + (config.journal() ? "; epochring inspect --dir " + dir + " --limit 10)" : ")"));
-            } else if (keep) {
-                out.println("  kept        " + dir + ": no write reached it, so there is nothing to recover"
-                            + (temporary || isEmpty(dir) ? "" : " (empty it before running the demo there again)"));
-            } else {
-                deleteRecursively(dir);
-                if (failed && holdsWrites) {
-                    out.println("  deleted     " + dir + " (a temporary store: pass --keep or --dir to keep it for 'epochring recover')");
+        try (DemoShutdown shutdown = new DemoShutdown(dir, !keep, err).register()) {
+            try {
+                out.println(String.format(Locale.ROOT, "EpochRing demo: %d producer%s x %s puts over %s keys, %d-byte values",
+                                          config.producers(), config.producers() == 1 ? "" : "s", Format.count(config.writesPerProducer()),
+                                          Format.count(config.keys()), config.valueSize()));
+                out.println("  store       " + dir + " (" + describeSetup() + ")");
+                out.flush();
+                return runIn(dir, shutdown);
+            } catch (Exception e) {
+                shutdown.awaitExitIfStopping();
+                throw e;
+            } finally {
+                if (keep && holdsWrites) {
+                    out.println("  kept        " + dir + "  (" + (failed ? "fix the cause first, then: " : "try: ") + "epochring recover --dir " + dir
+                                + (config.journal() ? "; epochring inspect --dir " + dir + " --limit 10)" : ")"));
+                } else if (keep) {
+                    out.println("  kept        " + dir + ": no write reached it, so there is nothing to recover"
+                                + (temporary || isEmpty(dir) ? "" : " (empty it before running the demo there again)"));
+                } else {
+                    shutdown.delete();
+                    if (failed && holdsWrites) {
+                        out.println("  deleted     " + dir + " (a temporary store: pass --keep or --dir to keep it for 'epochring recover')");
+                    }
                 }
+                out.flush();
             }
-            out.flush();
         }
     }
 
@@ -122,16 +126,18 @@ final class DemoWorkload {
         }
     }
 
-    private int runIn(Path dir) throws Exception {
+    private int runIn(Path dir, DemoShutdown shutdown) throws Exception {
         DemoErrors errors = new DemoErrors(err);
         KvOptions options = storeOptions(errors);
         long produceNanos;
         long durableNanos;
         CoordinatorStats stats;
         DemoModel.Verification live;
-        try (KvStore store = opener.open(dir, options)) {
+        try (KvStore store = shutdown.open(opener, options); AutoCloseable closing = () -> shutdown.close(store)) {
             long start = System.nanoTime();
-            try (ProgressLine progress = new ProgressLine(err, interactive, store.ring()::stats, store.watermark(DurabilityLevel.APPLIED))) {
+            try (ProgressLine progress = new ProgressLine(err, interactive, ProgressFormat.width(System.getenv("COLUMNS")),
+                                                           store.ring()::stats, store.watermark(DurabilityLevel.APPLIED),
+                                                           config.totalWrites())) {
                 progress.start();
                 produce(store);
                 produceNanos = System.nanoTime() - start;
@@ -161,7 +167,7 @@ final class DemoWorkload {
 
         // Reopening runs recovery; the second pass reads what a restarted service would see.
         long reopenStart = System.nanoTime();
-        try (KvStore store = opener.open(dir, options)) {
+        try (KvStore store = shutdown.open(opener, options); AutoCloseable closing = () -> shutdown.close(store)) {
             long reopenNanos = System.nanoTime() - reopenStart;
             Results results = new Results(produceNanos, durableNanos, stats, live, journal, dbBytes, reopenNanos, store.recovery(),
                                           model.verify(store));
@@ -317,17 +323,6 @@ final class DemoWorkload {
             return entries.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // A leftover temporary directory is not worth failing the demo over; say where it is.
-            System.err.println("epochring demo: could not delete " + dir + " (" + e.getMessage() + "); remove it by hand");
         }
     }
 }

@@ -84,12 +84,18 @@ final class InspectCommand implements Callable<Integer> {
 
     private void text(JournalInspector inspector, Path journal, Codec codec, JournalSummary summary, PrintWriter out) {
         out.println(summaryText(journal, codec, summary));
-        out.print("records from epoch " + Format.count(from) + " (at most " + Format.count(limit) + "):");
+        out.print("records from " + describeFrom(summary) + " (at most " + Format.count(limit) + "):");
         long listed = inspector.forEach(from, limit, entry -> {
             out.println();
             out.print(recordText(codec, entry));
         });
         out.println(listed == 0 ? " none" : "");
+    }
+
+    /** Epochs start at 1, so the default --from 0 (or any epoch before the journal's first) is its start. */
+    private String describeFrom(JournalSummary summary) {
+        long first = summary.writes() == 0 ? 1 : Math.max(1, summary.firstEpoch());
+        return from <= first ? "the start" : "epoch " + Format.count(from);
     }
 
     private static String summaryText(Path journal, Codec codec, JournalSummary summary) {

@@ -50,7 +50,7 @@ class FullDiskDemoTest {
 
     private static final Path ROOT = Path.of("target", "full-disk-tests").toAbsolutePath();
     private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final Pattern PROGRESS = Pattern.compile("^\\s*\\d+\\.\\ds  .*writes.*\\| applied .*");
+    private static final Pattern PROGRESS = Pattern.compile("^\\s*\\d+\\.\\ds  [\\d,]+/[\\d,]+ \\([\\d.]+%\\) .*");
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
