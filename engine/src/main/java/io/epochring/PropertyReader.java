@@ -165,14 +165,18 @@ public final class PropertyReader {
      */
     public Duration duration(String key, ChronoUnit plainUnit) {
         String value = raw(key);
-        return value == null ? null : parseDuration(key, value, plainUnit);
+        return value == null ? null : parseDuration(key, value, value, plainUnit);
     }
 
-    /** @return a duration above zero parsed from {@code value}, reported against {@code key} */
-    public Duration parseDuration(String key, String value, ChronoUnit plainUnit) {
+    /**
+     * @param value the key's whole value, for the error message
+     * @param text  the part of it that is a duration
+     * @return a duration above zero parsed from {@code text}
+     */
+    public Duration parseDuration(String key, String value, String text, ChronoUnit plainUnit) {
         String expected = "a duration above zero such as 200ms, 2s or 1m (units " + String.join(", ", DURATION_UNITS.keySet())
                           + "; a plain number is in " + plainUnit.toString().toLowerCase() + "; at most " + Long.MAX_VALUE + " ns)";
-        Matcher m = NUMBER_AND_UNIT.matcher(value);
+        Matcher m = NUMBER_AND_UNIT.matcher(text);
         if (!m.matches()) {
             throw bad(key, value, expected);
         }

@@ -216,12 +216,12 @@ public final class ChronicleJournal implements Journal {
      *
      * @throws IllegalArgumentException naming the key, the value and what is allowed
      */
-    public static ChronicleJournalBuilder builder(Map<String, String> properties) {
+    public static ChronicleJournalBuilder fromProperties(Map<String, String> properties) {
         return JournalProperties.builder(properties);
     }
 
-    /** A builder configured from {@link Properties} (their defaults included); see {@link #builder(Map)}. */
-    public static ChronicleJournalBuilder builder(Properties properties) {
+    /** A builder configured from {@link Properties} (their defaults included); see {@link #fromProperties(Map)}. */
+    public static ChronicleJournalBuilder fromProperties(Properties properties) {
         return JournalProperties.builder(io.epochring.PropertyReader.toMap(properties));
     }
 

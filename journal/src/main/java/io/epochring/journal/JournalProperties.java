@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the {@code journal.*} keys (see {@link ChronicleJournal#builder(Map)}). The sync and
+ * Reads the {@code journal.*} keys (see {@link ChronicleJournal#fromProperties(Map)}). The sync and
  * retention keys are shared with the kv store, which places its journal itself.
  */
 public final class JournalProperties {
@@ -152,7 +152,7 @@ public final class JournalProperties {
                 throw new IllegalArgumentException("property " + SYNC + "=" + value + " already gives the interval, and "
                                                    + SYNC_INTERVAL + "=" + in.raw(SYNC_INTERVAL) + " gives another: remove one");
             }
-            return SyncPolicy.interval(in.parseDuration(SYNC, value.substring("interval:".length()).trim(), ChronoUnit.MILLIS));
+            return SyncPolicy.interval(in.parseDuration(SYNC, value, value.substring("interval:".length()).trim(), ChronoUnit.MILLIS));
         }
         throw PropertyReader.bad(SYNC, value, "one of " + SYNC_NAMES);
     }
