@@ -244,7 +244,7 @@ public final class EpochRingBuilder<W, R, F, S> {
      *   <tr><td>{@code epochring.wait.strategy}</td><td>sleeping</td><td>how consumer threads wait: {@code blocking},
      *       {@code sleeping}, {@code yielding} or {@code busy-spin} (Disruptor's strategies)</td></tr>
      *   <tr><td>{@code epochring.channel.<name>.capacity}</td><td>one channel, default, 1024</td><td>adds a channel
-     *       admitting this many writes not yet applied; channels are added in key order</td></tr>
+     *       admitting this many writes not yet applied; channels are added sorted by name (properties have no order)</td></tr>
      *   <tr><td>{@code epochring.recovery.accept-journal-loss}</td><td>false</td><td>see
      *       {@link #acceptJournalLoss(boolean)}</td></tr>
      * </table>

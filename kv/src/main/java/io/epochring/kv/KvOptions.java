@@ -279,7 +279,7 @@ public final class KvOptions {
          *   <tr><td>{@code kv.flush.sync}</td><td>true</td><td>every flush also syncs RocksDB's WAL</td></tr>
          *   <tr><td>{@code kv.threading}</td><td>single</td><td>{@code single} or {@code per-stage}</td></tr>
          *   <tr><td>{@code kv.channel.<name>.capacity}</td><td>one channel, default, 4096</td><td>adds a channel;
-         *       channels are added in key order, the first is the default channel</td></tr>
+         *       channels are added sorted by name (properties have no order), the first is the default channel</td></tr>
          *   <tr><td>{@code kv.recovery.accept-journal-loss}</td><td>false</td><td>see
          *       {@link #acceptJournalLoss(boolean)}</td></tr>
          *   <tr><td>{@code kv.journal.enabled}</td><td>true</td><td>journal every write in {@code <dir>/journal}</td></tr>
