@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -218,6 +219,50 @@ public final class EpochRingBuilder<W, R, F, S> {
     public EpochRingBuilder<W, R, F, S> errorHandler(ErrorHandler errorHandler) {
         this.errorHandler = errorHandler;
         return this;
+    }
+
+    /**
+     * Applies settings from properties; keys under {@code epochring.} must all be known, keys under
+     * other prefixes are ignored (so one file can also hold {@code journal.*} keys). Every value is
+     * checked before any is applied: on an error the builder is unchanged. Settings made in code
+     * after this call override the properties; objects (delta, flusher, codec, listeners, clock)
+     * stay code.
+     *
+     * <table>
+     *   <caption>Keys</caption>
+     *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+     *   <tr><td>{@code epochring.name}</td><td>epochring</td><td>thread names start with {@code epochring-<name>-}</td></tr>
+     *   <tr><td>{@code epochring.ring.size}</td><td>4096</td><td>ring slots, a power of two</td></tr>
+     *   <tr><td>{@code epochring.flush.interval}</td><td>200ms</td><td>cut a flush this long after the last one
+     *       (like Kafka's {@code linger.ms}); a plain number is milliseconds</td></tr>
+     *   <tr><td>{@code epochring.flush.bytes}</td><td>64MiB</td><td>cut a flush when the delta reaches this size;
+     *       a plain number is bytes</td></tr>
+     *   <tr><td>{@code epochring.flush.sync}</td><td>true</td><td>every flush also syncs storage (DURABLE follows
+     *       WRITTEN)</td></tr>
+     *   <tr><td>{@code epochring.threading}</td><td>single</td><td>{@code single} (one consumer thread) or
+     *       {@code per-stage} (one thread per stage)</td></tr>
+     *   <tr><td>{@code epochring.wait.strategy}</td><td>sleeping</td><td>how consumer threads wait: {@code blocking},
+     *       {@code sleeping}, {@code yielding} or {@code busy-spin} (Disruptor's strategies)</td></tr>
+     *   <tr><td>{@code epochring.channel.<name>.capacity}</td><td>one channel, default, 1024</td><td>adds a channel
+     *       admitting this many writes not yet applied; channels are added sorted by name (properties have no order)</td></tr>
+     *   <tr><td>{@code epochring.recovery.accept-journal-loss}</td><td>false</td><td>see
+     *       {@link #acceptJournalLoss(boolean)}</td></tr>
+     * </table>
+     *
+     * <p>Durations take {@code ns, us, ms, s, m, h, d} ({@code 200ms}, {@code 2s}); sizes take
+     * {@code B, KiB, MiB, GiB, TiB} ({@code 64MiB}); names are case-insensitive.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is allowed, for an unknown
+     *                                  key under {@code epochring.} or a bad value
+     */
+    public EpochRingBuilder<W, R, F, S> properties(Map<String, String> properties) {
+        EngineProperties.read(properties).applyTo(this);
+        return this;
+    }
+
+    /** Applies settings from {@link Properties} (their defaults included); see {@link #properties(Map)}. */
+    public EpochRingBuilder<W, R, F, S> properties(Properties properties) {
+        return properties(PropertyReader.toMap(properties));
     }
 
     /**

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -187,6 +189,40 @@ public final class ChronicleJournal implements Journal {
     /** @return a builder for a journal in {@code directory} (created if missing) */
     public static ChronicleJournalBuilder builder(Path directory) {
         return new ChronicleJournalBuilder(directory);
+    }
+
+    /**
+     * A builder configured from properties; later calls on it override them. Keys under
+     * {@code journal.} must all be known; keys under other prefixes are ignored. Every value is
+     * checked before the builder is made.
+     *
+     * <table>
+     *   <caption>Keys</caption>
+     *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+     *   <tr><td>{@code journal.dir}</td><td>(required)</td><td>the journal's directory, created if missing</td></tr>
+     *   <tr><td>{@code journal.sync}</td><td>none</td><td>when appends are forced to disk (cf. Kafka's
+     *       {@code flush.messages}, RocksDB's {@code sync}): {@code none}, {@code batch} (every ring batch),
+     *       {@code interval} (with {@code journal.sync.interval}) or {@code interval:<duration>}; see
+     *       {@link SyncPolicy}</td></tr>
+     *   <tr><td>{@code journal.sync.interval}</td><td>-</td><td>the interval of {@code journal.sync=interval};
+     *       a plain number is milliseconds</td></tr>
+     *   <tr><td>{@code journal.roll.cycle}</td><td>FAST_HOURLY</td><td>a name from Chronicle's {@code RollCycles}
+     *       or {@code LargeRollCycles}, e.g. {@code FAST_DAILY}, {@code LARGE_DAILY}</td></tr>
+     *   <tr><td>{@code journal.retain.files}</td><td>0</td><td>keep at least this many newest files and delete
+     *       older ones below the durable checkpoint; 0 keeps every file</td></tr>
+     *   <tr><td>{@code journal.adopt-codec}</td><td>false</td><td>see
+     *       {@link ChronicleJournalBuilder#adoptCodec()}</td></tr>
+     * </table>
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is allowed
+     */
+    public static ChronicleJournalBuilder fromProperties(Map<String, String> properties) {
+        return JournalProperties.builder(properties);
+    }
+
+    /** A builder configured from {@link Properties} (their defaults included); see {@link #fromProperties(Map)}. */
+    public static ChronicleJournalBuilder fromProperties(Properties properties) {
+        return JournalProperties.builder(io.epochring.PropertyReader.toMap(properties));
     }
 
     static ChronicleJournal open(ChronicleJournalBuilder config) {

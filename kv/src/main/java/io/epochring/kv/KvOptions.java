@@ -2,6 +2,7 @@ package io.epochring.kv;
 
 import io.epochring.EpochRingBuilder;
 import io.epochring.Flusher;
+import io.epochring.PropertyReader;
 import io.epochring.ThreadingMode;
 import io.epochring.journal.SyncPolicy;
 
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -257,6 +259,52 @@ public final class KvOptions {
         public Builder threadingMode(ThreadingMode threadingMode) {
             this.threadingMode = threadingMode;
             return this;
+        }
+
+        /**
+         * Applies settings from properties; keys under {@code kv.} and {@code journal.} must all be
+         * known, keys under other prefixes are ignored. Every value is checked before any is
+         * applied: on an error the builder is unchanged. Settings made in code after this call
+         * override the properties.
+         *
+         * <table>
+         *   <caption>Keys</caption>
+         *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+         *   <tr><td>{@code kv.name}</td><td>kv</td><td>names the coordinator's threads</td></tr>
+         *   <tr><td>{@code kv.ring.size}</td><td>8192</td><td>ring slots, a power of two</td></tr>
+         *   <tr><td>{@code kv.flush.interval}</td><td>200ms</td><td>cut a flush this long after the last one (like
+         *       Kafka's {@code linger.ms}); a plain number is milliseconds</td></tr>
+         *   <tr><td>{@code kv.flush.bytes}</td><td>64MiB</td><td>cut a flush when the live delta reaches this size
+         *       (like RocksDB's {@code write_buffer_size}); a plain number is bytes</td></tr>
+         *   <tr><td>{@code kv.flush.sync}</td><td>true</td><td>every flush also syncs RocksDB's WAL</td></tr>
+         *   <tr><td>{@code kv.threading}</td><td>single</td><td>{@code single} or {@code per-stage}</td></tr>
+         *   <tr><td>{@code kv.channel.<name>.capacity}</td><td>one channel, default, 4096</td><td>adds a channel;
+         *       channels are added sorted by name (properties have no order), the first is the default channel</td></tr>
+         *   <tr><td>{@code kv.recovery.accept-journal-loss}</td><td>false</td><td>see
+         *       {@link #acceptJournalLoss(boolean)}</td></tr>
+         *   <tr><td>{@code kv.journal.enabled}</td><td>true</td><td>journal every write in {@code <dir>/journal}</td></tr>
+         *   <tr><td>{@code journal.sync}</td><td>none</td><td>{@code none}, {@code batch}, {@code interval} (with
+         *       {@code journal.sync.interval}) or {@code interval:<duration>}</td></tr>
+         *   <tr><td>{@code journal.sync.interval}</td><td>-</td><td>the interval of {@code journal.sync=interval};
+         *       a plain number is milliseconds</td></tr>
+         *   <tr><td>{@code journal.retain.files}</td><td>0</td><td>keep this many newest journal files; 0 keeps
+         *       every file</td></tr>
+         *   <tr><td>{@code journal.adopt-codec}</td><td>false</td><td>see {@link #journalAdoptCodec(boolean)}</td></tr>
+         * </table>
+         *
+         * <p>{@code journal.dir} and {@code journal.roll.cycle} are refused: the store places its journal.
+         * Durations take {@code ns, us, ms, s, m, h, d}; sizes take {@code B, KiB, MiB, GiB, TiB}.
+         *
+         * @throws IllegalArgumentException naming the key, the value and what is allowed
+         */
+        public Builder properties(Map<String, String> properties) {
+            KvProperties.read(properties).applyTo(this);
+            return this;
+        }
+
+        /** Applies settings from {@link Properties} (their defaults included); see {@link #properties(Map)}. */
+        public Builder properties(Properties properties) {
+            return properties(PropertyReader.toMap(properties));
         }
 
         /**
