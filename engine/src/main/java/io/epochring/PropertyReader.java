@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *
  * <p>A reader owns the keys under one prefix (for example {@code "epochring."}); keys under other
  * prefixes are left alone, so one file can configure several components. Once every known key has
- * been read, {@link #refuseUnknown()} refuses any key under the prefix that nothing read.
+ * been read, {@link #refuseUnknown(List)} refuses any key under the prefix that nothing read.
  *
  * <table>
  *   <caption>Value syntax</caption>
