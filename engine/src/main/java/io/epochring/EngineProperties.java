@@ -33,12 +33,10 @@ final class EngineProperties {
     static final List<String> KEYS = List.of(NAME, RING_SIZE, FLUSH_INTERVAL, FLUSH_BYTES, FLUSH_SYNC, THREADING,
                                              WAIT_STRATEGY, CHANNEL + "<name>" + CAPACITY, ACCEPT_JOURNAL_LOSS);
 
-    static final Map<String, ThreadingMode> THREADING_NAMES = new LinkedHashMap<>();
+    static final Map<String, ThreadingMode> THREADING_NAMES = ThreadingMode.byConfigName();
     private static final Map<String, Supplier<WaitStrategy>> WAIT_NAMES = new LinkedHashMap<>();
 
     static {
-        THREADING_NAMES.put("single", ThreadingMode.SINGLE_THREAD);
-        THREADING_NAMES.put("per-stage", ThreadingMode.THREAD_PER_STAGE);
         WAIT_NAMES.put("blocking", BlockingWaitStrategy::new);
         WAIT_NAMES.put("sleeping", SleepingWaitStrategy::new);
         WAIT_NAMES.put("yielding", YieldingWaitStrategy::new);

@@ -6,7 +6,6 @@ import io.epochring.journal.JournalProperties;
 
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,12 +30,7 @@ final class KvProperties {
     static final String JOURNAL = PREFIX + "journal.enabled";
     static final List<String> KEYS = List.of(NAME, RING_SIZE, FLUSH_INTERVAL, FLUSH_BYTES, FLUSH_SYNC, THREADING,
                                              CHANNEL + "<name>" + CAPACITY, ACCEPT_JOURNAL_LOSS, JOURNAL);
-    private static final Map<String, ThreadingMode> THREADING_NAMES = new LinkedHashMap<>();
-
-    static {
-        THREADING_NAMES.put("single", ThreadingMode.SINGLE_THREAD);
-        THREADING_NAMES.put("per-stage", ThreadingMode.THREAD_PER_STAGE);
-    }
+    private static final Map<String, ThreadingMode> THREADING_NAMES = ThreadingMode.byConfigName();
 
     private final List<Consumer<KvOptions.Builder>> settings = new ArrayList<>();
 
