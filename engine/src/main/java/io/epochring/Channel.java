@@ -136,14 +136,9 @@ public final class Channel<W, R> {
             throw new WriteTimeoutException(name, timeout, write);
         }
         WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
-        IdleStrategy idle = null;
-        while (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
-            if (System.nanoTime() >= deadline) {
-                unclaim();
-                onRefused();
-                throw new WriteTimeoutException(name, timeout, write);
-            }
-            idle = idle(idle);
+        if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle) && !publishWithin(write, handle, deadline)) {
+            onRefused();
+            throw new WriteTimeoutException(name, timeout, write);
         }
         return handle;
     }
@@ -151,21 +146,31 @@ public final class Channel<W, R> {
     /**
      * Accepts the write, waiting as long as it takes for space.
      *
-     * @throws ShutdownException when the coordinator stops while waiting
+     * @throws ShutdownException          when the coordinator stops while waiting
+     * @throws CoordinatorFailedException when the coordinator fails while waiting
      */
     public WriteHandle<R> write(W write) {
         requireWrite(write);
         claimWithin(write, Long.MAX_VALUE);
         WriteHandle<R> handle = new WriteHandle<>(coordinator.watermarks(), this);
-        ring().publishEvent(Slot.WRITE_TRANSLATOR, this, write, handle);
+        if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
+            publishWithin(write, handle, Long.MAX_VALUE);
+        }
         return handle;
     }
 
-    /** Fire and forget, waiting as long as it takes for space. Allocates nothing when there is space. */
+    /**
+     * Fire and forget, waiting as long as it takes for space. Allocates nothing when there is space.
+     *
+     * @throws ShutdownException          when the coordinator stops while waiting
+     * @throws CoordinatorFailedException when the coordinator fails while waiting
+     */
     public void publish(W write) {
         requireWrite(write);
         claimWithin(write, Long.MAX_VALUE);
-        ring().publishEvent(Slot.WRITE_TRANSLATOR, this, write, null);
+        if (!ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, null)) {
+            publishWithin(write, null, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -312,6 +317,38 @@ public final class Channel<W, R> {
             idle = idle(idle);
         }
         return true;
+    }
+
+    /**
+     * Waits for a ring slot for a write that holds a permit (the ring is full when commands or
+     * other channels took the slots). While the coordinator runs or drains for stop() the write
+     * keeps its place; once it failed or stop() halted the ring, no slot will ever come, so the
+     * permit is given back and the write refused.
+     *
+     * @return false when the deadline passed first (the permit is given back)
+     */
+    private boolean publishWithin(W write, WriteHandle<R> handle, long deadlineNanos) {
+        IdleStrategy idle = null;
+        while (true) {
+            // Checked before each attempt: a failed coordinator frees slots only after its cause is set.
+            if (coordinator.failureCause() != null || coordinator.stopped()) {
+                unclaim();
+                throw coordinator.refusal(write);
+            }
+            if (ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
+                return true;
+            }
+            if (System.nanoTime() >= deadlineNanos) {
+                unclaim();
+                return false;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                unclaim();
+                throw new RejectedWriteException("interrupted while waiting for a free ring slot in channel '" + name
+                                                 + "': the write was not accepted", write, null, false);
+            }
+            idle = idle(idle);
+        }
     }
 
     private IdleStrategy idle(IdleStrategy idle) {

@@ -1,11 +1,13 @@
 package io.epochring;
 
 import com.lmax.disruptor.RingBuffer;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The control plane of one coordinator, made once from its concluded {@link EngineConfig}: owns
@@ -74,12 +76,9 @@ final class Conductor<W, R, F, S> {
     }
 
     WriteHandle<EpochRange> flush(boolean sync) {
-        synchronized (lifecycle) {
-            requireRunning();
-            WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
-            pipeline.ringBuffer().publishEvent(Slot.FLUSH_TRANSLATOR, handle, sync);
-            return handle;
-        }
+        WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
+        publishCommand("flush", () -> pipeline.ringBuffer().tryPublishEvent(Slot.FLUSH_TRANSLATOR, handle, sync));
+        return handle;
     }
 
     void stop(Duration timeout) {
@@ -112,6 +111,15 @@ final class Conductor<W, R, F, S> {
                 + ".." + watermarks.get(DurabilityLevel.APPLIED) + " were not flushed"
                 + (config.journal == null ? " and are lost" : "; those journaled come back when the journal is reopened"));
             CoordinatorFaultException fault = failure;
+            if (timedOut != null && fault == null) {
+                // Threads were left behind in user code; whatever they finish is no longer tracked, so
+                // waiters above the levels reached now get this error instead of waiting for ever.
+                if (config.journal != null) {
+                    watermarks.journal().fail(timedOut);
+                }
+                watermarks.written().fail(timedOut);
+                watermarks.durable().fail(timedOut);
+            }
             if (fault != null) {
                 if (timedOut != null && fault.getSuppressed().length == 0) {
                     fault.addSuppressed(timedOut);
@@ -159,10 +167,41 @@ final class Conductor<W, R, F, S> {
     }
 
     void channelCommand(byte kind, Channel<?, ?> channel) {
-        synchronized (lifecycle) {
-            requireRunning();
-            pipeline.ringBuffer().publishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel);
+        publishCommand(kind == Slot.PAUSE ? "pause" : "resume",
+                       () -> pipeline.ringBuffer().tryPublishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel));
+    }
+
+    /**
+     * Queues a command in the ring, waiting for a slot as long as it takes: a ring full of writes
+     * behind a slow flusher or required sink is backpressure on commands too. The lifecycle lock
+     * is held for each attempt, so a command never lands after stop()'s last flush, but never
+     * while waiting: a stop() that comes meanwhile goes ahead (and may halt a ring that will not
+     * drain), and this command is then refused instead of waiting for ever.
+     */
+    private void publishCommand(String command, BooleanSupplier tryPublish) {
+        IdleStrategy idle = null;
+        while (true) {
+            synchronized (lifecycle) {
+                requireRunning();
+                if (tryPublish.getAsBoolean()) {
+                    return;
+                }
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RejectedWriteException("interrupted while waiting for a free ring slot: the " + command
+                                                 + " was not queued", null, null, false);
+            }
+            if (idle == null) {
+                idle = config.producerIdleStrategy.get();
+                idle.reset();
+            }
+            idle.idle();
         }
+    }
+
+    /** @return true once stop() has finished (a halted ring never frees another slot) */
+    boolean stopped() {
+        return state == State.STOPPED;
     }
 
     /** @return the first fault, or null while there has been none */

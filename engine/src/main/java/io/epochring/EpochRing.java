@@ -96,9 +96,12 @@ public final class EpochRing<W, R, F, S> implements AutoCloseable {
     /**
      * Freezes everything applied so far and hands it to the flush thread. The handle's epoch is
      * the last write covered and its result the epochs frozen (empty when nothing was new, in which
-     * case nothing is flushed); wait for WRITTEN or DURABLE on it.
+     * case nothing is flushed); wait for WRITTEN or DURABLE on it. When the ring is full (a slow
+     * flusher or required sink pushing back) this waits for a slot, like a blocking write.
      *
      * @param sync also sync storage afterwards (advancing DURABLE), even when nothing was new
+     * @throws ShutdownException          when the coordinator is not running, or stop() came while waiting
+     * @throws CoordinatorFailedException when the coordinator failed, before or while waiting
      */
     public WriteHandle<EpochRange> flush(boolean sync) {
         return conductor.flush(sync);
