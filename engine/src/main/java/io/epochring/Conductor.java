@@ -111,6 +111,9 @@ final class Conductor<W, R, F, S> {
                 + ".." + watermarks.get(DurabilityLevel.APPLIED) + " were not flushed"
                 + (config.journal == null ? " and are lost" : "; those journaled come back when the journal is reopened"));
             CoordinatorFaultException fault = failure;
+            if (timedOut != null) {
+                watermarks.abandon(timedOut);
+            }
             if (timedOut != null && fault == null) {
                 // Threads were left behind in user code; whatever they finish is no longer tracked, so
                 // waiters above the levels reached now get this error instead of waiting for ever.

@@ -9,6 +9,7 @@ final class Watermarks {
 
     private final EnumMap<DurabilityLevel, Watermark> byLevel = new EnumMap<>(DurabilityLevel.class);
     private final boolean journaled;
+    private volatile EpochRingException abandoned;
 
     Watermarks(boolean journaled) {
         this.journaled = journaled;
@@ -42,5 +43,18 @@ final class Watermarks {
 
     Watermark durable() {
         return byLevel.get(DurabilityLevel.DURABLE);
+    }
+
+    /**
+     * stop() gave up with threads left behind in user code: from now on a wait for a write's
+     * outcome that is not known yet ends with this cause instead of waiting for ever.
+     */
+    void abandon(EpochRingException cause) {
+        abandoned = cause;
+    }
+
+    /** @return why outcomes still unknown will never be reported, or null while they will be */
+    EpochRingException abandoned() {
+        return abandoned;
     }
 }

@@ -34,7 +34,15 @@ public final class WriteHandle<T> {
     private static final BackoffWait.Condition<WriteHandle<?>> RESOLVED = new BackoffWait.Condition<>() {
         @Override
         public boolean isMet(WriteHandle<?> handle, long resolvedState) {
-            return handle.state >= resolvedState;
+            if (handle.state >= resolvedState) {
+                return true;
+            }
+            EpochRingException abandoned = handle.watermarks.abandoned();
+            if (abandoned != null) {
+                throw new ShutdownException("the outcome of this write is unknown, and will not be reported: " + abandoned.getMessage()
+                                            + " (a thread left behind may still apply it)", null);
+            }
+            return false;
         }
 
         @Override

@@ -54,6 +54,8 @@ class FullRingTest {
     /** Opened by the first idle of a caller waiting for space: it is then known to be waiting. */
     private final CountDownLatch waitingForSpace = new CountDownLatch(1);
     private EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring;
+    /** The last write accepted behind the gate: it stays in the ring, never applied. */
+    private WriteHandle<Long> queuedBehindGate;
 
     @AfterEach
     void release() {
@@ -73,7 +75,7 @@ class FullRingTest {
         boolean full = false;
         for (int i = 0; i <= 16 && !full; i++) {
             try {
-                ring.channel("default").tryWrite(new Put("k" + i, i));
+                queuedBehindGate = ring.channel("default").tryWrite(new Put("k" + i, i));
             } catch (BackpressureException e) {
                 full = true;
             }
@@ -138,6 +140,9 @@ class FullRingTest {
 
         assertThat(outcome(waiting)).as("refused once the ring is halted").isInstanceOf(ShutdownException.class)
             .hasMessageContaining("stopped");
+        assertThatThrownBy(() -> queuedBehindGate.await(DurabilityLevel.APPLIED))
+            .as("a write left in the halted ring: its outcome will never come").isInstanceOf(ShutdownException.class)
+            .hasMessageContaining("outcome of this write is unknown").hasMessageContaining("stop() did not finish within");
     }
 
     @ParameterizedTest
