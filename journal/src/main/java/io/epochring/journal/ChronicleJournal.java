@@ -17,6 +17,7 @@ import org.agrona.DirectBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -548,6 +549,8 @@ public final class ChronicleJournal implements Journal {
                 throw writeFailed("appending the record of the lost epochs " + (lastWrite + 1) + ".." + continueAfter, e);
             }
             lastWriteEpoch = continueAfter; // the journal thread starts after this: the chain goes on from the LOST record
+            JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + ": recorded epochs " + (lastWrite + 1) + ".." + continueAfter
+                                                 + " as lost, as asked; new epochs continue after " + continueAfter);
         }
         side.endMarker().reset(lastEpoch(), lastCheckpoint().durableEpoch());
     }
@@ -773,9 +776,16 @@ public final class ChronicleJournal implements Journal {
         try {
             List<Path> deleted = retention.sweep(checkpoint, checkpointCycle);
             filesDeleted += deleted.size();
+            if (!deleted.isEmpty()) {
+                JournalLog.LOGGER.log(Level.INFO, () -> "journal " + directory + ": retention deleted " + deleted.size() + " file(s) holding"
+                                                        + " only epochs at or below the checkpoint's durable epoch " + checkpoint.durableEpoch()
+                                                        + ": " + deleted.stream().map(f -> f.getFileName().toString()).toList());
+            }
             return deleted;
         } catch (IOException | RuntimeException e) {
             lastRetentionError = "retention after checkpoint " + checkpoint + " failed: " + e;
+            JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + ": " + lastRetentionError
+                                                 + "; the files stay, and the next checkpoint tries again", e);
             return List.of();
         }
     }

@@ -5,6 +5,7 @@ import io.epochring.JournalCorruptedException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,10 @@ final class CodecBinding {
                     null, codec.toString());
             }
             pending = codec;
+            if (last > 0) {
+                JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + " holds records up to epoch " + last + " but named no codec;"
+                                                     + " adopting " + codec + " as asked: it is recorded before the next record");
+            }
         }
         bound = codec;
     }

@@ -8,6 +8,7 @@ import net.openhft.posix.PosixAPI;
 
 import java.io.File;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -219,6 +220,9 @@ final class SpaceReserver implements AutoCloseable {
             // the library cannot call the system after all
         }
         posix = null;
+        JournalLog.LOGGER.log(Level.INFO, () -> "journal " + directory + ": fallocate(2) did not allocate blocks for " + file.getFileName()
+                                                + "; reserving space by writing zeros from now on (the disk may be full, or the file"
+                                                + " system may not support it)");
         return false;
     }
 

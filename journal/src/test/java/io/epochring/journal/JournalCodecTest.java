@@ -3,6 +3,7 @@ package io.epochring.journal;
 import io.epochring.CodecMismatchException;
 import io.epochring.JournalCorruptedException;
 import io.epochring.WriteCodec;
+import io.epochring.journal.support.JournalLogCapture;
 import io.epochring.journal.support.PutCodec;
 import io.epochring.journal.support.Rings;
 import io.epochring.journal.support.TestDirs;
@@ -131,8 +132,11 @@ class JournalCodecTest {
 
         // when it is adopted, then it replays, and the identity is recorded with the next record
         RecordingDelta adopted = new RecordingDelta();
+        JournalLogCapture log = new JournalLogCapture();
         var recovered = Rings.start(adopted, new TestFlusher(), ChronicleJournal.builder(dir).adoptCodec().build());
         try {
+            assertThat(log.at(java.util.logging.Level.WARNING)).singleElement().asString()
+                .contains("holds records up to epoch 1 but named no codec", "adopting " + PUT_CODEC);
             assertThat(adopted.applied()).extracting(RecordingDelta.Applied::write).containsExactly(new Put("k", 7));
             assertThat(dir.resolve(CodecBinding.FILE_NAME)).doesNotExist();
             recovered.flush(true).await(DURABLE, WAIT);
@@ -141,6 +145,7 @@ class JournalCodecTest {
             }
         } finally {
             recovered.stop();
+            log.close();
         }
     }
 

@@ -2,6 +2,7 @@ package io.epochring.journal;
 
 import io.epochring.JournalLoss;
 import io.epochring.JournalLossException;
+import io.epochring.journal.support.JournalLogCapture;
 import io.epochring.journal.support.PutCodec;
 import io.epochring.journal.support.Rings;
 import io.epochring.journal.support.TestDirs;
@@ -74,9 +75,12 @@ class JournalLossTest {
 
         // when the loss is accepted
         MapDelta delta = new MapDelta();
+        JournalLogCapture log = new JournalLogCapture();
         var ring = Rings.builder(delta, new TestFlusher(), journal(dir)).acceptJournalLoss(true).build().start();
         JournalLoss loss = ring.recovery().loss();
         ring.stop();
+        log.close();
+        assertThat(log.at(java.util.logging.Level.WARNING)).singleElement().asString().contains("recorded epochs 6..10 as lost, as asked", "continue after 10");
 
         // then what was left came back, the loss was reported and recorded
         assertThat(loss.journalEnd()).isEqualTo(5);

@@ -2,6 +2,7 @@ package io.epochring.journal;
 
 import io.epochring.Journal.Checkpoint;
 import io.epochring.WriteHandle;
+import io.epochring.journal.support.JournalLogCapture;
 import io.epochring.journal.support.RecordingDelta;
 import io.epochring.journal.support.Rings;
 import io.epochring.journal.support.TestDirs;
@@ -35,7 +36,7 @@ class RetentionTest {
     @Test
     void shouldDeleteOnlyFilesWhollyAtOrBelowTheDurableCheckpointAndAuditEachDeletion() throws IOException {
         Path dir = TestDirs.fresh("retention");
-        try (ChronicleJournal journal = journal(dir, 1)) {
+        try (JournalLogCapture log = new JournalLogCapture(); ChronicleJournal journal = journal(dir, 1)) {
             writeFile(journal, 1, 10);   // file A
             writeFile(journal, 11, 20);  // file B
             writeFile(journal, 21, 30);  // file C, the newest
@@ -56,6 +57,8 @@ class RetentionTest {
             assertThat(field(audit(dir).get(0), "durableEpoch")).isEqualTo("15");
             assertThat(field(audit(dir).get(0), "keepNewest")).isEqualTo("1");
             assertThat(field(audit(dir).get(0), "time")).isEqualTo("\"2023-11-15T01:13:20Z\"");
+            assertThat(log.at(java.util.logging.Level.INFO)).singleElement().asString()
+                .contains("retention deleted 1 file(s)", "durable epoch 15", files.get(0));
 
             // when the checkpoint reaches B's last write, B goes too
             journal.checkpoint(20, 22);
