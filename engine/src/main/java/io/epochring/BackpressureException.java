@@ -18,6 +18,13 @@ public final class BackpressureException extends RejectedWriteException {
                                          + " or raise the ring size", write);
     }
 
+    /** The channel or the ring lacked room for a whole batch; {@code writes} is the batch, handed back. */
+    static BackpressureException batchDoesNotFit(String channel, int capacity, int ringSize, int count, Object writes) {
+        return new BackpressureException("channel '" + channel + "' (capacity " + capacity + ") or the ring shared by every channel ("
+                                         + ringSize + " slots) has no room for all " + count + " writes of the batch, so none was"
+                                         + " accepted: retry later, use writeAll to wait for room, or send smaller batches", writes);
+    }
+
     private BackpressureException(String message, Object write) {
         super(message, write, null, false);
     }

@@ -1,14 +1,18 @@
 package io.epochring;
 
+import com.lmax.disruptor.EventTranslatorOneArg;
+import com.lmax.disruptor.EventTranslatorTwoArg;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -16,6 +20,10 @@ import java.util.function.Supplier;
  * {@code capacity} writes may be accepted and not yet applied. Writes of one channel apply in the
  * order they were accepted; channels share the ring and the epoch sequence. Thread-safe: any
  * number of producers may write to one channel.
+ *
+ * <p>Batches ({@link #tryPublishAll}, {@link #publishAll}, {@link #tryWriteAll}, {@link #writeAll})
+ * are accepted whole or not at all, with one permit claim and one claim of their ring slots, and
+ * take consecutive epochs.
  *
  * <p>Four ways to write, by what happens when the channel is full:
  * <ul>
@@ -59,6 +67,10 @@ public final class Channel<W, R> {
     private final AtomicLong unreportedRefusals = new AtomicLong();
     private final AtomicLong lastBackpressureEvent;
     private final NanoClock clock;
+    /** This channel's batch translators, made once: a batch publish allocates nothing for them. */
+    private final EventTranslatorOneArg<Slot, Object> batchWrite = (slot, sequence, write) -> Slot.WRITE_TRANSLATOR.translateTo(slot, sequence, this, write, null);
+    private final EventTranslatorTwoArg<Slot, Object, WriteHandle<?>> batchWriteWithHandle =
+        (slot, sequence, write, handle) -> Slot.WRITE_TRANSLATOR.translateTo(slot, sequence, this, write, handle);
 
     Channel(String name, int id, int capacity, Conductor<?, ?, ?, ?> coordinator, Supplier<IdleStrategy> idleStrategies) {
         this.name = name;
@@ -173,6 +185,99 @@ public final class Channel<W, R> {
         }
     }
 
+    // ---- batches: one permit claim and one claim of n ring slots for n writes -----------------
+
+    /**
+     * Fire and forget, all or nothing: accepts {@code writes[from, from + count)} if the channel
+     * and the ring have room for every one of them, taking their permits in one step and their
+     * ring slots in one claim. They get consecutive epochs, in array order, with no other write
+     * between them. Allocates nothing.
+     *
+     * @return false when there is not room for all of them: none is accepted (all are counted as rejected)
+     * @throws IllegalArgumentException when the range is outside the array, or {@code count} is more
+     *                                  than the channel's capacity or the ring's size
+     * @throws NullPointerException     when one of them is null: none is accepted
+     * @throws ShutdownException        when the coordinator is not running
+     * @throws CoordinatorFailedException when the coordinator failed
+     */
+    public boolean tryPublishAll(W[] writes, int from, int count) {
+        if (requireBatch(writes, from, count) == 0) {
+            return true;
+        }
+        if (!tryClaim(count, writes[from])) {
+            onRefused(count);
+            return false;
+        }
+        if (!ring().tryPublishEvents(batchWrite, from, count, writes)) {
+            unclaim(count);
+            onRefused(count);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Fire and forget, all or nothing, waiting as long as it takes for room for all of them; as
+     * {@link #tryPublishAll} otherwise. Allocates nothing when there is room.
+     *
+     * @throws ShutdownException          when the coordinator stops while waiting: none is accepted
+     * @throws CoordinatorFailedException when the coordinator fails while waiting: none is accepted
+     */
+    public void publishAll(W[] writes, int from, int count) {
+        if (requireBatch(writes, from, count) == 0) {
+            return;
+        }
+        claimWithin(count, writes[from], Long.MAX_VALUE);
+        if (!ring().tryPublishEvents(batchWrite, from, count, writes)) {
+            publishWithin(count, writes[from], Long.MAX_VALUE, () -> ring().tryPublishEvents(batchWrite, from, count, writes));
+        }
+    }
+
+    /**
+     * All or nothing: accepts every write in the list if there is room for all of them, else fails
+     * at once; one handle per write, in list order, with consecutive epochs.
+     *
+     * @throws BackpressureException when the channel or ring lacks room for all of them; it hands the list back
+     */
+    public List<WriteHandle<R>> tryWriteAll(List<? extends W> writes) {
+        Object[] batch = writes.toArray();
+        int count = requireBatch(batch, 0, batch.length);
+        WriteHandle<?>[] handles = handles(count);
+        if (count == 0) {
+            return List.of();
+        }
+        boolean permitted = tryClaim(count, batch[0]);
+        if (!permitted || !ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
+            if (permitted) {
+                unclaim(count);
+            }
+            onRefused(count);
+            throw BackpressureException.batchDoesNotFit(name, capacity, ring().getBufferSize(), count, writes);
+        }
+        return handleList(handles);
+    }
+
+    /**
+     * All or nothing: accepts every write in the list, waiting as long as it takes for room for
+     * all of them; one handle per write, in list order, with consecutive epochs.
+     *
+     * @throws ShutdownException          when the coordinator stops while waiting: none is accepted
+     * @throws CoordinatorFailedException when the coordinator fails while waiting: none is accepted
+     */
+    public List<WriteHandle<R>> writeAll(List<? extends W> writes) {
+        Object[] batch = writes.toArray();
+        int count = requireBatch(batch, 0, batch.length);
+        WriteHandle<?>[] handles = handles(count);
+        if (count == 0) {
+            return List.of();
+        }
+        claimWithin(count, batch[0], Long.MAX_VALUE);
+        if (!ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
+            publishWithin(count, batch[0], Long.MAX_VALUE, () -> ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles));
+        }
+        return handleList(handles);
+    }
+
     /**
      * Holds this channel's writes from the next one on: they keep their place (and their share of
      * the capacity) but get no epoch and are not applied until {@link #resume()}. Other channels
@@ -254,9 +359,13 @@ public final class Channel<W, R> {
      * interval old (one CAS decides which, when several producers are refused at once).
      */
     private void onRefused() {
-        rejected.incrementAndGet();
+        onRefused(1);
+    }
+
+    private void onRefused(int writes) {
+        rejected.addAndGet(writes);
         if (EngineEvents.backpressureWanted()) {
-            unreportedRefusals.incrementAndGet();
+            unreportedRefusals.addAndGet(writes);
             long now = clock.nanoTime();
             long last = lastBackpressureEvent.get();
             if (now - last >= BACKPRESSURE_EVENT_INTERVAL_NANOS && lastBackpressureEvent.compareAndSet(last, now)) {
@@ -277,25 +386,30 @@ public final class Channel<W, R> {
      * writes; with a queue one or two deep (a caller awaiting each write) about once per write,
      * a cache miss small next to the wait.
      */
-    private boolean tryClaim(W write) {
+    private boolean tryClaim(Object write) {
+        return tryClaim(1, write);
+    }
+
+    /** Takes {@code n} permits at once if the channel has room for all of them; {@code write} is named if it is closed. */
+    private boolean tryClaim(int n, Object write) {
         while (true) {
             long c = claimed.get();
             if ((c & CLOSED) != 0) {
                 throw coordinator.refusal(write);
             }
-            long depth = c + 1 - releasedCache.get();
+            long depth = c + n - releasedCache.get();
             boolean exact = false;
             if (depth > capacity || depth > maxDepth.get()) {
                 long r = released.get();
                 releasedCache.set(r);
-                depth = c + 1 - r;
+                depth = c + n - r;
                 exact = true;
                 if (depth > capacity) {
-                    recordDepth(depth - 1); // full: the depth that refused this write
+                    recordDepth(depth - n); // full: the depth that refused this write
                     return false;
                 }
             }
-            if (claimed.compareAndSet(c, c + 1)) {
+            if (claimed.compareAndSet(c, c + n)) {
                 if (exact) {
                     recordDepth(depth);
                 }
@@ -305,8 +419,12 @@ public final class Channel<W, R> {
     }
 
     private boolean claimWithin(W write, long deadlineNanos) {
+        return claimWithin(1, write, deadlineNanos);
+    }
+
+    private boolean claimWithin(int n, Object write, long deadlineNanos) {
         IdleStrategy idle = null;
-        while (!tryClaim(write)) {
+        while (!tryClaim(n, write)) {
             if (System.nanoTime() >= deadlineNanos) {
                 return false;
             }
@@ -320,35 +438,41 @@ public final class Channel<W, R> {
     }
 
     /**
-     * Waits for a ring slot for a write that holds a permit (the ring is full when commands or
-     * other channels took the slots). While the coordinator runs or drains for stop() the write
-     * keeps its place; once it failed or stop() halted the ring, no slot will ever come, so the
-     * permit is given back and the write refused.
+     * Waits for ring slots for writes that hold their permits (the ring is full when commands or
+     * other channels took the slots). While the coordinator runs or drains for stop() the writes
+     * keep their place; once it failed or stop() halted the ring, no slot will ever come, so the
+     * permits are given back and the writes refused.
      *
-     * @return false when the deadline passed first (the permit is given back)
+     * @param attempt one try at claiming and filling the {@code n} slots
+     * @return false when the deadline passed first (the permits are given back)
      */
-    private boolean publishWithin(W write, WriteHandle<R> handle, long deadlineNanos) {
+    private boolean publishWithin(int n, Object write, long deadlineNanos, BooleanSupplier attempt) {
         IdleStrategy idle = null;
         while (true) {
             // Checked before each attempt: a failed coordinator frees slots only after its cause is set.
             if (coordinator.failureCause() != null || coordinator.stopped()) {
-                unclaim();
+                unclaim(n);
                 throw coordinator.refusal(write);
             }
-            if (ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle)) {
+            if (attempt.getAsBoolean()) {
                 return true;
             }
             if (System.nanoTime() >= deadlineNanos) {
-                unclaim();
+                unclaim(n);
                 return false;
             }
             if (Thread.currentThread().isInterrupted()) {
-                unclaim();
+                unclaim(n);
                 throw new RejectedWriteException("interrupted while waiting for a free ring slot in channel '" + name
-                                                 + "': the write was not accepted", write, null, false);
+                                                 + "': " + (n == 1 ? "the write was" : "the " + n + " writes were") + " not accepted",
+                                                 write, null, false);
             }
             idle = idle(idle);
         }
+    }
+
+    private boolean publishWithin(W write, WriteHandle<R> handle, long deadlineNanos) {
+        return publishWithin(1, write, deadlineNanos, () -> ring().tryPublishEvent(Slot.WRITE_TRANSLATOR, this, write, handle));
     }
 
     private IdleStrategy idle(IdleStrategy idle) {
@@ -361,7 +485,11 @@ public final class Channel<W, R> {
     }
 
     private void unclaim() {
-        claimed.addAndGet(-1);
+        unclaim(1);
+    }
+
+    private void unclaim(int n) {
+        claimed.addAndGet(-n);
     }
 
     private void recordDepth(long depth) {
@@ -373,6 +501,44 @@ public final class Channel<W, R> {
 
     private RingBuffer<Slot> ring() {
         return coordinator.ringBuffer();
+    }
+
+    /**
+     * Checks a batch before anything is claimed, so a bad one is refused whole.
+     *
+     * @return {@code count}
+     */
+    private int requireBatch(Object[] writes, int from, int count) {
+        Objects.requireNonNull(writes, "writes must not be null");
+        if (from < 0 || count < 0 || from > writes.length - count) {
+            throw new IllegalArgumentException("writes[" + from + ", " + from + " + " + count + ") is outside the array of "
+                                               + writes.length + " (channel '" + name + "'); nothing was accepted");
+        }
+        int limit = Math.min(capacity, ring().getBufferSize());
+        if (count > limit) {
+            throw new IllegalArgumentException("a batch of " + count + " writes can never fit channel '" + name + "' (capacity "
+                                               + capacity + ") and the ring (" + ring().getBufferSize() + " slots) at once: split it"
+                                               + " into batches of at most " + limit + "; nothing was accepted");
+        }
+        for (int i = from; i < from + count; i++) {
+            if (writes[i] == null) {
+                throw new NullPointerException("write " + (i - from) + " of the batch is null (channel '" + name + "'); nothing was accepted");
+            }
+        }
+        return count;
+    }
+
+    private WriteHandle<?>[] handles(int count) {
+        WriteHandle<?>[] handles = new WriteHandle<?>[count];
+        for (int i = 0; i < count; i++) {
+            handles[i] = new WriteHandle<>(coordinator.watermarks(), this);
+        }
+        return handles;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<WriteHandle<R>> handleList(WriteHandle<?>[] handles) {
+        return (List<WriteHandle<R>>) (List<?>) List.of(handles);
     }
 
     private void requireWrite(W write) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +42,12 @@ class FullRingTest {
         PUBLISH(ring -> {
             ring.channel("default").publish(new Put("late", 1));
             return null;
-        });
+        }),
+        PUBLISH_ALL(ring -> {
+            ring.channel("default").publishAll(new Put[] {new Put("late", 1), new Put("later", 2)}, 0, 2);
+            return null;
+        }),
+        WRITE_ALL(ring -> ring.channel("default").writeAll(List.of(new Put("late", 1), new Put("later", 2))));
 
         final Function<EpochRing<Put, Long, Map<String, Long>, Map<String, Long>>, Object> call;
 
@@ -154,12 +160,16 @@ class FullRingTest {
         delta.open(new InternalError("injected at the gate")); // an Error in apply fails the coordinator
 
         Throwable refused = outcome(waiting);
-        if (refused == null && waiting.get() instanceof WriteHandle<?> accepted) {
+        if (refused == null && waiting.get() instanceof List<?> batch) {
+            // As below, for a batch.
+            assertThatThrownBy(() -> ((WriteHandle<?>) batch.get(0)).await(DurabilityLevel.APPLIED, Duration.ofSeconds(BOUND_SECONDS)))
+                .isInstanceOf(EpochRingException.class).hasMessageContaining("injected at the gate");
+        } else if (refused == null && waiting.get() instanceof WriteHandle<?> accepted) {
             // The one interleaving where the slot freed between the waiter's check and its claim:
             // the write is then taken, and its handle carries the failure.
             assertThatThrownBy(() -> accepted.await(DurabilityLevel.APPLIED, Duration.ofSeconds(BOUND_SECONDS)))
                 .isInstanceOf(EpochRingException.class).hasMessageContaining("injected at the gate");
-        } else if (refused != null || waiter != Waiter.PUBLISH) {
+        } else if (refused != null || (waiter != Waiter.PUBLISH && waiter != Waiter.PUBLISH_ALL)) {
             assertThat(refused).isInstanceOf(CoordinatorFailedException.class).hasMessageContaining("injected at the gate");
         }
         assertThat(ring.failure()).get().isInstanceOf(DeltaFailedException.class);
