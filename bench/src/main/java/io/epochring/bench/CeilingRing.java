@@ -48,7 +48,26 @@ public final class CeilingRing implements AutoCloseable {
         return sequence;
     }
 
-    /** Waits until the handler has passed {@code sequence}. */
+    /**
+     * Publishes {@code count} values with one claim of {@code count} slots, if there are that many free.
+     *
+     * @return the last slot's sequence, or -1 when the ring lacks room for all of them
+     */
+    public long tryPublishBatch(int count) {
+        long last;
+        try {
+            last = ring.tryNext(count);
+        } catch (InsufficientCapacityException e) {
+            return -1;
+        }
+        long first = last - count + 1;
+        for (long sequence = first; sequence <= last; sequence++) {
+            ring.get(sequence).value = sequence;
+        }
+        ring.publish(first, last);
+        return last;
+    }
+
     /**
      * One invocation of a ceiling row: publishes {@code batch} values (backing off while the ring
      * is full), then waits until the handler has processed the last of them.
@@ -67,6 +86,7 @@ public final class CeilingRing implements AutoCloseable {
         return sequence;
     }
 
+    /** Waits until the handler has passed {@code sequence}. */
     void awaitProcessed(long sequence, Backoff backoff) {
         backoff.reset();
         while (processed.get() < sequence) {

@@ -72,6 +72,46 @@ public final class PeerChannel<W, R> {
     }
 
     /**
+     * Fire and forget, all or nothing: the counterpart of EpochRing's batch publish. Takes the
+     * batch's permits in one step, then queues its writes in order (what
+     * {@code ArrayBlockingQueue.addAll} does: one {@code offer}, so one lock, per write; the apply
+     * thread takes them off with {@code drainTo}). The queue holds as many commands as the channel
+     * has permits, so the writes fit unless flush commands took the room; then the rest wait for
+     * space instead of being refused half-queued.
+     *
+     * @return false when the channel lacks permits for all of them (none is accepted)
+     */
+    public boolean tryPublishAll(W[] writes, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            requireWrite(writes[i]);
+        }
+        if (!permits.tryAcquire(count)) {
+            return false;
+        }
+        if (closed) {
+            permits.release(count);
+            throw coordinator.refusal(writes[from]);
+        }
+        int i = from;
+        while (i < from + count && queue.offer(new Command.Write(this, writes[i], null))) {
+            i++;
+        }
+        boolean interrupted = false;
+        while (i < from + count) {
+            try {
+                queue.put(new Command.Write(this, writes[i], null));
+                i++;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /**
      * Accepts the write if there is space, else fails at once.
      *
      * @throws BackpressureException when the channel or the queue is full; it hands the write back
