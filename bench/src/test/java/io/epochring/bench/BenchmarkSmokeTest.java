@@ -50,7 +50,9 @@ class BenchmarkSmokeTest {
                                    "PingPongApplyLatency.epochRing", "PingPongApplyLatency.peer",
                                    "JournaledThroughput.epochRing", "JournaledThroughput.ceiling",
                                    "DurableGroupCommit.epochRing", "DurableGroupCommit.ceiling",
-                                   "ReplayThroughput.epochRing", "ReplayThroughput.ceiling");
+                                   "ReplayThroughput.epochRing", "ReplayThroughput.ceiling",
+                                   "BatchPublishThroughput.epochRing", "BatchPublishThroughput.peer",
+                                   "BatchPublishThroughput.ceiling");
     }
 
     private static List<Method> benchmarkMethods() throws Exception {

@@ -182,6 +182,19 @@ class BlockingQueueCoordinatorTest {
     }
 
     @Test
+    void shouldAcceptABatchWholeInOrderOrNotAtAll() throws Exception {
+        PeerChannel<String, Long> channel = fullChannelOfTwo();
+        assertThat(channel.tryPublishAll(new String[] {"c", "d"}, 0, 2)).as("no permits for both").isFalse();
+        delta.release();
+        await("the channel to drain", () -> peer.watermark(DurabilityLevel.APPLIED) == 2);
+
+        assertThat(channel.tryPublishAll(new String[] {"x", "c", "d"}, 1, 2)).isTrue();
+        await("the batch to apply", () -> peer.watermark(DurabilityLevel.APPLIED) == 4);
+        assertThat(delta.applied()).extracting(RecordingDelta.Applied::write).containsExactly("a", "b", "c", "d");
+        assertThat(delta.applied()).extracting(RecordingDelta.Applied::epoch).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     void shouldRejectWhenTheSharedQueueIsFullEvenIfTheChannelHasRoom() throws Exception {
         peer = builder().queueCapacity(1).channel("wide", 100).build().start();
         PeerChannel<String, Long> channel = peer.channel("wide");
