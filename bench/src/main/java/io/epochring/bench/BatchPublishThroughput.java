@@ -76,7 +76,7 @@ public class BatchPublishThroughput {
     public static class EpochRingState {
         @Param({"SINGLE_THREAD"})
         public ThreadingMode threadingMode;
-        @Param({WaitStrategies.YIELDING})
+        @Param({WaitStrategies.SLEEPING})
         public String waitStrategy;
 
         EpochRing<Long, Long, Counter, Long> ring;
@@ -117,7 +117,7 @@ public class BatchPublishThroughput {
 
     @State(Scope.Benchmark)
     public static class CeilingState {
-        @Param({WaitStrategies.YIELDING})
+        @Param({WaitStrategies.SLEEPING})
         public String waitStrategy;
 
         CeilingRing ring;
