@@ -18,6 +18,8 @@ final class DurabilityTracker {
     private final Watermark written;
     private final Watermark durable;
     private final List<SinkWorker<?>> requiredSinks;
+    /** Sinks that report their own position at start: the journal keeps what the furthest behind still lacks. */
+    private final List<SinkWorker<?>> positionedSinks;
     private final Journal journal;
     private final String ringName;
     private long primaryWritten;
@@ -28,11 +30,13 @@ final class DurabilityTracker {
      * @param stored  the epoch storage held at start
      * @param synced  the durable checkpoint at start
      */
-    DurabilityTracker(String ringName, Watermarks watermarks, List<SinkWorker<?>> requiredSinks, Journal journal, long stored, long synced) {
+    DurabilityTracker(String ringName, Watermarks watermarks, List<SinkWorker<?>> requiredSinks, List<SinkWorker<?>> positionedSinks,
+                      Journal journal, long stored, long synced) {
         this.ringName = ringName;
         this.written = watermarks.written();
         this.durable = watermarks.durable();
         this.requiredSinks = List.copyOf(requiredSinks);
+        this.positionedSinks = List.copyOf(positionedSinks);
         this.journal = journal;
         this.primaryWritten = stored;
         this.primarySynced = synced;
@@ -90,10 +94,22 @@ final class DurabilityTracker {
         }
     }
 
+    /**
+     * @return the lowest epoch a position-reporting sink accepted (it lacks what is above, deltas it
+     *         dropped included, and gets them from the journal after a restart), or {@code Long.MAX_VALUE}
+     */
+    private long keepAbove() {
+        long floor = Long.MAX_VALUE;
+        for (SinkWorker<?> sink : positionedSinks) {
+            floor = Math.min(floor, sink.acceptedEpoch());
+        }
+        return floor;
+    }
+
     private void checkpoint(long durableEpoch, long writtenEpoch) {
         EngineEvents.Checkpoint event = EngineEvents.checkpointStarted();
         try {
-            journal.checkpoint(durableEpoch, writtenEpoch);
+            journal.checkpoint(durableEpoch, writtenEpoch, keepAbove());
         } catch (RuntimeException | Error e) {
             throw new JournalFailedException(new EpochRange(durable.get() + 1, durableEpoch),
                                              "the journal checkpoint could not be written, so DURABLE cannot move", e);

@@ -112,6 +112,18 @@ public interface Journal extends AutoCloseable {
      */
     void checkpoint(long durableEpoch, long writtenEpoch);
 
+    /**
+     * {@link #checkpoint(long, long)}, and a floor for any deletion of old records the journal
+     * does (retention): every record above {@code keepAbove} stays, even at or below
+     * {@code durableEpoch}, because a target that reports its own position (a sink that lags)
+     * still lacks those epochs and recovery hands them to it from the journal. The coordinator
+     * calls this one; {@code Long.MAX_VALUE} means no target needs more than the checkpoint.
+     * The default ignores the floor, for journals that delete nothing.
+     */
+    default void checkpoint(long durableEpoch, long writtenEpoch, long keepAbove) {
+        checkpoint(durableEpoch, writtenEpoch);
+    }
+
     /** Releases files and locks. */
     @Override
     void close();

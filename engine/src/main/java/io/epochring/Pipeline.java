@@ -85,18 +85,22 @@ final class Pipeline<W, R, F, S> {
         ringBuffer = disruptor.start();
 
         List<SinkWorker<?>> required = new ArrayList<>();
+        List<SinkWorker<?>> positioned = new ArrayList<>();
         int index = 0;
         for (Map.Entry<String, EpochRingBuilder.SinkSpec<F>> spec : config.sinks.entrySet()) {
             SinkWorker<F> sink = new SinkWorker<>(spec.getKey(), spec.getValue().sink(), spec.getValue().options(),
                                                   new RetryLoop(config.retryPolicy, config.isTransient, config.clock), config.clock,
                                                   config.listeners, config.errorHandler,
-                                                  ring, recovery.sinks().get(index++).epoch());
+                                                  ring, recovery.sinks().get(index).epoch());
+            if (recovery.sinks().get(index++).reported()) {
+                positioned.add(sink);
+            }
             sinks.add(sink);
             if (sink.isRequired()) {
                 required.add(sink);
             }
         }
-        DurabilityTracker tracker = new DurabilityTracker(config.name, watermarks, required, config.journal, stored, durable);
+        DurabilityTracker tracker = new DurabilityTracker(config.name, watermarks, required, positioned, config.journal, stored, durable);
         sinks.forEach(sink -> sink.tracker(tracker));
         flushProcessor = new FlushProcessor<>(ring, handoff, recovered.segments(), config.flusher, views, watermarks,
                                               config.retryPolicy, config.isTransient, config.listeners,

@@ -32,6 +32,8 @@ final class SinkWorker<F> implements Runnable {
     private DurabilityTracker tracker;
 
     private volatile long deliveredEpoch;
+    /** The last epoch the sink itself took (deliveredEpoch also moves past deltas an optional sink dropped). */
+    private volatile long acceptedEpoch;
     /** Flush thread only: the last epoch offered (or held at start); older deltas are not offered again. */
     private long offeredEpoch;
     private volatile int consecutiveFailures;
@@ -54,6 +56,7 @@ final class SinkWorker<F> implements Runnable {
         this.errorHandler = errorHandler;
         this.ring = ring;
         this.deliveredEpoch = recovered;
+        this.acceptedEpoch = recovered;
         this.offeredEpoch = recovered;
     }
 
@@ -71,6 +74,11 @@ final class SinkWorker<F> implements Runnable {
 
     long deliveredEpoch() {
         return deliveredEpoch;
+    }
+
+    /** @return the last epoch the sink accepted itself: what a sink that reports its position will report after a restart */
+    long acceptedEpoch() {
+        return acceptedEpoch;
     }
 
     /** Flush thread: a delta the primary flusher accepted (or holds); skipped when this sink already has it. */
@@ -196,6 +204,7 @@ final class SinkWorker<F> implements Runnable {
         consecutiveFailures = 0;
         calls++;
         deltasDelivered += batch.size();
+        acceptedEpoch = range.last();
         delivered(range);
     }
 

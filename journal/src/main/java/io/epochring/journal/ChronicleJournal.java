@@ -104,6 +104,8 @@ public final class ChronicleJournal implements Journal {
     }
 
     private final Path directory;
+    /** Retention keeps every file holding a write above this (set by the coordinator with each checkpoint). */
+    private long retentionFloor = Long.MAX_VALUE;
     private final SyncPolicy syncPolicy;
     private final TimeProvider time;
     private final RollCycle rollCycle;
@@ -689,6 +691,16 @@ public final class ChronicleJournal implements Journal {
      */
     @Override
     public void checkpoint(long durableEpoch, long writtenEpoch) {
+        checkpoint(durableEpoch, writtenEpoch, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #checkpoint(long, long)}, with retention keeping every file that holds a write above
+     * {@code keepAbove} (a sink that reports its own position and lags still lacks it); the
+     * floor also holds for later {@link #applyRetention()} calls until the next checkpoint.
+     */
+    @Override
+    public void checkpoint(long durableEpoch, long writtenEpoch, long keepAbove) {
         synchronized (checkpointLock) {
             requireOpen(); // under the lock: close() takes it too, so the files stay open until this returns
             refuseAfterWriteFault();
@@ -725,6 +737,7 @@ public final class ChronicleJournal implements Journal {
             lastCheckpoint = checkpoint;
             lastCheckpointCycle = side.queue().rollCycle().toCycle(index);
             checkpoints++;
+            retentionFloor = keepAbove;
             if (side.retention() != null) {
                 sweep(side.retention(), checkpoint, lastCheckpointCycle);
             }
@@ -747,7 +760,10 @@ public final class ChronicleJournal implements Journal {
 
     /**
      * Deletes the files wholly below the last checkpoint's durable epoch now, as a checkpoint
-     * does with retention on (see {@link ChronicleJournalBuilder#retainFiles(int)}).
+     * does with retention on (see {@link ChronicleJournalBuilder#retainFiles(int)}). It keeps
+     * what the last checkpoint's floor says lagging sinks lack; before this journal object took a
+     * checkpoint it knows no sink positions, so call it on a journal that has none, or after the
+     * coordinator's first checkpoint.
      *
      * @return the files deleted, oldest first
      * @throws IllegalStateException when retention is off
@@ -774,7 +790,7 @@ public final class ChronicleJournal implements Journal {
 
     private List<Path> sweep(RetentionSweeper retention, Checkpoint checkpoint, int checkpointCycle) {
         try {
-            List<Path> deleted = retention.sweep(checkpoint, checkpointCycle);
+            List<Path> deleted = retention.sweep(checkpoint, checkpointCycle, retentionFloor);
             filesDeleted += deleted.size();
             if (!deleted.isEmpty()) {
                 JournalLog.LOGGER.log(Level.INFO, () -> "journal " + directory + ": retention deleted " + deleted.size() + " file(s) holding"

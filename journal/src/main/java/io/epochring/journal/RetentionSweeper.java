@@ -52,10 +52,12 @@ final class RetentionSweeper {
     /**
      * @param checkpoint      the newest checkpoint
      * @param checkpointCycle the cycle of the file holding its record
+     * @param keepAbove       files holding a write above this stay, whatever the checkpoint says
      * @return the files deleted, oldest first
      * @throws IOException when the audit log cannot be written (then nothing more is deleted)
      */
-    synchronized List<Path> sweep(Checkpoint checkpoint, int checkpointCycle) throws IOException {
+    synchronized List<Path> sweep(Checkpoint checkpoint, int checkpointCycle, long keepAbove) throws IOException {
+        long deletableUpTo = Math.min(checkpoint.durableEpoch(), keepAbove);
         List<Path> deleted = new ArrayList<>();
         if (checkpoint.durableEpoch() <= 0) {
             return deleted;
@@ -69,8 +71,8 @@ final class RetentionSweeper {
                     break;
                 }
                 long[] range = described.computeIfAbsent(cycle, c -> describe(cursor, c));
-                if (range[2] > checkpoint.durableEpoch()) {
-                    break; // this file holds writes above DURABLE, and so does every newer one
+                if (range[2] > deletableUpTo) {
+                    break; // this file holds writes above DURABLE (or that a lagging sink lacks), and so does every newer one
                 }
                 File file = fileOf(cycle);
                 if (file == null) {

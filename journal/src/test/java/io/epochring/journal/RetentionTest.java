@@ -1,11 +1,16 @@
 package io.epochring.journal;
 
+import io.epochring.EpochRange;
+import io.epochring.FlushRetryPolicy;
 import io.epochring.Journal.Checkpoint;
+import io.epochring.Sink;
+import io.epochring.SinkOptions;
 import io.epochring.WriteHandle;
 import io.epochring.journal.support.JournalLogCapture;
 import io.epochring.journal.support.RecordingDelta;
 import io.epochring.journal.support.Rings;
 import io.epochring.journal.support.TestDirs;
+import io.epochring.testing.Await;
 import io.epochring.testing.MapDelta;
 import io.epochring.testing.Put;
 import io.epochring.testing.TestFlusher;
@@ -18,6 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,6 +148,86 @@ class RetentionTest {
             assertThat(recovered.recovery().replayed()).isZero();
         } finally {
             recovered.stop();
+        }
+    }
+
+    @Test
+    void shouldKeepTheFilesALaggingSinkThatReportsItsPositionStillLacks() throws IOException {
+        // given an optional sink that reports its position and is down from hour 1 on
+        Path dir = TestDirs.fresh("retention-lagging-sink");
+        PositionedSink archive = new PositionedSink();
+        var ring = Rings.builder(new MapDelta(), new TestFlusher(), journal(dir, 1))
+                        .retryPolicy(FlushRetryPolicy.none()).errorHandler(e -> { })
+                        .sink("archive", archive, SinkOptions.optional()).build().start();
+        long lastEpoch = 0;
+        long archived = 0;
+        for (int hour = 0; hour < 4; hour++) {
+            WriteHandle<Long> last = null;
+            for (int i = 0; i < 25; i++) {
+                last = ring.channel("a").write(new Put("h" + hour + "-" + i, i));
+            }
+            ring.flush(true).await(DURABLE, Duration.ofSeconds(30));
+            lastEpoch = last.epoch();
+            if (hour == 0) {
+                Await.until("the archive's first delivery", () -> archive.delivered == 25);
+                archived = archive.delivered;
+                archive.down = true;
+            }
+            time.advanceMillis(HOUR);
+        }
+        ring.stop();
+
+        // then retention deleted hour 0's file, which the archive has, and kept every file holding
+        // an epoch it lacks, though all are DURABLE
+        assertThat(archived).isEqualTo(25);
+        assertThat(TestDirs.queueFiles(dir)).hasSize(3);
+        assertThat(audit(dir)).hasSize(1);
+
+        // and when the archive is back, recovery hands it exactly the epochs it lacks, from the journal
+        archive.down = false;
+        var recovered = Rings.builder(new MapDelta(), new TestFlusher(), journal(dir, 1))
+                             .sink("archive", archive, SinkOptions.optional()).build().start();
+        try {
+            assertThat(recovered.recovery().sinks()).singleElement().satisfies(p -> {
+                assertThat(p.epoch()).isEqualTo(25);
+                assertThat(p.reported()).isTrue();
+            });
+            Await.until("the archive to catch up", () -> archive.delivered == 100);
+            assertThat(archive.ranges.get(0).first()).isEqualTo(1);
+            assertThat(archive.ranges.stream().mapToLong(r -> r.last() - r.first() + 1).sum()).as("each epoch once").isEqualTo(lastEpoch);
+            // once it caught up, the next checkpoint lets retention go on
+            recovered.channel("a").write(new Put("after", 1));
+            recovered.flush(true).await(DURABLE, Duration.ofSeconds(30));
+            Await.until("the archive to take the last write", () -> archive.delivered == 101);
+            time.advanceMillis(HOUR);
+            recovered.channel("a").write(new Put("later", 1));
+            recovered.flush(true).await(DURABLE, Duration.ofSeconds(30));
+            assertThat(audit(dir)).hasSizeGreaterThan(1);
+        } finally {
+            recovered.stop();
+        }
+    }
+
+    /** An in-memory sink that reports what it delivered, and refuses deltas while down (dropped: it is optional). */
+    private static final class PositionedSink implements Sink<Map<String, Long>> {
+        final List<EpochRange> ranges = new CopyOnWriteArrayList<>();
+        volatile long delivered;
+        volatile boolean down;
+
+        @Override
+        public void accept(List<SinkDelta<Map<String, Long>>> deltas) {
+            if (down) {
+                throw new IllegalStateException("the archive is down");
+            }
+            for (SinkDelta<Map<String, Long>> delta : deltas) {
+                ranges.add(delta.range());
+                delivered = delta.range().last();
+            }
+        }
+
+        @Override
+        public OptionalLong deliveredEpoch() {
+            return OptionalLong.of(delivered);
         }
     }
 
