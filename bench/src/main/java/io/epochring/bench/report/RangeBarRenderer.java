@@ -73,7 +73,7 @@ final class RangeBarRenderer extends BarRenderer {
         double[] range = ranges.get(new Cell(dataset.getRowKey(row), dataset.getColumnKey(column)));
         g2.setPaint(Color.BLACK);
         if (range != null && !Double.isNaN(range[0]) && !Double.isNaN(range[1])) {
-            double cap = state.getBarWidth() / 4;
+            double cap = Math.min(state.getBarWidth() / 4, 6);
             double low = rangeAxis.valueToJava2D(range[0], dataArea, plot.getRangeAxisEdge());
             double high = rangeAxis.valueToJava2D(range[1], dataArea, plot.getRangeAxisEdge());
             g2.setStroke(new BasicStroke(1f));
