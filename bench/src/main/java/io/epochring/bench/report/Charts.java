@@ -9,15 +9,14 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.LineAndShapeRenderer;
-import org.jfree.chart.renderer.category.StatisticalBarRenderer;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
-import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.File;
 import java.io.IOException;
-import java.text.DecimalFormat;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders result rows as PNG charts with JFreeChart: throughput bars with error bars, and latency
- * percentile curves on a log scale.
+ * Renders result rows as PNG charts with JFreeChart: throughput bars and latency percentile curves
+ * on a log scale. The charts plot the numbers the report's tables and ratios use (medians of the
+ * measured iterations, SampleTime percentiles), so a bar never tells a different story from its
+ * ratio, and say so in a subtitle.
  */
 final class Charts {
 
@@ -45,33 +46,47 @@ final class Charts {
         PERCENTILES.put(100.0, "max");
     }
 
+    private static final Font SUBTITLE_FONT = new Font("SansSerif", Font.PLAIN, 13);
+
     private Charts() {
     }
 
-    /**
-     * One bar per implementation (series) per configuration (category). A row with fewer
-     * parameters (the peer has no wait strategy) is drawn in every category it matches. Error
-     * bars are JMH's 99.9% confidence half-width around its mean (the report's tables and ratios use medians).
-     */
     static void throughput(String title, List<JmhResult> rows, File png) throws IOException {
-        DefaultStatisticalCategoryDataset dataset = new DefaultStatisticalCategoryDataset();
+        save(throughputChart(title, rows), png);
+    }
+
+    static void latency(String title, List<JmhResult> rows, File png) throws IOException {
+        save(latencyChart(title, rows), png);
+    }
+
+    /**
+     * One bar per implementation (series) per configuration (category): the row's
+     * {@link JmhResult#median()}, the value {@link Targets#advantage} divides, with a whisker from the
+     * slowest to the fastest measured iteration. A row with fewer parameters (the peer has no wait
+     * strategy) is drawn in every category it matches.
+     */
+    static JFreeChart throughputChart(String title, List<JmhResult> rows) {
+        DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        String unit = unit(rows);
+        RangeBarRenderer renderer = new RangeBarRenderer(median -> Units.label(median, unit));
         Map<String, JmhResult> categories = categories(rows);
         for (JmhResult row : inLegendOrder(rows)) {
             for (Map.Entry<String, JmhResult> category : categories.entrySet()) {
                 if (row.matches(category.getValue())) {
-                    double error = Double.isNaN(row.scoreError()) ? 0 : row.scoreError();
-                    dataset.add(row.score(), error, row.series(), category.getKey());
+                    dataset.addValue(row.median(), row.series(), category.getKey());
+                    renderer.setRange(row.series(), category.getKey(), row.min(), row.max());
                 }
             }
         }
         CategoryAxis configurations = new CategoryAxis("configuration (" + String.join(" / ", parameterNames(categories.values())) + ")");
         configurations.setCategoryLabelPositions(CategoryLabelPositions.UP_45);
-        NumberAxis scores = new NumberAxis("JMH mean, " + unit(rows) + " (error bars: 99.9% confidence)");
-        scores.setNumberFormatOverride(new DecimalFormat("#,##0"));
-        StatisticalBarRenderer renderer = new StatisticalBarRenderer();
-        renderer.setErrorIndicatorPaint(Color.BLACK);
-        renderer.setDrawBarOutline(false);
+        NumberAxis scores = new NumberAxis("median of " + measured(rows) + (unit.isEmpty() ? "" : " (" + unit + ")"));
+        scores.setNumberFormatOverride(Units.axisFormat(unit));
         renderer.setItemMargin(0.05);
+        // a chart of two bars (the journal benchmarks) would otherwise fill the plot with two slabs
+        renderer.setMaximumBarWidth(0.12);
+        // room above the highest whisker for its label
+        scores.setUpperMargin(0.1);
         for (int i = 0; i < dataset.getRowCount(); i++) {
             Color paint = paintFor(dataset.getRowKey(i).toString());
             if (paint != null) {
@@ -79,11 +94,17 @@ final class Charts {
             }
         }
         CategoryPlot plot = new CategoryPlot(dataset, configurations, scores, renderer);
-        save(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true), png);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.addSubtitle(new TextTitle("bars and numbers: median of all measured iterations, the value the report's ratios divide;"
+                                        + " whiskers: slowest to fastest iteration", SUBTITLE_FONT));
+        return chart;
     }
 
-    /** One curve per row: its latency at each percentile, log scale. */
-    static void latency(String title, List<JmhResult> rows, File png) throws IOException {
+    /**
+     * One curve per row: its latency at each percentile of {@link #PERCENTILES}, the values the
+     * report's latency table and its p99 ratio read; log scale.
+     */
+    static JFreeChart latencyChart(String title, List<JmhResult> rows) {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         List<JmhResult> ordered = inLegendOrder(rows);
         for (JmhResult row : ordered) {
@@ -95,11 +116,11 @@ final class Charts {
                 }
             });
         }
-        LogAxis latency = new LogAxis(unit(rows) + " (log scale)");
+        LogAxis latency = new LogAxis("latency per operation (log scale)");
         latency.setBase(10);
         latency.setTickUnit(new NumberTickUnit(1.0));
         latency.setMinorTickMarksVisible(true);
-        latency.setNumberFormatOverride(new DecimalFormat("#,##0.##"));
+        latency.setNumberFormatOverride(Units.axisFormat(unit(rows)));
         latency.setSmallestValue(0.01);
         LineAndShapeRenderer renderer = new LineAndShapeRenderer(true, true);
         for (int i = 0; i < ordered.size(); i++) {
@@ -110,7 +131,10 @@ final class Charts {
             }
         }
         CategoryPlot plot = new CategoryPlot(dataset, new CategoryAxis("percentile"), latency, renderer);
-        save(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true), png);
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.addSubtitle(new TextTitle("JMH SampleTime percentiles over all samples of " + measured(rows)
+                                        + ", the values the report's table and p99 ratio use", SUBTITLE_FONT));
+        return chart;
     }
 
     /** @return EpochRing rows first, then the peer, the ceiling, anything else: the legend reads EpochRing against the others */
@@ -158,6 +182,11 @@ final class Charts {
 
     private static List<String> parameterNames(Collection<JmhResult> rows) {
         return rows.stream().flatMap(r -> r.params().keySet().stream()).filter(n -> !n.equals("threadingMode")).distinct().toList();
+    }
+
+    /** @return "3 forks × 5 iterations of 1 s", or each such setting of the rows when they differ */
+    private static String measured(List<JmhResult> rows) {
+        return String.join(" or ", rows.stream().map(r -> r.run().measured()).distinct().toList());
     }
 
     private static String unit(List<JmhResult> rows) {

@@ -32,6 +32,13 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
     /** What the run was: JVM, JDK, JMH settings. */
     record Run(String jmhVersion, String jdkVersion, String vmName, String vmVersion, List<String> jvmArgs, int forks,
                int threads, int warmupIterations, String warmupTime, int measurementIterations, String measurementTime) {
+
+        /** @return what a row's statistics are taken over: "3 forks × 5 iterations of 1 s" */
+        String measured() {
+            return forks + (forks == 1 ? " fork" : " forks") + " × " + measurementIterations
+                   + (measurementIterations == 1 ? " iteration" : " iterations")
+                   + (measurementTime == null ? "" : " of " + measurementTime);
+        }
     }
 
     /** @return the method's implementation label with the threading mode, if any: "EpochRing SINGLE_THREAD" */
@@ -85,6 +92,20 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
     double median() {
         double median = percentile(50.0);
         return Double.isNaN(median) ? score : median;
+    }
+
+    /**
+     * @return the lowest and highest measured iteration score over all forks (JMH's 0th and 100th
+     *         score percentiles, the same distribution {@link #median()} is taken from), or NaN
+     *         when the file has no percentiles
+     */
+    double min() {
+        return percentile(0.0);
+    }
+
+    /** @see #min() */
+    double max() {
+        return percentile(100.0);
     }
 
     /** @return the latency at percentile {@code p} (0-100), or NaN */

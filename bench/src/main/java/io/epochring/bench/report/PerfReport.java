@@ -21,9 +21,12 @@ import java.util.regex.Pattern;
  *
  * writes {@code RUN.md} (run settings, targets met or missed, a table per benchmark with
  * EpochRing ÷ peer and ÷ ceiling, allocation per write) and {@code RUN-<Benchmark>.png} (throughput
- * bars with error bars; latency percentile curves, EpochRing against the peer) into the output
- * folder. The number of cores is read from the file name ({@code ...-2cores...}) since JMH does not
- * record it.
+ * bars of the medians the ratios divide, with the slowest-to-fastest iteration as a whisker; latency
+ * percentile curves, EpochRing against the peer) into the output folder. The number of cores is read
+ * from the file name ({@code ...-2cores...}) since JMH does not record it.
+ *
+ * <p>With {@code --charts-only} before the file it writes the PNGs and leaves {@code RUN.md} as it
+ * is: for re-drawing the charts of a committed run without touching its report.
  */
 public final class PerfReport {
 
@@ -34,12 +37,18 @@ public final class PerfReport {
 
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        if (args.length != 2) {
-            System.err.println("usage: java -cp benchmarks.jar io.epochring.bench.report.PerfReport <jmh-result.json> <output-folder>");
+        boolean chartsOnly = args.length == 3 && args[0].equals("--charts-only");
+        if (args.length != 2 && !chartsOnly) {
+            System.err.println("usage: java -cp benchmarks.jar io.epochring.bench.report.PerfReport [--charts-only] <jmh-result.json> <output-folder>");
             System.exit(2);
         }
-        Path report = render(Path.of(args[0]), Path.of(args[1]));
-        System.out.println("wrote " + report + " and its charts");
+        if (chartsOnly) {
+            Map<String, String> charts = renderCharts(Path.of(args[1]), Path.of(args[2]));
+            System.out.println("wrote " + String.join(", ", charts.values()));
+        } else {
+            Path report = render(Path.of(args[0]), Path.of(args[1]));
+            System.out.println("wrote " + report + " and its charts");
+        }
     }
 
     /**
@@ -47,6 +56,26 @@ public final class PerfReport {
      * @throws IllegalArgumentException when the input is not a JMH JSON result file or holds no results
      */
     public static Path render(Path json, Path outputFolder) throws IOException {
+        List<JmhResult> results = read(json);
+        String base = baseName(json);
+        Map<String, String> charts = renderCharts(results, base, outputFolder);
+        String markdown = new MarkdownReport("EpochRing benchmarks: " + base, cores(base), results, charts).render();
+        Path out = outputFolder.resolve(base + ".md");
+        Files.writeString(out, markdown, StandardCharsets.UTF_8);
+        return out;
+    }
+
+    /**
+     * Writes only the charts, {@code RUN-<Benchmark>.png}, as {@link #render} would.
+     *
+     * @return the chart file names written, by benchmark class
+     * @throws IllegalArgumentException when the input is not a JMH JSON result file or holds no results
+     */
+    public static Map<String, String> renderCharts(Path json, Path outputFolder) throws IOException {
+        return renderCharts(read(json), baseName(json), outputFolder);
+    }
+
+    private static List<JmhResult> read(Path json) throws IOException {
         System.setProperty("java.awt.headless", "true");
         if (!Files.isRegularFile(json)) {
             throw new IllegalArgumentException("no JMH result file at " + json.toAbsolutePath() + ": run JMH with -rf json -rff <file> first");
@@ -55,9 +84,11 @@ public final class PerfReport {
         if (results.isEmpty()) {
             throw new IllegalArgumentException(json + " holds no benchmark results (did the run fail?)");
         }
-        Files.createDirectories(outputFolder);
-        String base = baseName(json);
+        return results;
+    }
 
+    private static Map<String, String> renderCharts(List<JmhResult> results, String base, Path outputFolder) throws IOException {
+        Files.createDirectories(outputFolder);
         Map<String, List<JmhResult>> byClass = new LinkedHashMap<>();
         for (JmhResult result : results) {
             byClass.computeIfAbsent(result.benchmarkClass(), k -> new ArrayList<>()).add(result);
@@ -75,11 +106,7 @@ public final class PerfReport {
             }
             charts.put(benchmark.getKey(), file);
         }
-
-        String markdown = new MarkdownReport("EpochRing benchmarks: " + base, cores(base), results, charts).render();
-        Path out = outputFolder.resolve(base + ".md");
-        Files.writeString(out, markdown, StandardCharsets.UTF_8);
-        return out;
+        return charts;
     }
 
     private static String baseName(Path json) {
