@@ -30,14 +30,16 @@ final class Targets {
         new Ratio("TwoToOneApplyThroughput", "peer", 2.0, "2. two producers: >= 2x the peer"),
         new Ratio("JournaledThroughput", "ceiling", 0.7, "4. journaled throughput: >= 70% of raw Chronicle appends"),
         new Ratio("DurableGroupCommit", "ceiling", 0.5, "5. durable group commit: >= 50% of raw append + sync"),
-        new Ratio("ReplayThroughput", "ceiling", 0.5, "6. replay: >= 50% of the raw tailer"));
+        new Ratio("ReplayThroughput", "ceiling", 0.5, "6. replay: >= 50% of the raw tailer"),
+        new Ratio("BatchPublishThroughput", "peer", 2.0, "8. batch publish: >= 2x the peer's batch"));
 
     static final List<Latency> LATENCIES = List.of(
         new Latency("PingPongApplyLatency", 99.0, 0.5, "3. latency p99: <= 0.5x the peer's"));
 
     static final List<Allocation> ALLOCATIONS = List.of(
         new Allocation("OneToOneApplyThroughput", 8, "7. allocation, fire-and-forget: <= 8 B/write"),
-        new Allocation("PingPongApplyLatency", 128, "7. allocation, with a handle: <= 128 B/write"));
+        new Allocation("PingPongApplyLatency", 128, "7. allocation, with a handle: <= 128 B/write"),
+        new Allocation("BatchPublishThroughput", 8, "7. allocation, fire-and-forget batches: <= 8 B/write"));
 
     private Targets() {
     }
