@@ -19,15 +19,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -60,6 +54,7 @@ final class DemoWorkload {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
+    private final DemoWrites writes;
     private final DemoModel model;
     private final LatencySampler sampler;
     private boolean failed;
@@ -76,7 +71,8 @@ final class DemoWorkload {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        this.model = new DemoModel(config.keys(), config.producers(), config.valueSize());
+        this.writes = new DemoWrites(config.keys(), config.producers(), config.valueSize());
+        this.model = new DemoModel(writes);
         this.sampler = new LatencySampler(levels(config.journal()));
     }
 
@@ -220,34 +216,13 @@ final class DemoWorkload {
     }
 
     private void produce(KvStore store) throws InterruptedException, ExecutionException {
-        ExecutorService producers = Executors.newFixedThreadPool(config.producers(), r -> new Thread(r, "epochring-demo-producer"));
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < config.producers(); p++) {
-                int producer = p;
-                running.add(producers.submit(() -> {
-                    go.await();
-                    produce(store, producer);
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> producer : running) {
-                producer.get();
-            }
-        } finally {
-            producers.shutdownNow();
-        }
+        writes.runProducers("epochring-demo-producer", producer -> produce(store, producer));
     }
 
-    private void produce(KvStore store, int producer) {
+    private void produce(KvStore store, int producer) throws Exception {
         Channel<KvWrite, Long> channel = store.channel("producer-" + producer);
-        SplittableRandom random = new SplittableRandom(0x5eedL * 31 + producer);
-        int own = model.keysOf(producer);
-        for (int i = 0; i < config.writesPerProducer(); i++) {
-            int k = model.keyIndex(producer, random.nextInt(own));
-            KvWrite write = KvWrite.put(model.key(k), model.value(producer, i));
+        writes.generate(producer, config.writesPerProducer(), (i, k, key, value) -> {
+            KvWrite write = KvWrite.put(key, value);
             if (i % config.sampleEvery() == 0) {
                 long start = System.nanoTime();
                 sampler.track(channel.write(write), start);
@@ -255,7 +230,7 @@ final class DemoWorkload {
                 channel.publish(write);
             }
             model.wrote(k, i);
-        }
+        });
     }
 
     private void printThroughput(long produceNanos, long durableNanos) {
