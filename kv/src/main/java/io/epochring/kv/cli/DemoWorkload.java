@@ -7,6 +7,7 @@ import io.epochring.DurabilityLevel;
 import io.epochring.RecoveryReport;
 import io.epochring.ThreadingMode;
 import io.epochring.journal.JournalInspector;
+import io.epochring.journal.JournalStats;
 import io.epochring.journal.JournalSummary;
 import io.epochring.journal.SyncPolicy;
 import io.epochring.kv.KvOptions;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -58,6 +60,8 @@ final class DemoWorkload {
     private final DemoModel model;
     private final LatencySampler sampler;
     private boolean failed;
+    /** The run as {@code --peer} compares it, once every write reached the compared durability. */
+    private ComparedRun compared;
     /** Whether the store holds writes: only then is there anything for 'epochring recover' to bring back. */
     private boolean holdsWrites;
 
@@ -135,8 +139,12 @@ final class DemoWorkload {
                                                            store.ring()::stats, store.watermark(DurabilityLevel.APPLIED),
                                                            config.totalWrites())) {
                 progress.start();
+                long base = store.watermark(DurabilityLevel.APPLIED);
                 produce(store);
                 produceNanos = System.nanoTime() - start;
+                awaitComparedLevel(store, base + config.totalWrites());
+                compared = new ComparedRun("EpochRing", config.totalWrites(), System.nanoTime() - start,
+                                           store.journalStats().map(JournalStats::syncs).orElse(0L), describeDurability(store));
                 store.flush(true).await(DurabilityLevel.DURABLE, Duration.ofMinutes(FINAL_WAIT_MINUTES));
                 durableNanos = System.nanoTime() - start;
                 sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
@@ -231,6 +239,43 @@ final class DemoWorkload {
             }
             model.wrote(k, i);
         });
+    }
+
+    /**
+     * @return the run as {@code --peer} compares it: its writes, and the time until every one was
+     *         JOURNALED (APPLIED without a journal); empty when the run failed before that
+     */
+    Optional<ComparedRun> compared() {
+        return Optional.ofNullable(compared);
+    }
+
+    /** The level a peer's put matches: in the journal per its sync policy, or applied when there is none. */
+    private DurabilityLevel comparedLevel() {
+        return config.journal() ? DurabilityLevel.JOURNALED : DurabilityLevel.APPLIED;
+    }
+
+    private void awaitComparedLevel(KvStore store, long lastEpoch) {
+        if (!store.ring().awaitWatermark(comparedLevel(), lastEpoch, Duration.ofMinutes(FINAL_WAIT_MINUTES))) {
+            throw new IllegalStateException("the writes did not reach " + comparedLevel() + " within " + FINAL_WAIT_MINUTES
+                                            + " minutes: the machine is overloaded, or the disk stalled; try again with fewer --writes");
+        }
+    }
+
+    /** @return the durability a write had when the run counted it done, in a few words, for the comparison's table */
+    private String describeDurability(KvStore store) {
+        if (!config.journal()) {
+            return "no journal; APPLIED";
+        }
+        return switch (config.sync()) {
+            case NONE -> "journal, never msynced; JOURNALED";
+            case BATCH -> {
+                JournalStats stats = store.journalStats().orElseThrow();
+                yield "journal msynced per ring batch, " + Format.count(RocksDbDurability.writesPerSync(stats.appends(), stats.syncs(),
+                                                                                                         config.writesPerProducer()))
+                      + " writes each on average; JOURNALED";
+            }
+            case INTERVAL -> "journal msynced every " + Format.duration(config.syncInterval()) + "; JOURNALED";
+        };
     }
 
     private void printThroughput(long produceNanos, long durableNanos) {

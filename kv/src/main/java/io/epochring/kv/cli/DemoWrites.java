@@ -57,6 +57,10 @@ final class DemoWrites {
         return producers;
     }
 
+    int valueSize() {
+        return valueSize;
+    }
+
     /** @return how many keys producer {@code p} owns */
     int keysOf(int producer) {
         return (keyCount - producer + producers - 1) / producers;
