@@ -10,8 +10,10 @@ import io.epochring.Journal;
 import io.epochring.RecoveryReport;
 import io.epochring.View;
 import io.epochring.WriteHandle;
+import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.DirectoryLock;
 import io.epochring.journal.DirectoryLockedException;
+import io.epochring.journal.JournalStats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -58,17 +61,20 @@ public final class KvStore implements AutoCloseable {
     private final RocksDbFlusher flusher;
     private final KvDelta delta;
     private final EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring;
+    /** Read only for its counters: the coordinator owns it (writes, checkpoints, closing). */
+    private final ChronicleJournal journal;
     private final Channel<KvWrite, Long> defaultChannel;
     private final Supplier<View<KvSegment, KvSnapshot>> views = this::view;
     private volatile boolean closed;
 
     private KvStore(Path dir, DirectoryLock lock, RocksDbFlusher flusher, KvDelta delta,
-                    EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring, String defaultChannel) {
+                    EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring, ChronicleJournal journal, String defaultChannel) {
         this.dir = dir;
         this.lock = lock;
         this.flusher = flusher;
         this.delta = delta;
         this.ring = ring;
+        this.journal = journal;
         this.defaultChannel = ring.channel(defaultChannel);
     }
 
@@ -97,7 +103,8 @@ public final class KvStore implements AutoCloseable {
         // writing the database corrupts it.
         DirectoryLock lock = lockStore(dir);
         RocksDbFlusher flusher = null;
-        Journal journal = null;
+        ChronicleJournal journal = null;
+        ChronicleJournal counted = null;
         try {
             flusher = RocksDbFlusher.open(dir.resolve("db"));
             journal = options.journal() ? StoreJournal.open(dir.resolve("journal"), options) : null;
@@ -109,6 +116,7 @@ public final class KvStore implements AutoCloseable {
             // Adds replayed at start read RocksDB as opened; once running, they read the current view.
             KvDelta delta = new KvDelta(flusher.snapshot());
             EpochRing<KvWrite, Long, KvSegment, KvSnapshot> ring = newRing(delta, flusher, journal, options);
+            counted = journal;
             journal = null; // the coordinator owns it from here: start() or stop() closes it
             try {
                 ring.start();
@@ -119,7 +127,7 @@ public final class KvStore implements AutoCloseable {
             // Before the store is returned, so before any write can reach the ring. Not this store's
             // view(): writes queued when close() begins still apply, and their adds still read.
             delta.readThrough(ring::view);
-            return new KvStore(dir, lock, flusher, delta, ring, options.channelNames().get(0));
+            return new KvStore(dir, lock, flusher, delta, ring, counted, options.channelNames().get(0));
         } catch (RuntimeException e) {
             closeQuietly(journal, e);
             try {
@@ -331,6 +339,14 @@ public final class KvStore implements AutoCloseable {
     /** @return what opening replayed from the journal (all zero without one) */
     public RecoveryReport recovery() {
         return ring.recovery();
+    }
+
+    /**
+     * @return the journal's counters since the store was opened (appends, ring batches committed,
+     *         msyncs), from any thread; empty when the store runs without a journal
+     */
+    public Optional<JournalStats> journalStats() {
+        return Optional.ofNullable(journal).map(ChronicleJournal::stats);
     }
 
     /** @return the last epoch RocksDB held when the store was opened */

@@ -12,6 +12,8 @@ import io.epochring.WriteHandle;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.CodecIdentity;
 import io.epochring.journal.JournalInspector;
+import io.epochring.journal.JournalStats;
+import io.epochring.journal.SyncPolicy;
 import org.agrona.ExpandableArrayBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,28 @@ class KvStoreTest {
         assertThat(s(store.get(b("a")))).isEqualTo("1");
         assertThat(s(store.get(b("b")))).isEqualTo("2");
         assertThat(store.get(b("never-written"))).isNull();
+    }
+
+    @Test
+    void shouldCountTheJournalsAppendsAndSyncsAndHaveNoJournalCountersWithoutOne() throws Exception {
+        // given a store whose journal syncs every ring batch
+        store = KvStore.open(dir.resolve("journaled"), KvOptions.builder().journalSync(SyncPolicy.PER_BATCH).build());
+
+        // when three writes are journaled
+        for (int i = 0; i < 3; i++) {
+            store.put(b("k" + i), b("v")).await(DurabilityLevel.JOURNALED, TIMEOUT);
+        }
+
+        // then the counters say so: each was synced with its batch
+        JournalStats stats = store.journalStats().orElseThrow();
+        assertThat(stats.appends()).isEqualTo(3);
+        assertThat(stats.syncs()).isBetween(1L, 3L);
+        assertThat(stats.syncedEpoch()).isEqualTo(3);
+        store.close();
+
+        // and a store without a journal has none
+        store = KvStore.open(dir.resolve("unjournaled"), KvOptions.builder().journal(false).build());
+        assertThat(store.journalStats()).isEmpty();
     }
 
     @Test

@@ -121,6 +121,18 @@ final class Converters {
         }
     }
 
+    /** A system {@code demo --peer} compares with, by the name {@link Peer} gives it (any case). */
+    static final class PeerName implements ITypeConverter<Peer> {
+        @Override
+        public Peer convert(String value) {
+            Peer peer = Peer.named(value);
+            if (peer == null) {
+                throw new TypeConversionException("'" + value + "' is not a peer the demo knows (use one of: " + Peer.names() + ")");
+            }
+            return peer;
+        }
+    }
+
     private static long digits(String value, String digits) {
         try {
             return Long.parseLong(digits.replace("_", "").replace(",", ""));

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
                         "Producers write puts through their own channels while a progress line on stderr shows writes done",
                         "of total, ETA, writes/s, the watermarks and flushes (fitted to $COLUMNS, else 80 columns); then it prints throughput, latency per durability level,",
                         "flushes and journal size, and reads every key back, before and after reopening the store",
-                        "(exit code 1 when a key does not match)."})
+                        "(exit code 1 when a key does not match). With --peer rocksdb it then runs the same puts on RocksDB alone",
+                        "at the matching durability and prints both side by side."})
 final class DemoCommand implements Callable<Integer> {
 
     @Spec
@@ -79,6 +81,13 @@ final class DemoCommand implements Callable<Integer> {
             description = "await one write in N at every durability level for the latency summary (default: ${DEFAULT-VALUE})")
     int sampleEvery;
 
+    @Option(names = "--peer", paramLabel = "SYSTEM", converter = Converters.PeerName.class,
+            description = {"then run the same puts on SYSTEM alone, at the matching durability, and print both side by side"
+                           + " with the ratio of their throughputs. Peers: rocksdb (producer threads calling db.put on a new"
+                           + " temporary database, deleted at the end; WAL disabled for --no-journal, unsynced for --sync none,"
+                           + " synced by every N-th put for --sync batch, N being EpochRing's writes per journal msync)"})
+    Peer peer;
+
     @Mixin
     VerboseOption verbose;
 
@@ -112,7 +121,32 @@ final class DemoCommand implements Callable<Integer> {
         DemoWorkload.Config config = new DemoWorkload.Config((int) writes, producers, (int) keys, (int) valueSize, !noJournal, sync,
                                                              syncInterval, dir, keep, flushInterval, flushBytes, threading, sampleEvery,
                                                              memory.ringSize, memory.channelCapacity);
-        return new DemoWorkload(config, spec.commandLine().getOut(), spec.commandLine().getErr(), interactive).run();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        DemoWorkload workload = new DemoWorkload(config, out, err, interactive);
+        int exit = workload.run();
+        if (peer == null) {
+            return exit;
+        }
+        ComparedRun epochRing = workload.compared().orElse(null);
+        if (exit != EpochRingCli.OK || epochRing == null) {
+            out.println("  peer        " + peer.optionName() + " not run: the EpochRing run did not succeed, so there is nothing to compare");
+            out.flush();
+            return exit;
+        }
+        out.println();
+        RocksDbDurability durability = RocksDbDurability.matching(config, epochRing.puts(), epochRing.syncs());
+        ComparedRun rocksDb = new RocksDbPeer(new DemoWrites(config.keys(), config.producers(), config.valueSize()), config.writesPerProducer(),
+                                              durability, peerParent(), out, err).run();
+        out.println();
+        new PeerComparison(epochRing, rocksDb).print(out);
+        return exit;
+    }
+
+    /** The peer's database goes next to the EpochRing store, so both use the same file system. */
+    private Path peerParent() {
+        Path parent = dir == null ? null : dir.toAbsolutePath().getParent();
+        return parent != null ? parent : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     private void checkInterval(String option, Duration interval, Duration min) {

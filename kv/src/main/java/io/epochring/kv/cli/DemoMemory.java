@@ -52,14 +52,14 @@ final class DemoMemory {
         this.keys = keys;
         this.flushBytes = flushBytes;
         this.valueSize = valueSize;
-        long put = valueSize + DemoModel.KEY_LENGTH + WRITE_OVERHEAD;
+        long put = valueSize + DemoWrites.KEY_LENGTH + WRITE_OVERHEAD;
         // A slot's encoding buffer grows by half again when too small, so it may be 1.5 times the encoding.
-        long slot = put + (ENCODING_HEADER + DemoModel.KEY_LENGTH + valueSize) * 3 / 2;
+        long slot = put + (ENCODING_HEADER + DemoWrites.KEY_LENGTH + valueSize) * 3 / 2;
         this.ringSize = Math.max(MIN_RING_SIZE, Integer.highestOneBit((int) Math.min(MAX_RING_SIZE, IN_FLIGHT_BYTES / slot)));
         this.channelCapacity = (int) Math.max(1, Math.min(MAX_CHANNEL_CAPACITY, IN_FLIGHT_BYTES / producers / put));
         this.inFlight = ringSize * slot + (long) producers * channelCapacity * put;
         this.model = keys * DemoModel.BYTES_PER_KEY;
-        long entry = ENTRY_OVERHEAD + DemoModel.KEY_LENGTH + valueSize;
+        long entry = ENTRY_OVERHEAD + DemoWrites.KEY_LENGTH + valueSize;
         // A delta is cut once it reaches --flush-bytes, so it may pass it by one entry.
         this.deltas = DELTAS * (Math.min(flushBytes, keys * entry) + entry);
     }
@@ -82,7 +82,7 @@ final class DemoMemory {
         // The larger of the two terms the options control is the one to lower, when lowering it alone can make the demo fit.
         String lower;
         if (deltas >= model) {
-            long most = (budget - (total - deltas)) / DELTAS - (ENTRY_OVERHEAD + DemoModel.KEY_LENGTH + valueSize);
+            long most = (budget - (total - deltas)) / DELTAS - (ENTRY_OVERHEAD + DemoWrites.KEY_LENGTH + valueSize);
             lower = most >= MIN_SUGGESTED_FLUSH_BYTES ? "lower --flush-bytes to at most " + Format.bytes(most) + ", or " : "";
         } else {
             long most = (budget - (total - model)) / DemoModel.BYTES_PER_KEY;

@@ -68,14 +68,24 @@ final class DemoShutdown implements AutoCloseable {
             return;
         }
         deleted = true;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            deleteTree(dir);
         } catch (IOException e) {
             // A leftover temporary directory is not worth failing the demo over; say where it is.
             err.println("epochring demo: could not delete " + dir + " (" + e.getMessage() + "); remove it by hand");
             err.flush();
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it; a directory already gone is not an error. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

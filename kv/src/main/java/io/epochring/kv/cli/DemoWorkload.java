@@ -7,6 +7,7 @@ import io.epochring.DurabilityLevel;
 import io.epochring.RecoveryReport;
 import io.epochring.ThreadingMode;
 import io.epochring.journal.JournalInspector;
+import io.epochring.journal.JournalStats;
 import io.epochring.journal.JournalSummary;
 import io.epochring.journal.SyncPolicy;
 import io.epochring.kv.KvOptions;
@@ -19,15 +20,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -60,9 +56,12 @@ final class DemoWorkload {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean interactive;
+    private final DemoWrites writes;
     private final DemoModel model;
     private final LatencySampler sampler;
     private boolean failed;
+    /** The run as {@code --peer} compares it, once every write reached the compared durability. */
+    private ComparedRun compared;
     /** Whether the store holds writes: only then is there anything for 'epochring recover' to bring back. */
     private boolean holdsWrites;
 
@@ -76,7 +75,8 @@ final class DemoWorkload {
         this.out = out;
         this.err = err;
         this.interactive = interactive;
-        this.model = new DemoModel(config.keys(), config.producers(), config.valueSize());
+        this.writes = new DemoWrites(config.keys(), config.producers(), config.valueSize());
+        this.model = new DemoModel(writes);
         this.sampler = new LatencySampler(levels(config.journal()));
     }
 
@@ -139,8 +139,12 @@ final class DemoWorkload {
                                                            store.ring()::stats, store.watermark(DurabilityLevel.APPLIED),
                                                            config.totalWrites())) {
                 progress.start();
+                long base = store.watermark(DurabilityLevel.APPLIED);
                 produce(store);
                 produceNanos = System.nanoTime() - start;
+                awaitComparedLevel(store, base + config.totalWrites());
+                compared = new ComparedRun("EpochRing", config.totalWrites(), System.nanoTime() - start,
+                                           store.journalStats().map(JournalStats::syncs).orElse(0L), describeDurability(store));
                 store.flush(true).await(DurabilityLevel.DURABLE, Duration.ofMinutes(FINAL_WAIT_MINUTES));
                 durableNanos = System.nanoTime() - start;
                 sampler.awaitAll(FINAL_WAIT_MINUTES, TimeUnit.MINUTES);
@@ -220,34 +224,13 @@ final class DemoWorkload {
     }
 
     private void produce(KvStore store) throws InterruptedException, ExecutionException {
-        ExecutorService producers = Executors.newFixedThreadPool(config.producers(), r -> new Thread(r, "epochring-demo-producer"));
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<?>> running = new ArrayList<>();
-            for (int p = 0; p < config.producers(); p++) {
-                int producer = p;
-                running.add(producers.submit(() -> {
-                    go.await();
-                    produce(store, producer);
-                    return null;
-                }));
-            }
-            go.countDown();
-            for (Future<?> producer : running) {
-                producer.get();
-            }
-        } finally {
-            producers.shutdownNow();
-        }
+        writes.runProducers("epochring-demo-producer", producer -> produce(store, producer));
     }
 
-    private void produce(KvStore store, int producer) {
+    private void produce(KvStore store, int producer) throws Exception {
         Channel<KvWrite, Long> channel = store.channel("producer-" + producer);
-        SplittableRandom random = new SplittableRandom(0x5eedL * 31 + producer);
-        int own = model.keysOf(producer);
-        for (int i = 0; i < config.writesPerProducer(); i++) {
-            int k = model.keyIndex(producer, random.nextInt(own));
-            KvWrite write = KvWrite.put(model.key(k), model.value(producer, i));
+        writes.generate(producer, config.writesPerProducer(), (i, k, key, value) -> {
+            KvWrite write = KvWrite.put(key, value);
             if (i % config.sampleEvery() == 0) {
                 long start = System.nanoTime();
                 sampler.track(channel.write(write), start);
@@ -255,7 +238,44 @@ final class DemoWorkload {
                 channel.publish(write);
             }
             model.wrote(k, i);
+        });
+    }
+
+    /**
+     * @return the run as {@code --peer} compares it: its writes, and the time until every one was
+     *         JOURNALED (APPLIED without a journal); empty when the run failed before that
+     */
+    Optional<ComparedRun> compared() {
+        return Optional.ofNullable(compared);
+    }
+
+    /** The level a peer's put matches: in the journal per its sync policy, or applied when there is none. */
+    private DurabilityLevel comparedLevel() {
+        return config.journal() ? DurabilityLevel.JOURNALED : DurabilityLevel.APPLIED;
+    }
+
+    private void awaitComparedLevel(KvStore store, long lastEpoch) {
+        if (!store.ring().awaitWatermark(comparedLevel(), lastEpoch, Duration.ofMinutes(FINAL_WAIT_MINUTES))) {
+            throw new IllegalStateException("the writes did not reach " + comparedLevel() + " within " + FINAL_WAIT_MINUTES
+                                            + " minutes: the machine is overloaded, or the disk stalled; try again with fewer --writes");
         }
+    }
+
+    /** @return the durability a write had when the run counted it done, in a few words, for the comparison's table */
+    private String describeDurability(KvStore store) {
+        if (!config.journal()) {
+            return "no journal; APPLIED";
+        }
+        return switch (config.sync()) {
+            case NONE -> "journal, never msynced; JOURNALED";
+            case BATCH -> {
+                JournalStats stats = store.journalStats().orElseThrow();
+                yield "journal msynced per ring batch, " + Format.count(RocksDbDurability.writesPerSync(stats.appends(), stats.syncs(),
+                                                                                                         config.writesPerProducer()))
+                      + " writes each on average; JOURNALED";
+            }
+            case INTERVAL -> "journal msynced every " + Format.duration(config.syncInterval()) + "; JOURNALED";
+        };
     }
 
     private void printThroughput(long produceNanos, long durableNanos) {

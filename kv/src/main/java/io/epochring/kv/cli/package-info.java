@@ -8,6 +8,7 @@
  *                        |  ProgressLine (stderr): writes/s, watermarks, flushes
  *                        v
  *                      flush(sync) -> verify every key -> close, reopen (recover) -> verify -> summary
+ *    --peer rocksdb    the same DemoWrites -> RocksDbPeer (db.put, RocksDbDurability) -> PeerComparison
  *
  *  epochring recover   KvStore.open (replays the journal above its checkpoint) -> report -> close (flush)
  *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec (text or JSON)
