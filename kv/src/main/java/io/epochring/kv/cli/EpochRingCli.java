@@ -35,6 +35,9 @@ public final class EpochRingCli implements Runnable {
     /** The command line was wrong: unknown option, bad number, missing directory. */
     public static final int USAGE = 2;
 
+    /** Held: java.util.logging keeps loggers weakly, and a collected logger forgets its level. */
+    private static final java.util.logging.Logger JOURNAL_LOG = java.util.logging.Logger.getLogger("io.epochring.journal");
+
     static {
         // The tool's own output is the point. Chronicle Queue logs INFO lines on start-up and WARN
         // lines about conditions the journal handles and reports in its own errors: its write lock
@@ -45,6 +48,11 @@ public final class EpochRingCli implements Runnable {
         // (-Dorg.slf4j.simpleLogger.log.net.openhft=warn shows them again).
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.net.openhft", "error");
+        // The journal's own lines (a loss recorded, a codec adopted, retention, the fallback to writing
+        // zeros on a full disk) say what the tool's report says in its own words, or precede its one
+        // error line; they go to java.util.logging, the JDK's default System.Logger backend.
+        // -Depochring.journal.log=INFO shows them again.
+        JOURNAL_LOG.setLevel(java.util.logging.Level.parse(System.getProperty("epochring.journal.log", "SEVERE")));
     }
 
     @Spec
