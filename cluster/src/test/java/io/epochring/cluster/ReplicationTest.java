@@ -1,0 +1,183 @@
+package io.epochring.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.service.Cluster;
+import io.epochring.DurabilityLevel;
+import io.epochring.testing.Put;
+import io.epochring.testing.PutCodec;
+import io.epochring.testing.RecordingDelta;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three Aeron Cluster nodes in this JVM, each with its own EpochRing, journal and storage: writes
+ * submitted through a {@link ClusterWriter} become REPLICATED with an epoch, and every node applies
+ * every one of them once, in the same order, with the same epochs.
+ */
+class ReplicationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<ClusterNode> nodes = new ArrayList<>();
+    private ClusterWriter<Put> writer;
+
+    @AfterEach
+    void closeAll() {
+        if (writer != null) {
+            writer.close();
+        }
+        nodes.forEach(ClusterNode::close);
+    }
+
+    @Test
+    void everyNodeAppliesEveryReplicatedWriteOnceInLogOrder() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = writeConcurrently("w", 200);
+
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 200));
+        awaitApplied(200);
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : nodes) {
+            List<RecordingDelta.Applied> applied = node.applied();
+            assertThat(applied).as("node %d applies the cluster log in order", node.memberId())
+                    .isEqualTo(nodes.get(0).applied());
+            assertThat(applied).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 200));
+            for (RecordingDelta.Applied a : applied) {
+                assertThat(a.epoch()).as("the epoch the writer was told for %s", a.write()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(200)).as("node %d storage", node.memberId()).isTrue();
+        }
+    }
+
+    @Test
+    void afterASnapshotAndARestartNoWriteIsAppliedTwiceAndEpochsGoOn() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", 40));
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch 40", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 40));
+        epochs.putAll(writeConcurrently("after-snapshot", 40));
+        awaitApplied(80);
+        closeWriter();
+        stopCluster();
+
+        // The rings recover their journals (epoch 80); Aeron replays the log from the snapshot (epoch 40).
+        nodes.forEach(ClusterNode::start);
+        connectWriter();
+        Map<Put, Long> afterRestart = writeConcurrently("after-restart", 40);
+        assertThat(afterRestart.values()).containsExactlyInAnyOrderElementsOf(range(81, 120));
+        epochs.putAll(afterRestart);
+        awaitApplied(120);
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : nodes) {
+            assertThat(node.service().snapshotEpoch()).as("node %d loaded the snapshot", node.memberId()).isEqualTo(40);
+            assertThat(node.applied()).as("node %d applies only the new writes after its restart", node.memberId())
+                    .isEqualTo(nodes.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(81, 120));
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(120)).as("node %d storage", node.memberId()).isTrue();
+        }
+    }
+
+    private void startCluster() {
+        ClusterPorts ports = ClusterPorts.free(3);
+        for (int m = 0; m < 3; m++) {
+            nodes.add(new ClusterNode(m, dir.resolve("node" + m), ports, ports.ingressEndpoints()).start());
+        }
+        connectWriter();
+    }
+
+    private void connectWriter() {
+        await("a leader", () -> nodes.stream().anyMatch(n -> n.service().role() == Cluster.Role.LEADER));
+        writer = ClusterWriter.connect(new AeronCluster.Context()
+                .aeronDirectoryName(nodes.get(0).aeronDirectoryName())
+                .ingressChannel("aeron:udp")
+                .ingressEndpoints(nodes.get(0).ingressEndpoints())
+                .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .messageTimeoutNs(WAIT.toNanos()), new PutCodec());
+    }
+
+    /** Two threads submit {@code count} writes between them; returns the epoch each became REPLICATED with. */
+    private Map<Put, Long> writeConcurrently(String prefix, int count) throws Exception {
+        List<Put> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(new Put(prefix + "-" + i, i + 1));
+        }
+        Map<Put, CompletableFuture<Long>> futures = new HashMap<>();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> submit(writes.subList(count / 2, count), futures));
+        submit(writes.subList(0, count / 2), futures);
+        second.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        Map<Put, Long> epochs = new HashMap<>();
+        for (Map.Entry<Put, CompletableFuture<Long>> e : futures.entrySet()) {
+            epochs.put(e.getKey(), e.getValue().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        return epochs;
+    }
+
+    private void submit(List<Put> writes, Map<Put, CompletableFuture<Long>> futures) {
+        for (Put put : writes) {
+            CompletableFuture<Long> future = writer.write(put);
+            synchronized (futures) {
+                futures.put(put, future);
+            }
+        }
+    }
+
+    private void awaitApplied(long epoch) {
+        await("every ring to apply epoch " + epoch,
+              () -> nodes.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= epoch));
+    }
+
+    /** Before the nodes: the writer's Aeron client uses node 0's media driver. */
+    private void closeWriter() {
+        writer.close();
+        writer = null;
+    }
+
+    private void stopCluster() {
+        nodes.forEach(ClusterNode::close);
+    }
+
+    /** Bounded polling of cluster state, 1 ms apart: the nodes' threads need the two cores more than this one. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static List<Long> range(long first, long last) {
+        return LongStream.rangeClosed(first, last).boxed().toList();
+    }
+
+    private static Map<String, Long> expectedTotals(Map<Put, Long> epochs) {
+        Map<String, Long> totals = new HashMap<>();
+        epochs.keySet().forEach(p -> totals.put(p.key(), p.value()));
+        return totals;
+    }
+}
