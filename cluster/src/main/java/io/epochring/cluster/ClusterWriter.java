@@ -37,6 +37,28 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
+ * <p>Where REPLICATED sits: it is a level of the cluster, not of one node's ring. The leader's
+ * service replies as it hands the write to its ring, so REPLICATED comes before any node's APPLIED;
+ * each node's ring then reaches its own levels at its own pace, with the same epoch everywhere (so
+ * REPLICATED, then {@code ring.awaitWatermark(APPLIED, epoch, timeout)} on a node, reads your write there).
+ *
+ * <table class="striped">
+ * <caption>Levels of a replicated write</caption>
+ * <thead><tr><th>level</th><th>where</th><th>means</th><th>survives</th></tr></thead>
+ * <tbody>
+ * <tr><td>REPLICATED</td><td>the cluster</td><td>committed to the cluster log by a majority; every node
+ *     hands it to its ring with this epoch</td><td>the loss of any minority of nodes; a restart of every
+ *     node (the log is replayed from Aeron Archive); a power loss of a majority only as far as the archive
+ *     syncs its files ({@code Archive.Context.fileSyncLevel}, 0 by default)</td></tr>
+ * <tr><td>APPLIED</td><td>each node</td><td>in that node's live delta</td><td>nothing on that node (the
+ *     cluster log brings it back)</td></tr>
+ * <tr><td>JOURNALED</td><td>each node</td><td>in that node's journal</td><td>a crash of that node's process</td></tr>
+ * <tr><td>WRITTEN</td><td>each node</td><td>in that node's storage</td><td>what that storage promises</td></tr>
+ * <tr><td>DURABLE</td><td>each node</td><td>that node's storage synced and checkpointed</td><td>a machine
+ *     crash of that node; a cluster snapshot claims only this</td></tr>
+ * </tbody>
+ * </table>
+ *
  * <p>Threads: {@link #write} may be called from any thread. An {@link AeronCluster} is not
  * thread-safe, so every use of it (offers, egress polls, keep-alives) holds this writer's lock; one
  * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy.

@@ -54,8 +54,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: every callback comes from the service container's thread. Handing a write to a full
  * ring waits for space there, which holds back the cluster log on this node (backpressure, not
- * loss). A ring that fails or stops makes the service terminate its container: a node that cannot
- * apply the log must not go on acknowledging it.
+ * loss). A ring that fails or stops ends the container's work loop (an {@code AgentTerminationException};
+ * {@link #failure()} says why): a node that cannot apply the log must not go on acknowledging it.
  *
  * @param <W> the write type
  */
