@@ -66,7 +66,7 @@ final class ClusterNode implements AutoCloseable {
                 .journal(ChronicleJournal.builder(dir.resolve("journal")).build(), new PutCodec())
                 .build()
                 .start();
-        service = new EpochRingClusteredService<>(ring, CHANNEL, new PutCodec());
+        service = new EpochRingClusteredService<>(ring, CHANNEL, new CheckedPutCodec());
 
         String aeronDir = dir.resolve("aeron").toString();
         Path clusterDir = dir.resolve("cluster");

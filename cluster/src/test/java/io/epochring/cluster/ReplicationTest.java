@@ -3,9 +3,11 @@ package io.epochring.cluster;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import io.epochring.DurabilityLevel;
+import io.epochring.WriteCodec;
 import io.epochring.testing.Put;
-import io.epochring.testing.PutCodec;
 import io.epochring.testing.RecordingDelta;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three Aeron Cluster nodes in this JVM, each with its own EpochRing, journal and storage: writes
@@ -50,10 +53,21 @@ class ReplicationTest {
     @Test
     void everyNodeAppliesEveryReplicatedWriteOnceInLogOrder() throws Exception {
         startCluster();
-        Map<Put, Long> epochs = writeConcurrently("w", 200);
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("w", 200));
 
         assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 200));
-        awaitApplied(200);
+
+        // A write the service cannot decode gets no epoch on any node, and its writer is told why.
+        try (ClusterWriter<Put> garbage = connect(new GarbageCodec())) {
+            assertThatThrownBy(() -> garbage.write(new Put("garbage", 1)).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterWriteException.class)
+                    .hasMessageContaining("could not be decoded")
+                    .hasMessageContaining("not applied on any node");
+        }
+        Put last = new Put("w-last", 201);
+        assertThat(writer.write(last).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(201);
+        epochs.put(last, 201L);
+        awaitApplied(201);
         closeWriter();
         stopCluster();
 
@@ -61,12 +75,12 @@ class ReplicationTest {
             List<RecordingDelta.Applied> applied = node.applied();
             assertThat(applied).as("node %d applies the cluster log in order", node.memberId())
                     .isEqualTo(nodes.get(0).applied());
-            assertThat(applied).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 200));
+            assertThat(applied).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 201));
             for (RecordingDelta.Applied a : applied) {
                 assertThat(a.epoch()).as("the epoch the writer was told for %s", a.write()).isEqualTo(epochs.get(a.write()));
             }
             assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
-            assertThat(node.storage().ledger().isExactlyOnceUpTo(200)).as("node %d storage", node.memberId()).isTrue();
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(201)).as("node %d storage", node.memberId()).isTrue();
         }
     }
 
@@ -111,12 +125,16 @@ class ReplicationTest {
 
     private void connectWriter() {
         await("a leader", () -> nodes.stream().anyMatch(n -> n.service().role() == Cluster.Role.LEADER));
-        writer = ClusterWriter.connect(new AeronCluster.Context()
+        writer = connect(new CheckedPutCodec());
+    }
+
+    private <W> ClusterWriter<W> connect(WriteCodec<W> codec) {
+        return ClusterWriter.connect(new AeronCluster.Context()
                 .aeronDirectoryName(nodes.get(0).aeronDirectoryName())
                 .ingressChannel("aeron:udp")
                 .ingressEndpoints(nodes.get(0).ingressEndpoints())
                 .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .messageTimeoutNs(WAIT.toNanos()), new PutCodec());
+                .messageTimeoutNs(WAIT.toNanos()), codec);
     }
 
     /** Two threads submit {@code count} writes between them; returns the epoch each became REPLICATED with. */
@@ -168,6 +186,20 @@ class ReplicationTest {
                 throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Three bytes that are no {@link Put}: the service's codec refuses them. */
+    private static final class GarbageCodec implements WriteCodec<Put> {
+        @Override
+        public int encode(Put write, MutableDirectBuffer buffer, int offset) {
+            buffer.putBytes(offset, new byte[] {1, 2, 3});
+            return 3;
+        }
+
+        @Override
+        public Put decode(DirectBuffer buffer, int offset, int length) {
+            throw new UnsupportedOperationException("never decoded");
         }
     }
 
