@@ -61,7 +61,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: {@link #write} may be called from any thread. An {@link AeronCluster} is not
  * thread-safe, so every use of it (offers, egress polls, keep-alives) holds this writer's lock; one
- * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy.
+ * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy. Futures
+ * complete on that thread, holding the lock: their callbacks must not block.
  *
  * <p>Outcomes: a future completes with the write's epoch once the leader's service received it;
  * it fails with {@link ClusterWriteException} when the ingress refused the write, when the service

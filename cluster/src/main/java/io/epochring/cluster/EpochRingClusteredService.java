@@ -144,6 +144,9 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
 
     @Override
     public void onSessionMessage(ClientSession session, long timestamp, DirectBuffer buffer, int offset, int length, Header header) {
+        if (length < ReplicationProtocol.WRITE_OFFSET) {
+            return; // not from a ClusterWriter (no correlation id to answer): no epoch, on every node alike
+        }
         long correlationId = buffer.getLong(offset + ReplicationProtocol.CORRELATION_ID_OFFSET);
         W write;
         try {
