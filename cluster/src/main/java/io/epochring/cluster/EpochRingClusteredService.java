@@ -79,7 +79,7 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     private volatile long lastEpoch;
     private volatile long snapshotEpoch = -1;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
-    private volatile EpochRingException failure;
+    private volatile ClusterStateException failure;
 
     /**
      * @param ring    a started ring with a journal, written by this service only
@@ -105,11 +105,12 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
         recoveredEpoch = ring.watermark(DurabilityLevel.APPLIED);
         long fromSnapshot = snapshotImage == null ? 0 : loadSnapshot(snapshotImage);
         if (fromSnapshot > recoveredEpoch) {
-            throw new ClusterStateException("node " + cluster.memberId() + ": the cluster snapshot holds epochs up to " + fromSnapshot
-                    + " but ring '" + ring.name() + "' recovered only up to " + recoveredEpoch + "; the cluster log is replayed "
+            failure = new ClusterStateException("the cluster snapshot holds epochs up to " + fromSnapshot
+                    + " but this node's ring '" + ring.name() + "' recovered only up to " + recoveredEpoch + "; the cluster log is replayed "
                     + "from the snapshot on, so epochs " + (recoveredEpoch + 1) + ".." + fromSnapshot + " would be missing on this "
                     + "node. Restore this node's journal and storage, or give it a copy of a peer's (its whole data directory) "
                     + "before starting it");
+            throw failure;
         }
         lastEpoch = fromSnapshot;
     }
@@ -121,7 +122,7 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
             idle.idle(fragments);
         }
         if (epoch[0] < 0) {
-            throw new ClusterStateException("node " + cluster.memberId() + ": the cluster snapshot ended before its position "
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot ended before its position "
                     + "record; it was not written by this service (or is cut short)");
         }
         snapshotEpoch = epoch[0];
@@ -131,12 +132,12 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     private long readSnapshot(DirectBuffer buffer, int offset, int length) {
         if (length < ReplicationProtocol.SNAPSHOT_LENGTH
                 || buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_MAGIC_OFFSET) != ReplicationProtocol.SNAPSHOT_MAGIC) {
-            throw new ClusterStateException("node " + cluster.memberId() + ": the cluster snapshot is not an EpochRing "
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot is not an EpochRing "
                     + "service snapshot (" + length + " bytes, no magic number)");
         }
         int version = buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_VERSION_OFFSET);
         if (version != ReplicationProtocol.SNAPSHOT_VERSION) {
-            throw new ClusterStateException("node " + cluster.memberId() + ": the cluster snapshot has format version " + version
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot has format version " + version
                     + ", this build reads " + ReplicationProtocol.SNAPSHOT_VERSION + "; start the node with the build that wrote it");
         }
         return buffer.getLong(offset + ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET);
@@ -262,8 +263,8 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
         return role;
     }
 
-    /** @return why this node stopped applying the cluster log, if it did */
-    public Optional<EpochRingException> failure() {
+    /** @return why this node refused to start or stopped applying the cluster log, if it did */
+    public Optional<ClusterStateException> failure() {
         return Optional.ofNullable(failure);
     }
 }

@@ -19,11 +19,15 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
 
 /**
  * One node of an in-process test cluster: a media driver (shared threading mode), an archive and a
@@ -137,6 +141,19 @@ final class ClusterNode implements AutoCloseable {
         ring.close();
         ring = null;
         flusher = flusher.afterCrash();
+    }
+
+    /** This node's ring loses its journal and storage, as a replaced disk would; only while the node is closed. */
+    void loseRingData() throws IOException {
+        if (ring != null) {
+            throw new IllegalStateException("close the node first");
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        flusher = new LedgerFlusher(true);
     }
 
     int memberId() {

@@ -115,6 +115,27 @@ class ReplicationTest {
         }
     }
 
+    @Test
+    void aNodeWhoseRingLostWritesTheSnapshotClaimsRefusesToStartAndSaysWhich() throws Exception {
+        startCluster();
+        writeConcurrently("before-snapshot", 20);
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch 20", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 20));
+        closeWriter();
+        stopCluster();
+
+        nodes.get(2).loseRingData();
+        nodes.forEach(ClusterNode::start);
+
+        await("node 2 to refuse to start", () -> nodes.get(2).service().failure().isPresent());
+        assertThat(nodes.get(2).service().failure().get())
+                .hasMessageContaining("snapshot holds epochs up to 20")
+                .hasMessageContaining("ring 'node2' recovered only up to 0")
+                .hasMessageContaining("epochs 1..20 would be missing");
+        assertThat(nodes.get(0).service().failure()).isEmpty();
+        assertThat(nodes.get(1).service().failure()).isEmpty();
+    }
+
     private void startCluster() {
         ClusterPorts ports = ClusterPorts.free(3);
         for (int m = 0; m < 3; m++) {
