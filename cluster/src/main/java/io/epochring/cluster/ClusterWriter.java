@@ -74,7 +74,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterWriter<W> implements AutoCloseable {
 
-    /** How long {@link #write} keeps trying a back-pressured ingress before it fails the write. */
+    /** How long {@link #write} keeps trying a back-pressured or not yet connected ingress before it fails the write. */
     public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(5);
 
     private static final System.Logger LOG = System.getLogger(ClusterWriter.class.getName());
@@ -147,7 +147,10 @@ public final class ClusterWriter<W> implements AutoCloseable {
             offerIdle.reset();
             long result;
             while ((result = cluster.offer(buffer, 0, length)) < 0) {
-                if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION || System.nanoTime() > deadline) {
+                // Not connected: the session is moving to a new leader, or the ingress is not up yet. Nothing was sent, so trying again is safe.
+                boolean retry = result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION
+                        || result == Publication.NOT_CONNECTED;
+                if (!retry || System.nanoTime() > deadline) {
                     pending.remove(correlationId);
                     future.completeExceptionally(new ClusterWriteException("the cluster ingress refused the write ("
                             + describe(result) + "); it was not sent. Retry when the cluster has a leader and keeps up"));
@@ -162,7 +165,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
 
     private static String describe(long result) {
         if (result == Publication.NOT_CONNECTED) {
-            return "not connected to a leader";
+            return "not connected to a leader for " + DEFAULT_OFFER_TIMEOUT;
         } else if (result == Publication.BACK_PRESSURED) {
             return "back-pressured for " + DEFAULT_OFFER_TIMEOUT;
         } else if (result == Publication.ADMIN_ACTION) {
@@ -228,6 +231,13 @@ public final class ClusterWriter<W> implements AutoCloseable {
                 throw new ShutdownException("the cluster writer is closed: connect a new one", null);
             }
             return cluster.sendAdminRequestToTakeASnapshot(++nextCorrelationId);
+        }
+    }
+
+    /** @return the member id of the leader this writer's session talks to now */
+    public int leaderMemberId() {
+        synchronized (lock) {
+            return cluster.leaderMemberId();
         }
     }
 

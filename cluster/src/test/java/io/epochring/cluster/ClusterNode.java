@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -113,6 +114,8 @@ final class ClusterNode implements AutoCloseable {
                 .logChannel("aeron:udp?term-length=256k")
                 .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
                 .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                // Followers start an election this long after the leader went quiet (10 s by default).
+                .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(2))
                 // The test asks for snapshots with an admin request, which the default authorisation refuses.
                 .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
                 .deleteDirOnStart(false)

@@ -41,6 +41,7 @@ class ReplicationTest {
 
     private final List<ClusterNode> nodes = new ArrayList<>();
     private ClusterWriter<Put> writer;
+    private ClusterNode clientNode;
 
     @AfterEach
     void closeAll() {
@@ -136,6 +137,39 @@ class ReplicationTest {
         assertThat(nodes.get(1).service().failure()).isEmpty();
     }
 
+    @Test
+    void whenTheLeaderStopsTheOthersElectANewOneAndGoOnInTheSameOrder() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before", 50));
+        ClusterNode leader = leader();
+        leader.close();
+        await("a new leader", () -> nodes.stream().anyMatch(n -> n != leader && n.service().role() == Cluster.Role.LEADER));
+        int newLeader = leader().memberId();
+        await("the writer to follow the new leader", () -> writer.leaderMemberId() == newLeader);
+        epochs.putAll(writeConcurrently("after", 50));
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 100));
+        List<ClusterNode> survivors = nodes.stream().filter(n -> n != leader).toList();
+        await("the survivors to apply epoch 100",
+              () -> survivors.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= 100));
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : survivors) {
+            assertThat(node.applied()).isEqualTo(survivors.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 100));
+            for (RecordingDelta.Applied a : node.applied()) {
+                assertThat(a.epoch()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(100)).isTrue();
+        }
+        assertThat(survivors.get(0).applied()).startsWith(leader.applied().toArray(new RecordingDelta.Applied[0]));
+    }
+
+    private ClusterNode leader() {
+        return nodes.stream().filter(n -> n.ring() != null && n.service().role() == Cluster.Role.LEADER).findFirst().orElseThrow();
+    }
+
     private void startCluster() {
         ClusterPorts ports = ClusterPorts.free(3);
         for (int m = 0; m < 3; m++) {
@@ -146,12 +180,14 @@ class ReplicationTest {
 
     private void connectWriter() {
         await("a leader", () -> nodes.stream().anyMatch(n -> n.service().role() == Cluster.Role.LEADER));
+        clientNode = nodes.stream().filter(n -> n.service().role() != Cluster.Role.LEADER).findFirst().orElseThrow();
         writer = connect(new CheckedPutCodec());
     }
 
+    /** Through a follower's media driver: stopping the leader then leaves the writer's driver running. */
     private <W> ClusterWriter<W> connect(WriteCodec<W> codec) {
         return ClusterWriter.connect(new AeronCluster.Context()
-                .aeronDirectoryName(nodes.get(0).aeronDirectoryName())
+                .aeronDirectoryName(clientNode.aeronDirectoryName())
                 .ingressChannel("aeron:udp")
                 .ingressEndpoints(nodes.get(0).ingressEndpoints())
                 .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
@@ -189,7 +225,7 @@ class ReplicationTest {
               () -> nodes.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= epoch));
     }
 
-    /** Before the nodes: the writer's Aeron client uses node 0's media driver. */
+    /** Before the nodes: the writer's Aeron client uses a node's media driver. */
     private void closeWriter() {
         writer.close();
         writer = null;
