@@ -1,0 +1,307 @@
+package io.epochring.cluster;
+
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.client.EgressListener;
+import io.aeron.cluster.codecs.EventCode;
+import io.aeron.exceptions.DriverTimeoutException;
+import io.aeron.logbuffer.Header;
+import io.epochring.EpochRingException;
+import io.epochring.ShutdownException;
+import io.epochring.WriteCodec;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Submits writes to the cluster from any process that reaches it (a node or a client), and tells
+ * when each is <b>REPLICATED</b>: committed to the cluster log by a majority, and so bound to reach
+ * every node's ring, in log order.
+ *
+ * <pre>{@code
+ * try (ClusterWriter<Put> writer = ClusterWriter.connect(new AeronCluster.Context()
+ *         .ingressChannel("aeron:udp").ingressEndpoints(endpoints)
+ *         .egressChannel("aeron:udp?endpoint=127.0.0.1:0"), new PutCodec())) {
+ *     long epoch = writer.write(put).get(5, TimeUnit.SECONDS); // REPLICATED, with its epoch on every node
+ * }
+ * }</pre>
+ *
+ * <p>Where REPLICATED sits: it is a level of the cluster, not of one node's ring. The leader's
+ * service replies as it hands the write to its ring, so REPLICATED comes before any node's APPLIED;
+ * each node's ring then reaches its own levels at its own pace, with the same epoch everywhere (so
+ * REPLICATED, then {@code ring.awaitWatermark(APPLIED, epoch, timeout)} on a node, reads your write there).
+ *
+ * <table class="striped">
+ * <caption>Levels of a replicated write</caption>
+ * <thead><tr><th>level</th><th>where</th><th>means</th><th>survives</th></tr></thead>
+ * <tbody>
+ * <tr><td>REPLICATED</td><td>the cluster</td><td>committed to the cluster log by a majority; every node
+ *     hands it to its ring with this epoch</td><td>the loss of any minority of nodes; a restart of every
+ *     node (the log is replayed from Aeron Archive); a power loss of a majority only as far as the archive
+ *     syncs its files ({@code Archive.Context.fileSyncLevel}, 0 by default)</td></tr>
+ * <tr><td>APPLIED</td><td>each node</td><td>in that node's live delta</td><td>nothing on that node (the
+ *     cluster log brings it back)</td></tr>
+ * <tr><td>JOURNALED</td><td>each node</td><td>in that node's journal</td><td>a crash of that node's process</td></tr>
+ * <tr><td>WRITTEN</td><td>each node</td><td>in that node's storage</td><td>what that storage promises</td></tr>
+ * <tr><td>DURABLE</td><td>each node</td><td>that node's storage synced and checkpointed</td><td>a machine
+ *     crash of that node; a cluster snapshot claims only this</td></tr>
+ * </tbody>
+ * </table>
+ *
+ * <p>Threads: {@link #write} may be called from any thread. An {@link AeronCluster} is not
+ * thread-safe, so every use of it (offers, egress polls, keep-alives) holds this writer's lock; one
+ * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy. Futures
+ * complete on that thread, holding the lock: their callbacks must not block.
+ *
+ * <p>Outcomes: a future completes with the write's epoch once the leader's service received it;
+ * it fails with {@link ClusterWriteException} when the ingress refused the write, when the service
+ * could not decode it (applied nowhere), or when the leader changed while it was in flight (its
+ * outcome is then unknown: it may or may not be in the log, so a retry could apply it twice). A
+ * reply the service could not send leaves the future pending: bound every wait.
+ *
+ * @param <W> the write type
+ */
+public final class ClusterWriter<W> implements AutoCloseable {
+
+    /** How long {@link #write} keeps trying a back-pressured or not yet connected ingress before it fails the write. */
+    public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final System.Logger LOG = System.getLogger(ClusterWriter.class.getName());
+
+    private final WriteCodec<W> codec;
+    private final Map<Long, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final IdleStrategy offerIdle = new SleepingMillisIdleStrategy(1);
+    private final Object lock = new Object();
+    private final Thread poller;
+    private final long keepAliveIntervalNs;
+    private AeronCluster cluster;
+    private long nextCorrelationId;
+    private long lastKeepAliveNs;
+    private volatile boolean closed;
+
+    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs) {
+        this.codec = codec;
+        this.keepAliveIntervalNs = keepAliveIntervalNs;
+        this.poller = new Thread(this::pollEgress, "epochring-cluster-egress");
+        poller.setDaemon(true);
+    }
+
+    /**
+     * Connects to the cluster (waiting, as Aeron does, up to the context's message timeout for a
+     * leader) and starts polling its egress. The context's egress listener is this writer's own.
+     *
+     * @param context where the cluster is: ingress channel and endpoints, egress channel, Aeron directory
+     * @param codec   the codec the cluster's {@link EpochRingClusteredService} decodes with
+     */
+    public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec) {
+        Objects.requireNonNull(context, "context must not be null");
+        ClusterWriter<W> writer = new ClusterWriter<>(Objects.requireNonNull(codec, "codec must not be null"),
+                                                      TimeUnit.SECONDS.toNanos(1));
+        if (context.errorHandler() == Aeron.Configuration.DEFAULT_ERROR_HANDLER) {
+            // Aeron's default handler ends the JVM when the media driver goes away; a library must not.
+            context.errorHandler(writer::onClientError);
+        }
+        writer.cluster = AeronCluster.connect(context.egressListener(writer.new Replies()));
+        writer.lastKeepAliveNs = System.nanoTime();
+        writer.poller.start();
+        return writer;
+    }
+
+    /**
+     * Submits one write to the cluster.
+     *
+     * @return a future completing with the write's epoch when it is REPLICATED (see the class comment for failures)
+     * @throws ShutdownException when this writer is closed
+     */
+    public CompletableFuture<Long> write(W write) {
+        Objects.requireNonNull(write, "write must not be null");
+        CompletableFuture<Long> future = new CompletableFuture<>();
+        synchronized (lock) {
+            if (closed) {
+                throw new ShutdownException("the cluster writer is closed: connect a new one", write);
+            }
+            long correlationId = ++nextCorrelationId;
+            int length;
+            try {
+                buffer.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+                length = ReplicationProtocol.WRITE_OFFSET + codec.encode(write, buffer, ReplicationProtocol.WRITE_OFFSET);
+            } catch (RuntimeException e) {
+                future.completeExceptionally(new ClusterWriteException("codec '" + codec.name() + "' could not encode the write ("
+                        + e.getMessage() + "); nothing was sent", e));
+                return future;
+            }
+            pending.put(correlationId, future);
+            long deadline = System.nanoTime() + DEFAULT_OFFER_TIMEOUT.toNanos();
+            offerIdle.reset();
+            long result;
+            while ((result = cluster.offer(buffer, 0, length)) < 0) {
+                // Not connected: the session is moving to a new leader, or the ingress is not up yet. Nothing was sent, so trying again is safe.
+                boolean retry = result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION
+                        || result == Publication.NOT_CONNECTED;
+                if (!retry || System.nanoTime() > deadline) {
+                    pending.remove(correlationId);
+                    future.completeExceptionally(new ClusterWriteException("the cluster ingress refused the write ("
+                            + describe(result) + "); it was not sent. Retry when the cluster has a leader and keeps up"));
+                    return future;
+                }
+                cluster.pollEgress();
+                offerIdle.idle();
+            }
+        }
+        return future;
+    }
+
+    private static String describe(long result) {
+        if (result == Publication.NOT_CONNECTED) {
+            return "not connected to a leader for " + DEFAULT_OFFER_TIMEOUT;
+        } else if (result == Publication.BACK_PRESSURED) {
+            return "back-pressured for " + DEFAULT_OFFER_TIMEOUT;
+        } else if (result == Publication.ADMIN_ACTION) {
+            return "an admin action outlasted " + DEFAULT_OFFER_TIMEOUT;
+        } else if (result == Publication.CLOSED) {
+            return "the ingress publication is closed";
+        } else if (result == Publication.MAX_POSITION_EXCEEDED) {
+            return "the ingress publication reached its maximum position";
+        }
+        return "offer result " + result;
+    }
+
+    private void pollEgress() {
+        IdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        while (!closed) {
+            int work;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    work = cluster.pollEgress();
+                    long now = System.nanoTime();
+                    if (now - lastKeepAliveNs >= keepAliveIntervalNs && cluster.sendKeepAlive()) {
+                        lastKeepAliveNs = now;
+                    }
+                } catch (RuntimeException e) {
+                    failAll("the cluster client failed (" + e + ")");
+                    return;
+                }
+            }
+            idle.idle(work);
+        }
+    }
+
+    private void onClientError(Throwable error) {
+        LOG.log(System.Logger.Level.WARNING, "cluster client error", error);
+        if (error instanceof DriverTimeoutException) {
+            failAll("the Aeron media driver of this cluster client went away (" + error.getMessage() + ")");
+        }
+    }
+
+    private void failAll(String why) {
+        List<Long> ids = new ArrayList<>(pending.keySet());
+        for (Long id : ids) {
+            CompletableFuture<Long> future = pending.remove(id);
+            if (future != null) {
+                future.completeExceptionally(new ClusterWriteException(why + "; the write's outcome is unknown: it may or may "
+                        + "not be in the cluster log"));
+            }
+        }
+    }
+
+    /**
+     * Asks the cluster to take a snapshot now (an admin request, which the consensus module's
+     * authorisation service must allow); each node's service then records its position.
+     *
+     * @return false when the request could not be sent; try again
+     */
+    public boolean requestSnapshot() {
+        synchronized (lock) {
+            if (closed) {
+                throw new ShutdownException("the cluster writer is closed: connect a new one", null);
+            }
+            return cluster.sendAdminRequestToTakeASnapshot(++nextCorrelationId);
+        }
+    }
+
+    /** @return the member id of the leader this writer's session talks to now */
+    public int leaderMemberId() {
+        synchronized (lock) {
+            return cluster.leaderMemberId();
+        }
+    }
+
+    /** @return writes submitted whose reply has not come yet */
+    public int pendingWrites() {
+        return pending.size();
+    }
+
+    /** Closes the cluster session; writes still pending fail with an unknown outcome. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            poller.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lock) {
+            try {
+                cluster.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the cluster client failed", e);
+            }
+        }
+        failAll("the cluster writer was closed");
+    }
+
+    /** The egress listener: replies from the leader's service, and session events. */
+    private final class Replies implements EgressListener {
+
+        @Override
+        public void onMessage(long clusterSessionId, long timestamp, DirectBuffer buffer, int offset, int length, Header header) {
+            if (length < ReplicationProtocol.REPLY_LENGTH) {
+                return;
+            }
+            CompletableFuture<Long> future = pending.remove(buffer.getLong(offset + ReplicationProtocol.CORRELATION_ID_OFFSET));
+            if (future == null) {
+                return;
+            }
+            long epoch = buffer.getLong(offset + ReplicationProtocol.EPOCH_OFFSET);
+            if (epoch == ReplicationProtocol.REFUSED) {
+                future.completeExceptionally(new ClusterWriteException(buffer.getStringWithoutLengthUtf8(
+                        offset + ReplicationProtocol.REASON_OFFSET, length - ReplicationProtocol.REASON_OFFSET)));
+            } else {
+                future.complete(epoch);
+            }
+        }
+
+        @Override
+        public void onSessionEvent(long correlationId, long clusterSessionId, long leadershipTermId, int leaderMemberId,
+                                   EventCode code, String detail) {
+            if (code == EventCode.ERROR || code == EventCode.CLOSED || code == EventCode.AUTHENTICATION_REJECTED) {
+                failAll("the cluster reported " + code + " for this session (" + detail + ")");
+            }
+        }
+
+        @Override
+        public void onNewLeader(long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
+            failAll("the cluster elected a new leader (member " + leaderMemberId + ") while writes were in flight");
+        }
+    }
+}

@@ -1,0 +1,270 @@
+package io.epochring.cluster;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import io.epochring.Channel;
+import io.epochring.DurabilityLevel;
+import io.epochring.EpochRing;
+import io.epochring.EpochRingException;
+import io.epochring.WriteCodec;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Aeron Cluster service on each node: hands every committed write of the cluster log, in log
+ * order, to this node's {@link EpochRing} through one channel, so every node applies the same writes
+ * in the same order to its own delta and flushes them to its own storage.
+ *
+ * <p>Aeron Cluster delivers a message to a service only once a majority has it in its log, so a
+ * write reaching {@link #onSessionMessage} is <b>REPLICATED</b>; the service replies to the
+ * submitting session with the write's epoch (only the leader's reply is sent: Aeron drops the
+ * followers'), which completes the {@link ClusterWriter}'s future.
+ *
+ * <p>Epochs: the ring must be written by this service alone, through the one channel. Each message
+ * that decodes then gets the next epoch on every node, in log order, so the service knows a write's
+ * epoch when it hands it over, and epochs are the same on every node. A message the codec cannot
+ * decode gets no epoch anywhere (decoding is deterministic) and its writer is told why.
+ *
+ * <p>Restarts: Aeron replays the cluster log from the newest snapshot, while the ring recovers its
+ * own journal first. The service skips the replayed writes whose epochs the ring already holds, so
+ * each write reaches the ring once. That is why the ring needs a journal: without one, a restarted
+ * ring would not know which writes it holds.
+ *
+ * <p>Snapshots: {@link #onTakeSnapshot} first makes every write handed over so far DURABLE on this
+ * node (a flush with sync, then the journal checkpoint), then records the last epoch and the log
+ * position. Aeron will never replay the log below a snapshot, so a snapshot may only claim writes
+ * the node keeps through a machine crash. {@link #onStart} loads it and refuses to go on if the
+ * ring holds fewer epochs than the snapshot claims: those writes are in neither.
+ *
+ * <p>Threads: every callback comes from the service container's thread. Handing a write to a full
+ * ring waits for space there, which holds back the cluster log on this node (backpressure, not
+ * loss). A ring that fails or stops ends the container's work loop (an {@code AgentTerminationException};
+ * {@link #failure()} says why): a node that cannot apply the log must not go on acknowledging it.
+ *
+ * @param <W> the write type
+ */
+public final class EpochRingClusteredService<W> implements ClusteredService {
+
+    /** How long a reply may wait for a back-pressured egress before it is dropped (the writer's future then times out). */
+    static final long REPLY_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a snapshot waits for this node's ring to make every write handed over DURABLE. */
+    static final Duration SNAPSHOT_FLUSH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final EpochRing<W, ?, ?, ?> ring;
+    private final Channel<W, ?> channel;
+    private final WriteCodec<W> codec;
+    private final MutableDirectBuffer reply = new ExpandableArrayBuffer(ReplicationProtocol.REPLY_LENGTH + 256);
+    private final UnsafeBuffer snapshot = new UnsafeBuffer(new byte[ReplicationProtocol.SNAPSHOT_LENGTH]);
+
+    private Cluster cluster;
+    private IdleStrategy idle;
+    /** The highest epoch the ring held when this node started: replayed writes up to it are skipped. */
+    private long recoveredEpoch;
+    private volatile long lastEpoch;
+    private volatile long snapshotEpoch = -1;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile ClusterStateException failure;
+
+    /**
+     * @param ring    a started ring with a journal, written by this service only
+     * @param channel the ring's channel the writes go through
+     * @param codec   the codec the {@link ClusterWriter}s encode with; the ring's journal may use the same
+     * @throws IllegalArgumentException when the ring has no journal, or no such channel
+     */
+    public EpochRingClusteredService(EpochRing<W, ?, ?, ?> ring, String channel, WriteCodec<W> codec) {
+        this.ring = Objects.requireNonNull(ring, "ring must not be null");
+        this.codec = Objects.requireNonNull(codec, "codec must not be null");
+        if (!ring.levels().contains(DurabilityLevel.JOURNALED)) {
+            throw new IllegalArgumentException("ring '" + ring.name() + "' has no journal: a clustered ring needs one, since after a "
+                    + "restart Aeron replays the cluster log and the journal tells which of those writes this node already holds; "
+                    + "build the ring with EpochRingBuilder.journal(...)");
+        }
+        this.channel = ring.channel(Objects.requireNonNull(channel, "channel must not be null"));
+    }
+
+    @Override
+    public void onStart(Cluster cluster, Image snapshotImage) {
+        this.cluster = cluster;
+        this.idle = cluster.idleStrategy();
+        recoveredEpoch = ring.watermark(DurabilityLevel.APPLIED);
+        long fromSnapshot = snapshotImage == null ? 0 : loadSnapshot(snapshotImage);
+        if (fromSnapshot > recoveredEpoch) {
+            failure = new ClusterStateException("the cluster snapshot holds epochs up to " + fromSnapshot
+                    + " but this node's ring '" + ring.name() + "' recovered only up to " + recoveredEpoch + "; the cluster log is replayed "
+                    + "from the snapshot on, so epochs " + (recoveredEpoch + 1) + ".." + fromSnapshot + " would be missing on this "
+                    + "node. Restore this node's journal and storage, or give it a copy of a peer's (its whole data directory) "
+                    + "before starting it");
+            throw failure;
+        }
+        lastEpoch = fromSnapshot;
+    }
+
+    private long loadSnapshot(Image image) {
+        long[] epoch = {-1};
+        while (epoch[0] < 0 && !image.isEndOfStream()) {
+            int fragments = image.poll((buffer, offset, length, header) -> epoch[0] = readSnapshot(buffer, offset, length), 1);
+            idle.idle(fragments);
+        }
+        if (epoch[0] < 0) {
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot ended before its position "
+                    + "record; it was not written by this service (or is cut short)");
+        }
+        snapshotEpoch = epoch[0];
+        return epoch[0];
+    }
+
+    private long readSnapshot(DirectBuffer buffer, int offset, int length) {
+        if (length < ReplicationProtocol.SNAPSHOT_LENGTH
+                || buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_MAGIC_OFFSET) != ReplicationProtocol.SNAPSHOT_MAGIC) {
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot is not an EpochRing "
+                    + "service snapshot (" + length + " bytes, no magic number)");
+        }
+        int version = buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_VERSION_OFFSET);
+        if (version != ReplicationProtocol.SNAPSHOT_VERSION) {
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot has format version " + version
+                    + ", this build reads " + ReplicationProtocol.SNAPSHOT_VERSION + "; start the node with the build that wrote it");
+        }
+        return buffer.getLong(offset + ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET);
+    }
+
+    @Override
+    public void onSessionMessage(ClientSession session, long timestamp, DirectBuffer buffer, int offset, int length, Header header) {
+        if (length < ReplicationProtocol.WRITE_OFFSET) {
+            return; // not from a ClusterWriter (no correlation id to answer): no epoch, on every node alike
+        }
+        long correlationId = buffer.getLong(offset + ReplicationProtocol.CORRELATION_ID_OFFSET);
+        W write;
+        try {
+            write = codec.decode(buffer, offset + ReplicationProtocol.WRITE_OFFSET, length - ReplicationProtocol.WRITE_OFFSET);
+        } catch (RuntimeException e) {
+            replyRefused(session, correlationId, "the write could not be decoded with codec '" + codec.name() + "' version "
+                    + codec.version() + " (" + e + "); it was not applied on any node: check that the writer uses the same codec");
+            return;
+        }
+        long epoch = lastEpoch + 1;
+        if (epoch > recoveredEpoch) {
+            handOver(write, epoch);
+        }
+        lastEpoch = epoch;
+        replyEpoch(session, correlationId, epoch);
+    }
+
+    private void handOver(W write, long epoch) {
+        try {
+            channel.publish(write);
+        } catch (EpochRingException e) {
+            failure = new ClusterStateException("ring '" + ring.name() + "' refused epoch " + epoch + " of the cluster log ("
+                    + e.getMessage() + "); this node stops applying the log. Fix the cause and restart the node: the ring "
+                    + "recovers its journal and the cluster replays the rest", e);
+            throw new AgentTerminationException(failure);
+        }
+    }
+
+    private void replyEpoch(ClientSession session, long correlationId, long epoch) {
+        reply.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+        reply.putLong(ReplicationProtocol.EPOCH_OFFSET, epoch);
+        offer(session, ReplicationProtocol.REPLY_LENGTH);
+    }
+
+    private void replyRefused(ClientSession session, long correlationId, String reason) {
+        reply.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+        reply.putLong(ReplicationProtocol.EPOCH_OFFSET, ReplicationProtocol.REFUSED);
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        reply.putBytes(ReplicationProtocol.REASON_OFFSET, bytes);
+        offer(session, ReplicationProtocol.REPLY_LENGTH + bytes.length);
+    }
+
+    /** Only the leader's offer is sent (followers get ClientSession.MOCKED_OFFER); a reply never changes state, so giving up is safe. */
+    private void offer(ClientSession session, int length) {
+        if (session == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + REPLY_TIMEOUT_NS;
+        idle.reset();
+        long result;
+        while ((result = session.offer(reply, 0, length)) < 0) {
+            if ((result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION) || System.nanoTime() > deadline) {
+                return;
+            }
+            idle.idle();
+        }
+    }
+
+    @Override
+    public void onTakeSnapshot(ExclusivePublication publication) {
+        long epoch = lastEpoch;
+        // Aeron never replays the log below this snapshot again: claim only what this node keeps through a machine crash.
+        ring.flush(true).await(DurabilityLevel.DURABLE, SNAPSHOT_FLUSH_TIMEOUT);
+        if (!ring.awaitWatermark(DurabilityLevel.DURABLE, epoch, SNAPSHOT_FLUSH_TIMEOUT)) {
+            throw new ClusterStateException("ring '" + ring.name() + "' did not make epoch " + epoch + " DURABLE within "
+                    + SNAPSHOT_FLUSH_TIMEOUT + "; no snapshot was taken");
+        }
+        snapshot.putInt(ReplicationProtocol.SNAPSHOT_MAGIC_OFFSET, ReplicationProtocol.SNAPSHOT_MAGIC);
+        snapshot.putInt(ReplicationProtocol.SNAPSHOT_VERSION_OFFSET, ReplicationProtocol.SNAPSHOT_VERSION);
+        snapshot.putLong(ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET, epoch);
+        snapshot.putLong(ReplicationProtocol.SNAPSHOT_LOG_POSITION_OFFSET, cluster.logPosition());
+        idle.reset();
+        while (publication.offer(snapshot, 0, ReplicationProtocol.SNAPSHOT_LENGTH) < 0) {
+            idle.idle();
+        }
+        snapshotEpoch = epoch;
+    }
+
+    @Override
+    public void onRoleChange(Cluster.Role newRole) {
+        role = newRole;
+    }
+
+    @Override
+    public void onSessionOpen(ClientSession session, long timestamp) {
+    }
+
+    @Override
+    public void onSessionClose(ClientSession session, long timestamp, CloseReason closeReason) {
+    }
+
+    @Override
+    public void onTimerEvent(long correlationId, long timestamp) {
+    }
+
+    @Override
+    public void onTerminate(Cluster cluster) {
+        // The ring belongs to whoever built it: they stop it after the container.
+    }
+
+    /** @return the epoch of the last write of the cluster log this node handed to its ring (or skipped as already held) */
+    public long lastEpoch() {
+        return lastEpoch;
+    }
+
+    /** @return the epoch the newest snapshot this node took or loaded holds, or -1 when there was none */
+    public long snapshotEpoch() {
+        return snapshotEpoch;
+    }
+
+    /** @return this node's role in the cluster, as last reported to the service */
+    public Cluster.Role role() {
+        return role;
+    }
+
+    /** @return why this node refused to start or stopped applying the cluster log, if it did */
+    public Optional<ClusterStateException> failure() {
+        return Optional.ofNullable(failure);
+    }
+}

@@ -1,0 +1,195 @@
+package io.epochring.cluster;
+
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusteredMediaDriver;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.security.AuthorisationService;
+import io.epochring.EpochRing;
+import io.epochring.journal.ChronicleJournal;
+import io.epochring.testing.LedgerFlusher;
+import io.epochring.testing.Put;
+import io.epochring.testing.PutCodec;
+import io.epochring.testing.RecordingDelta;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One node of an in-process test cluster: a media driver (shared threading mode), an archive and a
+ * consensus module (ClusteredMediaDriver), a service container running an
+ * {@link EpochRingClusteredService}, and the node's own EpochRing (recording delta, ledger storage,
+ * Chronicle journal), all under one directory, on 127.0.0.1, with sleeping idle strategies so that
+ * three nodes share two cores. {@link #start} again on the same directory restarts the node.
+ */
+final class ClusterNode implements AutoCloseable {
+
+    static final String CHANNEL = "cluster";
+
+    private final int memberId;
+    private final Path dir;
+    private final ClusterPorts ports;
+    private final String ingressEndpoints;
+    private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+
+    private RecordingDelta delta;
+    private LedgerFlusher flusher;
+    private EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring;
+    private EpochRingClusteredService<Put> service;
+    private ClusteredMediaDriver driver;
+    private ClusteredServiceContainer container;
+
+    ClusterNode(int memberId, Path dir, ClusterPorts ports, String ingressEndpoints) {
+        this.memberId = memberId;
+        this.dir = dir;
+        this.ports = ports;
+        this.ingressEndpoints = ingressEndpoints;
+        this.flusher = new LedgerFlusher(true);
+    }
+
+    /** Starts the ring (recovering its journal) and then the cluster parts, which recover the cluster log. */
+    ClusterNode start() {
+        delta = new RecordingDelta();
+        ring = EpochRing.builder(delta, flusher)
+                .name("node" + memberId)
+                .channel(CHANNEL, 1024)
+                .journal(ChronicleJournal.builder(dir.resolve("journal")).build(), new PutCodec())
+                .build()
+                .start();
+        service = new EpochRingClusteredService<>(ring, CHANNEL, new CheckedPutCodec());
+
+        String aeronDir = dir.resolve("aeron").toString();
+        Path clusterDir = dir.resolve("cluster");
+        MediaDriver.Context driverContext = new MediaDriver.Context()
+                .aeronDirectoryName(aeronDir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+                .termBufferSparseFile(true)
+                .publicationTermBufferLength(256 * 1024)
+                .ipcTermBufferLength(256 * 1024)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .errorHandler(errors::add);
+        String localControl = "aeron:ipc?term-length=64k";
+        Archive.Context archiveContext = new Archive.Context()
+                .aeronDirectoryName(aeronDir)
+                .archiveDir(dir.resolve("archive").toFile())
+                .controlChannel("aeron:udp?endpoint=" + ports.archive(memberId))
+                .localControlChannel(localControl)
+                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
+                .recordingEventsEnabled(false)
+                .threadingMode(ArchiveThreadingMode.SHARED)
+                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                .segmentFileLength(1024 * 1024)
+                .deleteArchiveOnStart(false)
+                .errorHandler(errors::add);
+        AeronArchive.Context archiveClient = new AeronArchive.Context()
+                .lock(NoOpLock.INSTANCE)
+                .controlRequestChannel(localControl)
+                .controlRequestStreamId(archiveContext.localControlStreamId())
+                .controlResponseChannel(localControl)
+                .aeronDirectoryName(aeronDir);
+        ConsensusModule.Context consensusContext = new ConsensusModule.Context()
+                .clusterMemberId(memberId)
+                .clusterMembers(ports.clusterMembers())
+                .clusterDir(clusterDir.toFile())
+                .archiveContext(archiveClient.clone())
+                .ingressChannel("aeron:udp")
+                .logChannel("aeron:udp?term-length=256k")
+                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                // Followers start an election this long after the leader went quiet (10 s by default).
+                .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+                // The test asks for snapshots with an admin request, which the default authorisation refuses.
+                .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
+                .deleteDirOnStart(false)
+                .errorHandler(errors::add);
+        driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
+        container = ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
+                .aeronDirectoryName(aeronDir)
+                .archiveContext(archiveClient.clone())
+                .clusterDir(clusterDir.toFile())
+                .clusteredService(service)
+                .serviceId(0)
+                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                .errorHandler(errors::add));
+        return this;
+    }
+
+    /** Stops the cluster parts, then the ring (which flushes and syncs what it holds). The storage outlives it, as on disk. */
+    @Override
+    public void close() {
+        if (ring == null) {
+            return;
+        }
+        CloseHelper.closeAll(container, driver);
+        container = null;
+        driver = null;
+        ring.close();
+        ring = null;
+        flusher = flusher.afterCrash();
+    }
+
+    /** This node's ring loses its journal and storage, as a replaced disk would; only while the node is closed. */
+    void loseRingData() throws IOException {
+        if (ring != null) {
+            throw new IllegalStateException("close the node first");
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("journal"))) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        flusher = new LedgerFlusher(true);
+    }
+
+    int memberId() {
+        return memberId;
+    }
+
+    String ingressEndpoints() {
+        return ingressEndpoints;
+    }
+
+    String aeronDirectoryName() {
+        return dir.resolve("aeron").toString();
+    }
+
+    EpochRingClusteredService<Put> service() {
+        return service;
+    }
+
+    /** @return the running ring; null once closed */
+    EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring() {
+        return ring;
+    }
+
+    /** @return the writes the ring applied since this start, in order; read after {@link #close()} */
+    List<RecordingDelta.Applied> applied() {
+        return delta.applied();
+    }
+
+    LedgerFlusher storage() {
+        return flusher;
+    }
+
+    List<Throwable> errors() {
+        return List.copyOf(errors);
+    }
+}

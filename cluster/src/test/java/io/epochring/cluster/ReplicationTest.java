@@ -1,0 +1,272 @@
+package io.epochring.cluster;
+
+import io.aeron.cluster.client.AeronCluster;
+import io.aeron.cluster.service.Cluster;
+import io.epochring.DurabilityLevel;
+import io.epochring.WriteCodec;
+import io.epochring.testing.Put;
+import io.epochring.testing.RecordingDelta;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Three Aeron Cluster nodes in this JVM, each with its own EpochRing, journal and storage: writes
+ * submitted through a {@link ClusterWriter} become REPLICATED with an epoch, and every node applies
+ * every one of them once, in the same order, with the same epochs.
+ */
+class ReplicationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private final List<ClusterNode> nodes = new ArrayList<>();
+    private ClusterWriter<Put> writer;
+    private ClusterNode clientNode;
+
+    @AfterEach
+    void closeAll() {
+        if (writer != null) {
+            writer.close();
+        }
+        nodes.forEach(ClusterNode::close);
+    }
+
+    @Test
+    void everyNodeAppliesEveryReplicatedWriteOnceInLogOrder() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("w", 200));
+
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 200));
+
+        // A write the service cannot decode gets no epoch on any node, and its writer is told why.
+        try (ClusterWriter<Put> garbage = connect(new GarbageCodec())) {
+            assertThatThrownBy(() -> garbage.write(new Put("garbage", 1)).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClusterWriteException.class)
+                    .hasMessageContaining("could not be decoded")
+                    .hasMessageContaining("not applied on any node");
+        }
+        Put last = new Put("w-last", 201);
+        assertThat(writer.write(last).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(201);
+        epochs.put(last, 201L);
+        awaitApplied(201);
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : nodes) {
+            List<RecordingDelta.Applied> applied = node.applied();
+            assertThat(applied).as("node %d applies the cluster log in order", node.memberId())
+                    .isEqualTo(nodes.get(0).applied());
+            assertThat(applied).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 201));
+            for (RecordingDelta.Applied a : applied) {
+                assertThat(a.epoch()).as("the epoch the writer was told for %s", a.write()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(201)).as("node %d storage", node.memberId()).isTrue();
+        }
+    }
+
+    @Test
+    void afterASnapshotAndARestartNoWriteIsAppliedTwiceAndEpochsGoOn() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", 40));
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch 40", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 40));
+        epochs.putAll(writeConcurrently("after-snapshot", 40));
+        awaitApplied(80);
+        closeWriter();
+        stopCluster();
+
+        // The rings recover their journals (epoch 80); Aeron replays the log from the snapshot (epoch 40).
+        nodes.forEach(ClusterNode::start);
+        connectWriter();
+        Map<Put, Long> afterRestart = writeConcurrently("after-restart", 40);
+        assertThat(afterRestart.values()).containsExactlyInAnyOrderElementsOf(range(81, 120));
+        epochs.putAll(afterRestart);
+        awaitApplied(120);
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : nodes) {
+            assertThat(node.service().snapshotEpoch()).as("node %d loaded the snapshot", node.memberId()).isEqualTo(40);
+            assertThat(node.applied()).as("node %d applies only the new writes after its restart", node.memberId())
+                    .isEqualTo(nodes.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(81, 120));
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(120)).as("node %d storage", node.memberId()).isTrue();
+        }
+    }
+
+    @Test
+    void aNodeWhoseRingLostWritesTheSnapshotClaimsRefusesToStartAndSaysWhich() throws Exception {
+        startCluster();
+        writeConcurrently("before-snapshot", 20);
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch 20", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 20));
+        closeWriter();
+        stopCluster();
+
+        nodes.get(2).loseRingData();
+        nodes.forEach(ClusterNode::start);
+
+        await("node 2 to refuse to start", () -> nodes.get(2).service().failure().isPresent());
+        assertThat(nodes.get(2).service().failure().get())
+                .hasMessageContaining("snapshot holds epochs up to 20")
+                .hasMessageContaining("ring 'node2' recovered only up to 0")
+                .hasMessageContaining("epochs 1..20 would be missing");
+        assertThat(nodes.get(0).service().failure()).isEmpty();
+        assertThat(nodes.get(1).service().failure()).isEmpty();
+    }
+
+    @Test
+    void whenTheLeaderStopsTheOthersElectANewOneAndGoOnInTheSameOrder() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before", 50));
+        ClusterNode leader = leader();
+        leader.close();
+        await("a new leader", () -> nodes.stream().anyMatch(n -> n != leader && n.service().role() == Cluster.Role.LEADER));
+        int newLeader = leader().memberId();
+        await("the writer to follow the new leader", () -> writer.leaderMemberId() == newLeader);
+        epochs.putAll(writeConcurrently("after", 50));
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 100));
+        List<ClusterNode> survivors = nodes.stream().filter(n -> n != leader).toList();
+        await("the survivors to apply epoch 100",
+              () -> survivors.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= 100));
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : survivors) {
+            assertThat(node.applied()).isEqualTo(survivors.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 100));
+            for (RecordingDelta.Applied a : node.applied()) {
+                assertThat(a.epoch()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(100)).isTrue();
+        }
+        assertThat(survivors.get(0).applied()).startsWith(leader.applied().toArray(new RecordingDelta.Applied[0]));
+    }
+
+    private ClusterNode leader() {
+        return nodes.stream().filter(n -> n.ring() != null && n.service().role() == Cluster.Role.LEADER).findFirst().orElseThrow();
+    }
+
+    private void startCluster() {
+        ClusterPorts ports = ClusterPorts.free(3);
+        for (int m = 0; m < 3; m++) {
+            nodes.add(new ClusterNode(m, dir.resolve("node" + m), ports, ports.ingressEndpoints()).start());
+        }
+        connectWriter();
+    }
+
+    private void connectWriter() {
+        await("a leader", () -> nodes.stream().anyMatch(n -> n.service().role() == Cluster.Role.LEADER));
+        clientNode = nodes.stream().filter(n -> n.service().role() != Cluster.Role.LEADER).findFirst().orElseThrow();
+        writer = connect(new CheckedPutCodec());
+    }
+
+    /** Through a follower's media driver: stopping the leader then leaves the writer's driver running. */
+    private <W> ClusterWriter<W> connect(WriteCodec<W> codec) {
+        return ClusterWriter.connect(new AeronCluster.Context()
+                .aeronDirectoryName(clientNode.aeronDirectoryName())
+                .ingressChannel("aeron:udp")
+                .ingressEndpoints(nodes.get(0).ingressEndpoints())
+                .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .messageTimeoutNs(WAIT.toNanos()), codec);
+    }
+
+    /** Two threads submit {@code count} writes between them; returns the epoch each became REPLICATED with. */
+    private Map<Put, Long> writeConcurrently(String prefix, int count) throws Exception {
+        List<Put> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(new Put(prefix + "-" + i, i + 1));
+        }
+        Map<Put, CompletableFuture<Long>> futures = new HashMap<>();
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> submit(writes.subList(count / 2, count), futures));
+        submit(writes.subList(0, count / 2), futures);
+        second.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        Map<Put, Long> epochs = new HashMap<>();
+        for (Map.Entry<Put, CompletableFuture<Long>> e : futures.entrySet()) {
+            epochs.put(e.getKey(), e.getValue().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        return epochs;
+    }
+
+    private void submit(List<Put> writes, Map<Put, CompletableFuture<Long>> futures) {
+        for (Put put : writes) {
+            CompletableFuture<Long> future = writer.write(put);
+            synchronized (futures) {
+                futures.put(put, future);
+            }
+        }
+    }
+
+    private void awaitApplied(long epoch) {
+        await("every ring to apply epoch " + epoch,
+              () -> nodes.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= epoch));
+    }
+
+    /** Before the nodes: the writer's Aeron client uses a node's media driver. */
+    private void closeWriter() {
+        writer.close();
+        writer = null;
+    }
+
+    private void stopCluster() {
+        nodes.forEach(ClusterNode::close);
+    }
+
+    /** Bounded polling of cluster state, 1 ms apart: the nodes' threads need the two cores more than this one. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Three bytes that are no {@link Put}: the service's codec refuses them. */
+    private static final class GarbageCodec implements WriteCodec<Put> {
+        @Override
+        public int encode(Put write, MutableDirectBuffer buffer, int offset) {
+            buffer.putBytes(offset, new byte[] {1, 2, 3});
+            return 3;
+        }
+
+        @Override
+        public Put decode(DirectBuffer buffer, int offset, int length) {
+            throw new UnsupportedOperationException("never decoded");
+        }
+    }
+
+    private static List<Long> range(long first, long last) {
+        return LongStream.rangeClosed(first, last).boxed().toList();
+    }
+
+    private static Map<String, Long> expectedTotals(Map<Put, Long> epochs) {
+        Map<String, Long> totals = new HashMap<>();
+        epochs.keySet().forEach(p -> totals.put(p.key(), p.value()));
+        return totals;
+    }
+}
