@@ -32,9 +32,10 @@ import java.util.function.LongConsumer;
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
-                        "Prints the journal's codec, files, epochs and last checkpoint, then its records from an epoch on",
-                        "(writes decoded as puts, deletes and adds, or by --codec). Safe while a store is writing the journal;",
-                        "--follow then prints records as the store appends them, like tail -f."})
+                        "Prints the journal's codec, files, epochs and last checkpoint, then its",
+                        "records from an epoch on (writes decoded as puts, deletes and adds, or by",
+                        "--codec). Safe while a store writes the journal: --follow then prints",
+                        "records as the store appends them, like tail -f."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -52,9 +53,8 @@ final class InspectCommand implements Callable<Integer> {
     long limit;
 
     @Option(names = "--follow",
-            description = {"after the listing, keep printing records as they are appended (across new journal files),",
-                           "until Ctrl-C or SIGTERM, then exit 0. When --limit cut the listing short, follows from the",
-                           "journal's end"})
+            description = "after the listing, keep printing records as they are appended (onto new journal files too),"
+                          + " until Ctrl-C or SIGTERM, then exit 0; when --limit cut the listing short, from the journal's end")
     boolean follow;
 
     @Option(names = "--follow-for", paramLabel = "DURATION", converter = Converters.Time.class,
@@ -62,9 +62,9 @@ final class InspectCommand implements Callable<Integer> {
     Duration followFor;
 
     @Option(names = "--codec", paramLabel = "CLASS",
-            description = {"decode payloads with this io.epochring.WriteCodec (a class on the classpath with a public",
-                           "no-argument constructor; run java -cp epochring.jar:your-codec.jar " + "io.epochring.kv.cli.EpochRingCli inspect ...);",
-                           "refused when it is not the codec the journal recorded"})
+            description = "decode payloads with this io.epochring.WriteCodec: a class with a public no-argument constructor,"
+                          + " on the classpath (java -cp epochring.jar:your-codec.jar io.epochring.kv.cli.EpochRingCli inspect ...);"
+                          + " refused when it is not the codec the journal recorded")
     String codecClass;
 
     @Option(names = "--force-codec", description = "decode with --codec even when the journal recorded another codec name or version")
