@@ -72,7 +72,7 @@ final class JournalCursor implements AutoCloseable {
         try {
             tailer.direction(TailerDirection.FORWARD).toEnd();
         } catch (RuntimeException | InternalError e) {
-            throw unreadable(e);
+            throw JournalDamage.unreadable("the last record of journal " + queue.file(), e);
         }
         resetChecks(UNKNOWN);
     }
