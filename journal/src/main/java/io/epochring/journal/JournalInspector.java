@@ -72,6 +72,8 @@ public final class JournalInspector implements AutoCloseable {
     private static final long LIVE_WRITER_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** The longest a follower parks between empty reads: how late it may show a new record, or see that it should stop. */
     static final long FOLLOW_MAX_PARK_MILLIS = 10;
+    /** How often an idle follower has Chronicle list the directory again, for files it may not know of yet. */
+    private static final long FOLLOW_LISTING_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Spins, then yields, before a follower parks: a busy writer's next record is usually that close. */
     private static final int FOLLOW_SPINS = 100;
     private static final int FOLLOW_YIELDS = 50;
@@ -382,7 +384,7 @@ public final class JournalInspector implements AutoCloseable {
         if (fromEpoch < 0) {
             throw new IllegalArgumentException("follow(fromEpoch, visitor, stop) needs fromEpoch >= 0, was " + fromEpoch);
         }
-        return follow(cursor -> cursor.seekAfter(fromEpoch - 1), visitor, stop);
+        return follow(cursor -> cursor.seekAfter(fromEpoch - 1), true, visitor, stop);
     }
 
     /**
@@ -401,7 +403,7 @@ public final class JournalInspector implements AutoCloseable {
                                                    + " (" + last.file() + "): it is not in journal " + directory
                                                    + " any more (retention deleted its file?); follow from an epoch instead");
             }
-        }, visitor, stop);
+        }, false, visitor, stop);
     }
 
     /**
@@ -411,10 +413,12 @@ public final class JournalInspector implements AutoCloseable {
      * @throws JournalCorruptedException when a record or file is damaged
      */
     public synchronized long followFromEnd(Consumer<? super JournalEntry> visitor, BooleanSupplier stop) {
-        return follow(JournalCursor::toEnd, visitor, stop);
+        return follow(JournalCursor::toEnd, false, visitor, stop);
     }
 
-    private long follow(Consumer<JournalCursor> placement, Consumer<? super JournalEntry> visitor, BooleanSupplier stop) {
+    /** @param placeAgainUntilFirstRecord whether placing the cursor again finds the same start (not so for the end) */
+    private long follow(Consumer<JournalCursor> placement, boolean placeAgainUntilFirstRecord, Consumer<? super JournalEntry> visitor,
+                        BooleanSupplier stop) {
         Objects.requireNonNull(visitor, "visitor");
         Objects.requireNonNull(stop, "stop");
         IdleStrategy idle = new BackoffIdleStrategy(FOLLOW_SPINS, FOLLOW_YIELDS, TimeUnit.MICROSECONDS.toNanos(1),
@@ -431,8 +435,21 @@ public final class JournalInspector implements AutoCloseable {
         try (JournalCursor cursor = new JournalCursor(queue)) {
             placement.accept(cursor);
             int verifiedUpTo = queue.lastCycle();
+            long listedAt = System.nanoTime();
             while (!stop.getAsBoolean()) {
                 if (!cursor.nextLive(LIVE_WRITER_GRACE_NANOS)) {
+                    long now = System.nanoTime();
+                    if (now - listedAt >= FOLLOW_LISTING_REFRESH_NANOS) {
+                        // Chronicle may hold a listing of the files from before the writer's newest:
+                        // it would not look for a file it does not know of.
+                        queue.refreshDirectoryListing();
+                        listedAt = now;
+                        if (visited == 0 && placeAgainUntilFirstRecord) {
+                            // Placed while the journal's first file was being created, the tailer may not
+                            // have found its start: nothing was handed over yet, so place it again.
+                            placement.accept(cursor);
+                        }
+                    }
                     idle.idle();
                     continue;
                 }

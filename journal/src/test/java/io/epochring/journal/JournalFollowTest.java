@@ -29,6 +29,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,6 +74,38 @@ class JournalFollowTest {
                 stop.set(true);
                 assertThat(following.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(7);
                 assertThat(seen).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepUpWithAWriterAppendingAsFastAsItCanWithoutReportingDamage() throws Exception {
+        // given a follower reading right behind a writer, at the end of the journal most of the time
+        Path dir = TestDirs.fresh("follow-busy");
+        int writes = 20_000;
+        CountDownLatch all = new CountDownLatch(1);
+        AtomicLong lastSeen = new AtomicLong();
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            append(journal, 1, 1);
+            try (JournalInspector inspector = JournalInspector.open(dir)) {
+                Future<Long> following = follower.submit(() -> inspector.follow(0, entry -> {
+                    // every write in order: the chain check would have thrown on a gap
+                    assertThat(entry.epoch()).isEqualTo(lastSeen.get() + 1);
+                    lastSeen.set(entry.epoch());
+                    if (entry.epoch() == writes) {
+                        all.countDown();
+                    }
+                }, stop::get));
+
+                // when the writer appends in small commits
+                for (long epoch = 2; epoch <= writes; epoch += 10) {
+                    append(journal, epoch, Math.min(epoch + 9, writes));
+                }
+
+                // then every record arrives and none is reported missing
+                assertThat(all.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("last seen %d", lastSeen.get()).isTrue();
+                stop.set(true);
+                assertThat(following.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(writes);
             }
         }
     }
