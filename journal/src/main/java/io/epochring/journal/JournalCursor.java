@@ -55,11 +55,26 @@ final class JournalCursor implements AutoCloseable {
     private long tailIndex;
     private long tailEpoch;
     private boolean tailCheckpoint;
+    /** Since when (System.nanoTime) {@link #nextLive} has found records missing after the same last record; -1: it has not. */
+    private long missingSince = UNKNOWN;
+    private int missingAfterCycle;
+    private long missingAfterPosition;
 
     JournalCursor(SingleChronicleQueue queue) {
         this.queue = queue;
         this.rollCycle = queue.rollCycle();
         this.tailer = queue.createTailer();
+    }
+
+    /** To the end of the journal: reading on returns only records appended from now on. */
+    void toEnd() {
+        placed(-1);
+        try {
+            tailer.direction(TailerDirection.FORWARD).toEnd();
+        } catch (RuntimeException | InternalError e) {
+            throw JournalDamage.unreadable("the last record of journal " + queue.file(), e);
+        }
+        resetChecks(UNKNOWN);
     }
 
     /** Back to the first record of the oldest file. */
@@ -153,6 +168,39 @@ final class JournalCursor implements AutoCloseable {
             throw recordsLost();
         }
         return false;
+    }
+
+    /**
+     * Reads the next record of a journal a writer may still be appending to: like {@link #next()},
+     * but the end of the journal is not final. Where {@link #next()} reports records missing after
+     * the last readable one (the file's header says a complete record starts beyond it), this
+     * returns false while that may be a record the writer is completing, and reports it once the
+     * same record has stayed unreadable for {@code graceNanos}.
+     *
+     * @return false at the end of the journal for now: call again later
+     * @throws JournalCorruptedException when the record, or the journal around it, is damaged
+     */
+    boolean nextLive(long graceNanos) {
+        if (readRecord()) {
+            checkRecordSequence();
+            missingSince = UNKNOWN;
+            return true;
+        }
+        if (!recordsMissingAtEnd()) {
+            missingSince = UNKNOWN;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (missingSince == UNKNOWN || missingAfterCycle != tailCycle || missingAfterPosition != tailHeaderPosition) {
+            missingSince = now;
+            missingAfterCycle = tailCycle;
+            missingAfterPosition = tailHeaderPosition;
+            return false;
+        }
+        if (now - missingSince < graceNanos) {
+            return false;
+        }
+        throw recordsLost();
     }
 
     /** @return the current record's file name (the cycle file), e.g. {@code 20261125-13F.cq4} */

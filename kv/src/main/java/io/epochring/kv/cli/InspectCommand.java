@@ -1,15 +1,11 @@
 package io.epochring.kv.cli;
 
-import io.epochring.JournalCorruptedException;
-import io.epochring.journal.CodecIdentity;
+import io.epochring.WriteCodec;
 import io.epochring.journal.JournalEntry;
 import io.epochring.journal.JournalFile;
 import io.epochring.journal.JournalInspector;
 import io.epochring.journal.JournalSummary;
 import io.epochring.journal.RecordType;
-import io.epochring.kv.KvCodec;
-import io.epochring.kv.KvWrite;
-import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -18,22 +14,28 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * {@code epochring inspect}: a journal's codec, summary (files, epochs, last checkpoint) and its
  * records from an epoch on, each write decoded as a put, delete or add (and marked when the store
- * rejected it), unless the journal names another codec.
+ * rejected it), unless the journal names another codec; with {@code --codec}, decoded by the
+ * user's codec instead. With {@code --follow} it then keeps printing records as a running store
+ * appends them, until Ctrl-C or SIGTERM (exit 0) or {@code --follow-for}.
  * Reads without locking, so it works on the journal of a running store. Records are printed as they
  * are read, so any {@code --limit} runs in bounded memory.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Dumps a journal: summary, records and checkpoints.",
-                        "Prints the journal's codec, files, epochs and last checkpoint, then its records from an epoch on",
-                        "(writes decoded as puts, deletes and adds). Safe while a store is writing the journal."})
+                        "Prints the journal's codec, files, epochs and last checkpoint, then its",
+                        "records from an epoch on (writes decoded as puts, deletes and adds, or by",
+                        "--codec). Safe while a store writes the journal: --follow then prints",
+                        "records as the store appends them, like tail -f."})
 final class InspectCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +52,24 @@ final class InspectCommand implements Callable<Integer> {
             description = "records to list, at least 1; they stream, so any number fits in memory (default: ${DEFAULT-VALUE})")
     long limit;
 
+    @Option(names = "--follow",
+            description = "after the listing, keep printing records as they are appended (onto new journal files too),"
+                          + " until Ctrl-C or SIGTERM, then exit 0; when --limit cut the listing short, from the journal's end")
+    boolean follow;
+
+    @Option(names = "--follow-for", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "follow (as --follow) for this long, then exit 0, e.g. 30s, 5m")
+    Duration followFor;
+
+    @Option(names = "--codec", paramLabel = "CLASS",
+            description = "decode payloads with this io.epochring.WriteCodec: a class with a public no-argument constructor,"
+                          + " on the classpath (java -cp epochring.jar:your-codec.jar io.epochring.kv.cli.EpochRingCli inspect ...);"
+                          + " refused when it is not the codec the journal recorded")
+    String codecClass;
+
+    @Option(names = "--force-codec", description = "decode with --codec even when the journal recorded another codec name or version")
+    boolean forceCodec;
+
     @Option(names = "--json", description = "print one JSON object instead of text")
     boolean json;
 
@@ -61,6 +81,14 @@ final class InspectCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
+        if (followFor != null && (followFor.isZero() || followFor.isNegative())) {
+            throw new ParameterException(spec.commandLine(), "--follow-for must be longer than 0, was " + followFor
+                                                              + ": give how long to follow, e.g. 30s");
+        }
+        if (forceCodec && codecClass == null) {
+            throw new ParameterException(spec.commandLine(), "--force-codec needs --codec: name the codec to decode with");
+        }
+        WriteCodec<?> userCodec = codecClass == null ? null : CodecLoader.load(codecClass);
         Path journal = StoreDirectory.journalOf(dir);
         JournalInspector inspector;
         try {
@@ -69,44 +97,114 @@ final class InspectCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         try (inspector) {
-            Codec codec = Codec.of(inspector);
+            PayloadDecoder decoder = PayloadDecoder.of(inspector, userCodec, forceCodec);
             JournalSummary summary = inspector.summary();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                json(inspector, journal, codec, summary, out);
+                json(inspector, journal, decoder, summary, out);
             } else {
-                text(inspector, journal, codec, summary, out);
+                text(inspector, journal, decoder, summary, out);
             }
             out.flush();
         }
         return EpochRingCli.OK;
     }
 
-    private void text(JournalInspector inspector, Path journal, Codec codec, JournalSummary summary, PrintWriter out) {
-        out.println(summaryText(journal, codec, summary));
-        out.print("records from " + describeFrom(summary) + " (at most " + Format.count(limit) + "):");
-        long listed = inspector.forEach(from, limit, entry -> {
+    private boolean following() {
+        return follow || followFor != null;
+    }
+
+    private void text(JournalInspector inspector, Path journal, PayloadDecoder decoder, JournalSummary summary, PrintWriter out) {
+        out.println(summaryText(journal, decoder, summary));
+        out.print(listingHeading(summary) + " (at most " + Format.count(limit) + "):");
+        Listing listing = new Listing();
+        inspector.forEach(from, limit, entry -> {
+            listing.add(entry);
             out.println();
-            out.print(recordText(codec, entry));
+            out.print(recordText(decoder, entry));
         });
-        out.println(listed == 0 ? " none" : "");
+        out.println(listing.count > 0 ? "" : summary.records() == 0 ? " none, the journal holds no records yet" : " none");
+        if (!following()) {
+            return;
+        }
+        out.println(followingText(listing));
+        out.flush();
+        follow(inspector, listing, entry -> {
+            out.println(recordText(decoder, entry));
+            out.flush();
+        }, followed -> out.println("stopped following: " + Format.count(followed, "new record")), out);
     }
 
-    /** Epochs start at 1, so the default --from 0 (or any epoch before the journal's first) is its start. */
-    private String describeFrom(JournalSummary summary) {
-        long first = summary.writes() == 0 ? 1 : Math.max(1, summary.firstEpoch());
-        return from <= first ? "the start" : "epoch " + Format.count(from);
+    /**
+     * Follows on from the listing: after its last record when it reached the journal's end, from the
+     * journal's end when {@code --limit} cut it short (what is wanted then is what comes next).
+     * Ends with {@code stopped} (given the number of records followed), printed before a signal
+     * ends the JVM.
+     */
+    private void follow(JournalInspector inspector, Listing listing, Consumer<JournalEntry> print, LongConsumer stopped, PrintWriter out) {
+        try (FollowStop stop = new FollowStop(followFor, code -> Runtime.getRuntime().halt(code)).register()) {
+            long followed;
+            if (listing.count >= limit) {
+                followed = inspector.followFromEnd(print, stop);
+            } else if (listing.last != null) {
+                followed = inspector.followAfter(listing.last, print, stop);
+            } else {
+                followed = inspector.follow(from, print, stop);
+            }
+            stopped.accept(followed);
+            out.flush();
+            stop.finished();
+        }
     }
 
-    private static String summaryText(Path journal, Codec codec, JournalSummary summary) {
+    private String followingText(Listing listing) {
+        String until = followFor != null ? "for " + followFor.toString().substring(2).toLowerCase(Locale.ROOT)
+                                           + " (or until Ctrl-C)" : "until Ctrl-C";
+        String where = listing.count >= limit ? " from the journal's end (--limit cut the listing short)" : "";
+        return "following new records" + where + " " + until + ":";
+    }
+
+    /**
+     * Epochs start at 1, so the default --from 0 (or any epoch before the journal's first write)
+     * means the journal's first write: the heading names the epoch it actually starts at.
+     */
+    private String listingHeading(JournalSummary summary) {
+        if (summary.records() == 0) {
+            return "records";
+        }
+        if (summary.writes() == 0) {
+            return "records from the start (no writes yet)";
+        }
+        if (from <= summary.firstEpoch()) {
+            return "records from epoch " + Format.count(summary.firstEpoch()) + ", the first";
+        }
+        return "records from epoch " + Format.count(from);
+    }
+
+    /** What the listing handed over: how many records, and the last, to follow on after it. */
+    private static final class Listing {
+        long count;
+        JournalEntry last;
+
+        void add(JournalEntry entry) {
+            count++;
+            last = entry;
+        }
+    }
+
+    private static String summaryText(Path journal, PayloadDecoder decoder, JournalSummary summary) {
         StringBuilder s = new StringBuilder();
         s.append("journal     ").append(journal).append('\n');
-        s.append("  codec       ").append(codec.describe()).append('\n');
-        s.append("  records     ").append(Format.count(summary.records())).append(": ").append(Format.count(summary.writes()))
-         .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
-                                                                 + Format.count(summary.lastEpoch()) + ")")
-         .append(summary.rejectedWrites() == 0 ? "" : ", " + Format.count(summary.rejectedWrites()) + " of them rejected")
-         .append(", ").append(Format.count(summary.checkpoints(), "checkpoint")).append('\n');
+        s.append("  codec       ").append(decoder.describe()).append('\n');
+        if (summary.records() == 0) {
+            s.append("  records     none yet: the journal is empty\n");
+        } else {
+            s.append("  records     ").append(Format.count(summary.records())).append(": ").append(Format.count(summary.writes()))
+             .append(" writes").append(summary.writes() == 0 ? "" : " (epochs " + Format.count(summary.firstEpoch()) + ".."
+                                                                     + Format.count(summary.lastEpoch()) + ")")
+             .append(summary.rejectedWrites() == 0 ? "" : ", " + Format.count(summary.rejectedWrites()) + " of them rejected")
+             .append(", ").append(Format.count(summary.checkpoints(), "checkpoint")).append('\n');
+        }
         s.append("  checkpoint  ").append(summary.checkpoints() == 0 ? "none yet"
                                                                      : "durable " + Format.count(summary.lastCheckpoint().durableEpoch())
                                                                        + ", written " + Format.count(summary.lastCheckpoint().writtenEpoch()))
@@ -120,13 +218,13 @@ final class InspectCommand implements Callable<Integer> {
         return s.toString();
     }
 
-    private static String recordText(Codec codec, JournalEntry entry) {
+    private static String recordText(PayloadDecoder decoder, JournalEntry entry) {
         String record;
         if (entry.type() == RecordType.WRITE) {
-            record = String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decode(codec, entry));
+            record = String.format("  WRITE       epoch %-12s channel %-14s %s", Format.count(entry.epoch()), entry.channel(), decoder.text(entry));
         } else if (entry.type() == RecordType.REJECTED_WRITE) {
             record = String.format("  REJECTED    epoch %-12s channel %-14s %s (rejected when written: not applied)",
-                                   Format.count(entry.epoch()), entry.channel(), decode(codec, entry));
+                                   Format.count(entry.epoch()), entry.channel(), decoder.text(entry));
         } else if (entry.type() == RecordType.LOST) {
             record = String.format("  LOST        epochs %s..%s (lost from the journal; recovery went on without them when told to"
                                    + " accept the loss)", Format.count(entry.previousEpoch() + 1), Format.count(entry.epoch()));
@@ -136,18 +234,29 @@ final class InspectCommand implements Callable<Integer> {
         return record + "  [" + entry.file() + " @ " + entry.position() + "]";
     }
 
-    private void json(JournalInspector inspector, Path journal, Codec codec, JournalSummary summary, PrintWriter out) {
+    /**
+     * One JSON object; with {@code --follow} its records array grows as records are appended and is
+     * closed when following stops, so the output is whole once the command ends.
+     */
+    private void json(JournalInspector inspector, Path journal, PayloadDecoder decoder, JournalSummary summary, PrintWriter out) {
         Json j = new Json().open('{');
         j.field("journal", journal.toString());
-        if (codec.recorded() != null) {
-            j.open("codec", '{').field("name", codec.recorded().name()).field("version", codec.recorded().version()).close('}');
+        if (decoder.recorded() != null) {
+            j.open("codec", '{').field("name", decoder.recorded().name()).field("version", decoder.recorded().version()).close('}');
         } else {
-            j.field("codec", null).field("codecNote", codec.describe());
+            j.field("codec", null);
         }
+        j.field("codecNote", decoder.describe());
+        boolean anyWrite = summary.writes() > 0;
         j.open("summary", '{').field("records", summary.records()).field("writes", summary.writes())
-         .field("rejectedWrites", summary.rejectedWrites()).field("checkpoints", summary.checkpoints())
-         .field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch())
-         .open("lastCheckpoint", '{').field("durableEpoch", summary.lastCheckpoint().durableEpoch())
+         .field("rejectedWrites", summary.rejectedWrites()).field("checkpoints", summary.checkpoints());
+        // Epochs start at 1: without a write there is no first or last epoch, rather than a made-up 0.
+        if (anyWrite) {
+            j.field("firstEpoch", summary.firstEpoch()).field("lastEpoch", summary.lastEpoch());
+        } else {
+            j.field("firstEpoch", null).field("lastEpoch", null);
+        }
+        j.open("lastCheckpoint", '{').field("durableEpoch", summary.lastCheckpoint().durableEpoch())
          .field("writtenEpoch", summary.lastCheckpoint().writtenEpoch()).close('}')
          .field("usedBytes", summary.bytes());
         j.open("files", '[');
@@ -157,93 +266,34 @@ final class InspectCommand implements Callable<Integer> {
         }
         j.close(']').close('}');
         j.open("records", '[').drainTo(out);
-        inspector.forEach(from, limit, entry -> record(j, codec, entry).drainTo(out));
-        out.println(j.close(']').close('}'));
+        Listing listing = new Listing();
+        inspector.forEach(from, limit, entry -> {
+            listing.add(entry);
+            record(j, decoder, entry).drainTo(out);
+        });
+        if (!following()) {
+            out.println(j.close(']').close('}'));
+            return;
+        }
+        out.flush();
+        follow(inspector, listing, entry -> {
+            record(j, decoder, entry).drainTo(out);
+            out.flush();
+        }, followed -> out.println(j.close(']').field("followed", followed).close('}')), out);
     }
 
-    private static Json record(Json j, Codec codec, JournalEntry entry) {
+    private static Json record(Json j, PayloadDecoder decoder, JournalEntry entry) {
         j.open('{').field("type", entry.type().name());
         if (entry.type() == RecordType.LOST) {
             j.field("firstEpoch", entry.previousEpoch() + 1).field("lastEpoch", entry.epoch());
         } else if (entry.type().isWrite()) {
             // A rejected write keeps the write's fields; its type, REJECTED_WRITE, tells it apart.
             j.field("epoch", entry.epoch()).field("channel", entry.channel()).field("payloadLength", entry.payloadLength());
-            KvWrite write = codec.decodes() ? decodeOrNull(entry) : null;
-            if (write != null) {
-                j.field("op", write.isDelete() ? "delete" : write.isAdd() ? "add" : "put");
-                String key = new String(write.key(), StandardCharsets.UTF_8);
-                if (java.util.Arrays.equals(key.getBytes(StandardCharsets.UTF_8), write.key())) {
-                    j.field("key", key);
-                } else {
-                    j.field("keyBase64", Base64.getEncoder().encodeToString(write.key()));
-                }
-                if (write.isAdd()) {
-                    j.field("amount", write.amount());
-                } else if (!write.isDelete()) {
-                    j.field("valueLength", write.value().length);
-                }
-            }
+            decoder.json(j, entry);
         } else {
             j.field("durableEpoch", entry.durableEpoch()).field("writtenEpoch", entry.writtenEpoch());
         }
         j.field("file", entry.file()).field("index", entry.index()).field("position", entry.position()).close('}');
         return j;
-    }
-
-    private static String decode(Codec codec, JournalEntry entry) {
-        if (!codec.decodes()) {
-            return entry.payloadLength() + "-byte payload (codec " + codec.recorded() + ", not decoded)";
-        }
-        if (entry.type() == RecordType.REJECTED_WRITE && entry.payloadLength() == 0) {
-            return "no payload (the write was too large for the journal, or its codec could not encode it)";
-        }
-        KvWrite write = decodeOrNull(entry);
-        if (write == null) {
-            return entry.payloadLength() + "-byte payload (not a key-value write)";
-        }
-        return write.toString();
-    }
-
-    private static KvWrite decodeOrNull(JournalEntry entry) {
-        byte[] payload = entry.payload();
-        try {
-            return KvCodec.INSTANCE.decode(new UnsafeBuffer(payload), 0, payload.length);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The codec the journal recorded, and whether payloads are decoded as key-value writes: not
-     * when another codec wrote them, since their bytes could decode into writes that never were.
-     *
-     * @param recorded null when the journal names no codec, or its identity file is damaged
-     * @param problem  why there is none, for the output; null when there is one
-     */
-    private record Codec(CodecIdentity recorded, String problem) {
-
-        static Codec of(JournalInspector inspector) {
-            try {
-                return inspector.codec().map(identity -> new Codec(identity, null))
-                                .orElseGet(() -> new Codec(null, "none recorded (the journal has no record yet, was written"
-                                                                 + " before journals recorded their codec, or its"
-                                                                 + " epochring-codec.id was deleted)"));
-            } catch (JournalCorruptedException e) {
-                return new Codec(null, "unknown: " + e.getMessage());
-            }
-        }
-
-        /** Writes are decoded unless the journal names a codec other than the store's. */
-        boolean decodes() {
-            return recorded == null || (recorded.name().equals(KvCodec.NAME) && recorded.version() == KvCodec.VERSION);
-        }
-
-        String describe() {
-            if (recorded == null) {
-                return problem;
-            }
-            return recorded + (decodes() ? " (the key-value store's)" : " (not the key-value store's " + KvCodec.NAME + " version "
-                                                                         + KvCodec.VERSION + ": payloads are not decoded)");
-        }
     }
 }

@@ -11,7 +11,8 @@
  *    --peer rocksdb    the same DemoWrites -> RocksDbPeer (db.put, RocksDbDurability) -> PeerComparison
  *
  *  epochring recover   KvStore.open (replays the journal above its checkpoint) -> report -> close (flush)
- *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec (text or JSON)
+ *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec or --codec (text or JSON)
+ *                        --follow: then JournalInspector.follow* until Ctrl-C/SIGTERM (FollowStop: exit 0) or --follow-for
  * </pre>
  *
  * <p>Errors: bad options and bad directories exit with 2, failures while running with 1; either

@@ -225,8 +225,8 @@ class EpochRingCliTest {
         Run none = run("inspect", "--dir", journal.toString(), "--from", "31");
 
         assertThat(all.exit()).as(all.err()).isZero();
-        assertThat(all.out()).contains("records from the start (at most 20,000,000):");
-        assertThat(first.out()).contains("records from the start (at most 1):");
+        assertThat(all.out()).contains("records from epoch 1, the first (at most 20,000,000):");
+        assertThat(first.out()).contains("records from epoch 1, the first (at most 1):");
         assertThat(all.out().lines().filter(l -> l.startsWith("  WRITE"))).hasSize(30);
         assertThat(none.exit()).as(none.err()).isZero();
         assertThat(none.out()).contains("records from epoch 31 (at most 20): none");
@@ -344,7 +344,7 @@ class EpochRingCliTest {
         Run inspect = run("inspect", "--dir", journalDir.toString());
         assertThat(inspect.exit()).as(inspect.err()).isZero();
         assertThat(inspect.out()).contains("  codec       'test.long' version 1 (not the key-value store's epochring.kv version 1:"
-                                           + " payloads are not decoded)")
+                                           + " payloads are not decoded; pass --codec to decode them)")
                                  .containsPattern("WRITE +epoch 1 +channel default +8-byte payload \\(codec 'test.long' version 1, not decoded\\)");
         Run recover = run("recover", "--dir", tmp.resolve("store").toString());
         assertOneLine(recover, EpochRingCli.FAILURE, "was written with codec 'test.long' version 1 but is being opened with codec"
