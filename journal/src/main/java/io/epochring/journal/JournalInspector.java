@@ -249,23 +249,31 @@ public final class JournalInspector implements AutoCloseable {
         long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.seekAfter(fromEpoch - 1);
-            RecordReader record = cursor.record;
-            while (visited < limit && cursor.next()) {
-                if (record.isLost()) {
-                    visitor.accept(new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
-                                                    cursor.fileName(), cursor.index, cursor.position));
-                } else if (record.isWrite()) {
-                    RecordType type = record.isRejected() ? RecordType.REJECTED_WRITE : RecordType.WRITE;
-                    visitor.accept(new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0, record.secondEpoch,
-                                                    cursor.fileName(), cursor.index, cursor.position));
-                } else {
-                    visitor.accept(new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
-                                                    record.secondEpoch, 0, cursor.fileName(), cursor.index, cursor.position));
-                }
+            JournalEntry[] read = new JournalEntry[1];
+            // The entry is made (its payload copied) while the record's document is open; the
+            // caller's visitor runs after, outside Chronicle's reading.
+            JournalCursor.RecordVisitor toEntry = record -> read[0] = entry(cursor, record);
+            while (visited < limit && cursor.next(toEntry)) {
+                visitor.accept(read[0]);
                 visited++;
             }
         }
         return visited;
+    }
+
+    /** @return the current record as an entry; only while its document is open (the payload is copied) */
+    private static JournalEntry entry(JournalCursor cursor, RecordReader record) {
+        if (record.isLost()) {
+            return new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
+                                    cursor.fileName(), cursor.index, cursor.position);
+        }
+        if (record.isWrite()) {
+            RecordType type = record.isRejected() ? RecordType.REJECTED_WRITE : RecordType.WRITE;
+            return new JournalEntry(type, record.epoch, record.channel, record.payloadCopy(), 0, 0, record.secondEpoch,
+                                    cursor.fileName(), cursor.index, cursor.position);
+        }
+        return new JournalEntry(RecordType.CHECKPOINT, record.epoch, null, new byte[0], record.epoch,
+                                record.secondEpoch, 0, cursor.fileName(), cursor.index, cursor.position);
     }
 
     @Override
