@@ -131,7 +131,14 @@ public interface Journal extends AutoCloseable {
     /** Receives replayed write records, in epoch order. */
     @FunctionalInterface
     interface ReplayHandler {
-        /** A write that was applied when it was first written: apply it again. */
+        /**
+         * A write that was applied when it was first written: apply it again.
+         *
+         * <p>The buffer is valid only during this call; copy what you keep. A journal may hand over
+         * the payload where it lies in its file's mapped memory, which can be unmapped once replay
+         * moves on, and reuses the buffer for the next record: decode the write here, and do not
+         * let the codec's result hold on to {@code payload}.
+         */
         void onWrite(long epoch, String channel, DirectBuffer payload, int offset, int length);
 
         /** A write that {@link Delta#apply} rejected when it was first written: it is not applied again. */

@@ -47,7 +47,9 @@ public interface WriteCodec<W> {
     int encode(W write, MutableDirectBuffer buffer, int offset);
 
     /**
-     * Decodes one payload written by {@link #encode}.
+     * Decodes one payload written by {@link #encode}. The buffer is valid only during this call (a
+     * journal may hand over its mapped file's memory, and reuses the buffer): a decoded write must
+     * copy what it keeps, never hold on to {@code buffer}.
      *
      * @throws RuntimeException when the bytes are not a valid payload
      */

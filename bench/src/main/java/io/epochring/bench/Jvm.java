@@ -33,6 +33,8 @@ final class Jvm {
     static final String CHRONICLE_OPENS_IO = "--add-opens=java.base/java.io=ALL-UNNAMED";
     static final String CHRONICLE_OPENS_UTIL = "--add-opens=java.base/java.util=ALL-UNNAMED";
     static final String CHRONICLE_OPENS_NIO = "--add-opens=java.base/java.nio=ALL-UNNAMED";
+    /** Optional in jvm.options: replay checks each record's CRC32C in the mapped file (Agrona's Crc32c) instead of copying it. */
+    static final String AGRONA_OPENS_ZIP = "--add-opens=java.base/java.util.zip=ALL-UNNAMED";
     /** No usage analytics sent home, no start-up banner. */
     static final String CHRONICLE_NO_ANALYTICS = "-Dchronicle.analytics.disable=true";
     static final String CHRONICLE_NO_BANNER = "-Dchronicle.announcer.disable=true";

@@ -1,7 +1,8 @@
 package io.epochring.journal;
 
+import org.agrona.DirectBuffer;
+
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * A small cache between channel names and their UTF-8 bytes, so appending and replaying a record
@@ -45,17 +46,28 @@ final class ChannelNames {
         return bytes;
     }
 
-    /** @return the channel name whose UTF-8 bytes are {@code bytes[offset, offset + length)} */
-    String decode(byte[] bytes, int offset, int length) {
+    /** @return the channel name whose UTF-8 bytes are {@code buffer[offset, offset + length)} */
+    String decode(DirectBuffer buffer, int offset, int length) {
         for (int i = 0; i < size; i++) {
             byte[] candidate = encoded[i];
-            if (candidate.length == length && Arrays.equals(candidate, 0, length, bytes, offset, offset + length)) {
+            if (candidate.length == length && equal(candidate, buffer, offset)) {
                 return names[i];
             }
         }
-        String name = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        remember(name, Arrays.copyOfRange(bytes, offset, offset + length));
+        byte[] bytes = new byte[length];
+        buffer.getBytes(offset, bytes);
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        remember(name, bytes);
         return name;
+    }
+
+    private static boolean equal(byte[] candidate, DirectBuffer buffer, int offset) {
+        for (int i = 0; i < candidate.length; i++) {
+            if (candidate[i] != buffer.getByte(offset + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void remember(String name, byte[] bytes) {

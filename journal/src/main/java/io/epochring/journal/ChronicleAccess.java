@@ -31,8 +31,15 @@ final class ChronicleAccess {
     /** Which library needs a flag: the flag must name that library's module (ALL-UNNAMED on the class path). */
     private enum Needer { AGRONA, CHRONICLE }
 
-    /** One {@code --add-exports} or {@code --add-opens} flag. */
-    private record Flag(boolean open, String module, String pkg, Needer neededBy) {
+    /**
+     * One {@code --add-exports} or {@code --add-opens} flag; an optional one is not checked for
+     * (without it the journal works, only slower), but jvm.options carries it too.
+     */
+    private record Flag(boolean open, String module, String pkg, Needer neededBy, boolean required) {
+
+        Flag(boolean open, String module, String pkg, Needer neededBy) {
+            this(open, module, pkg, neededBy, true);
+        }
 
         /** @param target the module that gets access: a module name, or ALL-UNNAMED for the class path */
         String render(String target) {
@@ -50,7 +57,9 @@ final class ChronicleAccess {
         new Flag(true, "java.base", "java.lang", Needer.CHRONICLE),
         new Flag(true, "java.base", "java.lang.reflect", Needer.CHRONICLE),
         new Flag(true, "java.base", "java.io", Needer.CHRONICLE),
-        new Flag(true, "java.base", "java.util", Needer.CHRONICLE));
+        new Flag(true, "java.base", "java.util", Needer.CHRONICLE),
+        // Optional: Agrona's Crc32c, so replay checks records in the mapped file (see InPlaceChecksum).
+        new Flag(true, "java.base", "java.util.zip", Needer.AGRONA, false));
 
     private ChronicleAccess() {
     }
@@ -77,6 +86,9 @@ final class ChronicleAccess {
         Module chronicle = net.openhft.chronicle.core.Jvm.class.getModule();
         List<String> missing = new ArrayList<>();
         for (Flag flag : FLAGS) {
+            if (!flag.required()) {
+                continue;
+            }
             Module target = flag.neededBy() == Needer.AGRONA ? agrona : chronicle;
             Optional<Module> source = ModuleLayer.boot().findModule(flag.module());
             // A runtime image without the module (jdk.compiler is often left out) has nothing to open.
@@ -88,8 +100,13 @@ final class ChronicleAccess {
         return missing;
     }
 
-    /** @return every flag, as {@code jvm.options} writes it for the class path */
+    /** @return every flag, optional ones included, as {@code jvm.options} writes it for the class path */
     static List<String> classPathFlags() {
         return FLAGS.stream().map(flag -> flag.render("ALL-UNNAMED")).toList();
+    }
+
+    /** @return the flags without which the journal refuses to open, as {@code jvm.options} writes them for the class path */
+    static List<String> requiredClassPathFlags() {
+        return FLAGS.stream().filter(Flag::required).map(flag -> flag.render("ALL-UNNAMED")).toList();
     }
 }

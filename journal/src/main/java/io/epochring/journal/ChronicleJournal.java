@@ -355,7 +355,6 @@ public final class ChronicleJournal implements Journal {
         if (queue == null) {
             return 0;
         }
-        long replayed = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             try {
                 cursor.seekAfter(afterEpoch);
@@ -364,34 +363,56 @@ public final class ChronicleJournal implements Journal {
                 // record on the way, so that an error names the first damaged record.
                 cursor.toStart();
             }
-            RecordReader record = cursor.record;
-            while (cursor.next()) {
-                if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
-                    throw staleCheckpointHint(cursor, newestCheckpoint);
-                }
-                if (!record.isWrite() || record.isLost() || record.epoch <= afterEpoch) {
-                    continue;
-                }
-                if (record.isRejected()) {
-                    try {
-                        handler.onRejected(record.epoch, record.channel);
-                    } catch (JournalCorruptedException e) {
-                        throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + " (a rejected write)."
-                                                            + " Nothing after this record was replayed", e);
-                    }
-                    continue;
-                }
-                try {
-                    handler.onWrite(record.epoch, record.channel, record.payload, record.payloadOffset, record.payloadLength);
-                } catch (JournalCorruptedException e) {
-                    // Typically the codec could not decode the payload: say where the record is.
-                    throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + ". Nothing after this record"
-                                                        + " was replayed: check that the coordinator uses the codec that wrote the journal", e);
-                }
-                replayed++;
+            Replayer replayer = new Replayer(cursor, afterEpoch, newestCheckpoint, handler);
+            // Each record is handed over while its document is open: its payload may lie in the mapped file.
+            while (cursor.next(replayer)) {
+                // the replayer did the work
             }
+            return replayer.replayed;
         }
-        return replayed;
+    }
+
+    /** Hands each write above {@code afterEpoch} to the handler, inside its document (see {@link JournalCursor.RecordVisitor}). */
+    private final class Replayer implements JournalCursor.RecordVisitor {
+        private final JournalCursor cursor;
+        private final long afterEpoch;
+        private final long newestCheckpoint;
+        private final ReplayHandler handler;
+        long replayed;
+
+        Replayer(JournalCursor cursor, long afterEpoch, long newestCheckpoint, ReplayHandler handler) {
+            this.cursor = cursor;
+            this.afterEpoch = afterEpoch;
+            this.newestCheckpoint = newestCheckpoint;
+            this.handler = handler;
+        }
+
+        @Override
+        public void visit(RecordReader record) {
+            if (record.isCheckpoint() && record.epoch > newestCheckpoint) {
+                throw staleCheckpointHint(cursor, newestCheckpoint);
+            }
+            if (!record.isWrite() || record.isLost() || record.epoch <= afterEpoch) {
+                return;
+            }
+            if (record.isRejected()) {
+                try {
+                    handler.onRejected(record.epoch, record.channel);
+                } catch (JournalCorruptedException e) {
+                    throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + " (a rejected write)."
+                                                        + " Nothing after this record was replayed", e);
+                }
+                return;
+            }
+            try {
+                handler.onWrite(record.epoch, record.channel, record.payload, record.payloadOffset, record.payloadLength);
+            } catch (JournalCorruptedException e) {
+                // Typically the codec could not decode the payload: say where the record is.
+                throw new JournalCorruptedException(e.getMessage() + " - at " + cursor.where() + ". Nothing after this record"
+                                                    + " was replayed: check that the coordinator uses the codec that wrote the journal", e);
+            }
+            replayed++;
+        }
     }
 
     /**

@@ -146,22 +146,47 @@ final class JournalCursor implements AutoCloseable {
     }
 
     /**
-     * Reads the next record.
+     * Sees each record {@link #next(RecordVisitor)} reads while its document is still open: the only
+     * time the record's {@link RecordReader#payload} may be read (it can point into the mapped
+     * file, which Chronicle may unmap once the cursor moves on).
+     */
+    @FunctionalInterface
+    interface RecordVisitor {
+        /**
+         * @param record the record just read, verified and found in sequence; what it throws is
+         *               passed on to the caller of {@code next} as it is
+         */
+        void visit(RecordReader record);
+    }
+
+    /**
+     * Reads the next record. Its scalar fields ({@code record.epoch}, type, channel, ...) stay
+     * readable after; its payload does not: use {@link #next(RecordVisitor)} for that.
      *
      * @return false at the end of the journal
      * @throws JournalCorruptedException when the record, or the journal around it, is damaged
      */
     boolean next() {
-        if (readRecord()) {
-            checkRecordSequence();
+        return next(null);
+    }
+
+    /**
+     * Reads the next record and hands it to {@code visitor} before its document closes, once it
+     * is verified and in sequence (so a damaged record, or a gap before it, is reported first).
+     *
+     * @param visitor null for none
+     * @return false at the end of the journal
+     * @throws JournalCorruptedException when the record, or the journal around it, is damaged
+     */
+    boolean next(RecordVisitor visitor) {
+        if (readRecord(true, visitor)) {
             return true;
         }
         if (!recordsMissingAtEnd()) {
             return false;
         }
         // A live writer may have completed a record between our read and the check: look once more.
-        if (readRecord()) {
-            checkRecordSequence();
+        if (readRecord(true, visitor)) {
             return true;
         }
         if (recordsMissingAtEnd()) {
@@ -177,12 +202,12 @@ final class JournalCursor implements AutoCloseable {
      * returns false while that may be a record the writer is completing, and reports it once the
      * same record has stayed unreadable for {@code graceNanos}.
      *
+     * @param visitor gets the record while its document is open, as with {@link #next(RecordVisitor)}; null for none
      * @return false at the end of the journal for now: call again later
      * @throws JournalCorruptedException when the record, or the journal around it, is damaged
      */
-    boolean nextLive(long graceNanos) {
-        if (readRecord()) {
-            checkRecordSequence();
+    boolean nextLive(long graceNanos, RecordVisitor visitor) {
+        if (readRecord(true, visitor)) {
             missingSince = UNKNOWN;
             return true;
         }
@@ -257,7 +282,12 @@ final class JournalCursor implements AutoCloseable {
 
     // ---- reading ----------------------------------------------------------------------------
 
-    private boolean readRecord() {
+    /**
+     * Reads and verifies the next record and, before its document closes (the record may be read
+     * in place: see {@link RecordReader}), checks its sequence and hands it to {@code visitor}.
+     */
+    private boolean readRecord(boolean inSequence, RecordVisitor visitor) {
+        boolean visiting = false;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return false;
@@ -272,11 +302,24 @@ final class JournalCursor implements AutoCloseable {
             if (problem != null) {
                 throw corrupted(problem);
             }
+            if (inSequence) {
+                checkRecordSequence();
+            }
+            if (visitor != null) {
+                visiting = true;
+                visitor.visit(record);
+                visiting = false;
+            }
         } catch (JournalCorruptedException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {
+            if (visiting) {
+                throw e; // the visitor's own failure (a user's codec, say): not Chronicle's
+            }
             // Chronicle fails in its own ways on damaged files (bad header, unmappable region).
             throw unreadable(e);
+        } finally {
+            record.release();
         }
         return true;
     }
@@ -403,7 +446,7 @@ final class JournalCursor implements AutoCloseable {
             if (!tailer.moveToIndex(queueIndex)) {
                 return -1;
             }
-            while (readRecord()) {
+            while (readRecord(false, null)) {
                 if (withinCycle != Integer.MIN_VALUE && cycle != withinCycle) {
                     return -1;
                 }

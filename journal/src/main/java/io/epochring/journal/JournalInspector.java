@@ -277,8 +277,12 @@ public final class JournalInspector implements AutoCloseable {
         long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.seekAfter(fromEpoch - 1);
-            while (visited < limit && cursor.next()) {
-                visitor.accept(entryOf(cursor));
+            JournalEntry[] read = new JournalEntry[1];
+            // The entry is made (its payload copied) while the record's document is open; the
+            // caller's visitor runs after, outside Chronicle's reading.
+            JournalCursor.RecordVisitor toEntry = record -> read[0] = entry(cursor, record);
+            while (visited < limit && cursor.next(toEntry)) {
+                visitor.accept(read[0]);
                 visited++;
             }
         }
@@ -434,10 +438,13 @@ public final class JournalInspector implements AutoCloseable {
         long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             placement.accept(cursor);
+            JournalEntry[] read = new JournalEntry[1];
+            // As in forEach: the entry is made while the record's document is open.
+            JournalCursor.RecordVisitor toEntry = record -> read[0] = entry(cursor, record);
             int verifiedUpTo = queue.lastCycle();
             long listedAt = System.nanoTime();
             while (!stop.getAsBoolean()) {
-                if (!cursor.nextLive(LIVE_WRITER_GRACE_NANOS)) {
+                if (!cursor.nextLive(LIVE_WRITER_GRACE_NANOS, toEntry)) {
                     long now = System.nanoTime();
                     if (now - listedAt >= FOLLOW_LISTING_REFRESH_NANOS) {
                         // Chronicle may hold a listing of the files from before the writer's newest:
@@ -459,15 +466,15 @@ public final class JournalInspector implements AutoCloseable {
                     verifyStructure();
                     verifiedUpTo = cursor.cycle;
                 }
-                visitor.accept(entryOf(cursor));
+                visitor.accept(read[0]);
                 visited++;
             }
         }
         return visited;
     }
 
-    private static JournalEntry entryOf(JournalCursor cursor) {
-        RecordReader record = cursor.record;
+    /** @return the current record as an entry; only while its document is open (the payload is copied) */
+    private static JournalEntry entry(JournalCursor cursor, RecordReader record) {
         if (record.isLost()) {
             return new JournalEntry(RecordType.LOST, record.epoch, "", new byte[0], 0, 0, record.secondEpoch,
                                     cursor.fileName(), cursor.index, cursor.position);

@@ -1,6 +1,7 @@
 package io.epochring.journal;
 
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.zip.CRC32C;
@@ -23,18 +24,35 @@ import static io.epochring.journal.RecordFormat.VERSION_OFFSET;
 
 /**
  * Decodes and verifies one record (see {@link RecordFormat}) at a time into reused fields: the
- * document is copied once into a reused array, checked (version, length, checksum, type, lengths),
- * and its payload exposed through {@link #payload} without further copying. A problem is returned
- * as text, not thrown, so the caller can add where it happened. One instance per reading thread.
+ * record is checked (version, length, checksum, type, lengths) and its payload exposed through
+ * {@link #payload}. A problem is returned as text, not thrown, so the caller can add where it
+ * happened. One instance per reading thread.
+ *
+ * <p>Where the document lies in native memory (a mapped journal file) and {@link InPlaceChecksum}
+ * is available, the record is read where it lies: {@link #payload} then points into the mapped
+ * file, and is valid only while the caller keeps the document open ({@link #release} ends that).
+ * Otherwise the document is copied once into a reused array, as the fallback; either way the
+ * checks and their messages are the same.
  */
 final class RecordReader {
 
+    /** What {@link #release} points the buffers at: an access after it fails instead of reading unmapped memory. */
+    private static final byte[] RELEASED = new byte[0];
+
     private final CRC32C crc = new CRC32C();
     private final ChannelNames channels = new ChannelNames();
+    /** Whether this reader may read records in place (tests turn it off to compare both ways). */
+    private final boolean inPlaceAllowed;
     private byte[] bytes = new byte[256];
+    /** The current record, from its version byte: over {@link #bytes}, or over the document's memory. */
     private final UnsafeBuffer view = new UnsafeBuffer(bytes);
+    /** Whether {@link #view} and {@link #payload} point into the document rather than at {@link #bytes}. */
+    private boolean inPlace;
 
-    /** The payload of the current write record: {@code [payloadOffset, payloadOffset + payloadLength)}. */
+    /**
+     * The payload of the current write record: {@code [payloadOffset, payloadOffset + payloadLength)}.
+     * Valid only until {@link #release} (after which reading it fails) or the next read.
+     */
     final UnsafeBuffer payload = new UnsafeBuffer(bytes);
 
     byte type;
@@ -51,8 +69,18 @@ final class RecordReader {
     /** Whether the checksum matched, so the epoch fields can be trusted. */
     boolean checksumOk;
 
+    RecordReader() {
+        this(InPlaceChecksum.AVAILABLE);
+    }
+
+    /** @param inPlace whether to read records in native memory where they lie (when the checksum can be computed there) */
+    RecordReader(boolean inPlace) {
+        this.inPlaceAllowed = inPlace && InPlaceChecksum.AVAILABLE;
+    }
+
     /**
-     * Reads the remaining bytes of {@code document} as one record.
+     * Reads the remaining bytes of {@code document} as one record. The document must stay open,
+     * and its bytes unchanged, while {@link #payload} is used, until {@link #release}.
      *
      * @return null when the record is valid, else what is wrong with it
      */
@@ -64,13 +92,60 @@ final class RecordReader {
             return "record length " + remaining + " is impossible for this format";
         }
         length = (int) remaining;
-        if (bytes.length < length) {
+        if (!(inPlaceAllowed && wrapInPlace(document))) {
+            copy(document);
+        }
+        return verify();
+    }
+
+    /** @return whether the record now lies, whole, under {@link #view} and {@link #payload} in place */
+    private boolean wrapInPlace(Bytes<?> document) {
+        // Shorter records are refused by verify() anyway: the copy gives the same message with less to prove.
+        if (length < CHECKPOINT_LENGTH || !document.isDirectMemory()) {
+            return false;
+        }
+        long start = document.readPosition();
+        // Given the length, Chronicle moves to the mapped chunk that holds the whole range; should
+        // the range still not lie in one piece of memory, copy instead of reading past its end.
+        long address = document.addressForRead(start, length);
+        BytesStore<?, ?> store = document.bytesStore();
+        if (store == null || !store.inside(start, length)) {
+            return false;
+        }
+        view.wrap(address, length);
+        payload.wrap(address, length);
+        inPlace = true;
+        return true;
+    }
+
+    private void copy(Bytes<?> document) {
+        boolean grown = bytes.length < length;
+        if (grown) {
             bytes = new byte[Math.max(length, bytes.length * 2)];
+        }
+        if (grown || inPlace) {
             view.wrap(bytes);
             payload.wrap(bytes);
+            inPlace = false;
         }
         document.read(bytes, 0, length);
-        return verify();
+    }
+
+    /**
+     * The document was closed: points {@link #payload} away from its memory, which may be
+     * unmapped once the reader moves on. The scalar fields (epochs, type, channel, lengths) stay.
+     */
+    void release() {
+        if (inPlace) {
+            view.wrap(RELEASED);
+            payload.wrap(RELEASED);
+            // The next copy() re-wraps the array.
+        }
+    }
+
+    /** @return whether the current record was read in place rather than copied (for tests) */
+    boolean readInPlace() {
+        return inPlace;
     }
 
     /**
@@ -103,7 +178,7 @@ final class RecordReader {
         if (length < 1) {
             return "empty record (no version byte): the record is truncated";
         }
-        byte version = bytes[VERSION_OFFSET];
+        byte version = view.getByte(VERSION_OFFSET);
         if (version != VERSION) {
             return "unknown journal format version " + (version & 0xFF) + " (this EpochRing reads version " + VERSION
                    + "): the record was written by a different EpochRing version, or is corrupt";
@@ -111,13 +186,11 @@ final class RecordReader {
         if (length < CHECKPOINT_LENGTH) {
             return "record is " + length + " bytes, shorter than the smallest record (" + CHECKPOINT_LENGTH + "): it is truncated";
         }
-        type = bytes[TYPE_OFFSET];
+        type = view.getByte(TYPE_OFFSET);
         epoch = view.getLong(EPOCH_OFFSET, ORDER);
         secondEpoch = view.getLong(SECOND_EPOCH_OFFSET, ORDER);
         epochKnown = true;
-        crc.reset();
-        crc.update(bytes, 0, length - CHECKSUM_LENGTH);
-        int computed = (int) crc.getValue();
+        int computed = checksum();
         int stored = view.getInt(length - CHECKSUM_LENGTH, ORDER);
         if (computed != stored) {
             return "checksum mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed)
@@ -134,6 +207,16 @@ final class RecordReader {
                + TYPE_REJECTED_WRITE + " = REJECTED_WRITE or " + TYPE_LOST + " = LOST)";
     }
 
+    /** @return the CRC32C of the record's bytes before its checksum, the same whichever way it was read */
+    int checksum() {
+        if (inPlace) {
+            return InPlaceChecksum.compute(view.addressOffset(), length - CHECKSUM_LENGTH);
+        }
+        crc.reset();
+        crc.update(bytes, 0, length - CHECKSUM_LENGTH);
+        return (int) crc.getValue();
+    }
+
     private String verifyWrite() {
         int channelLength = view.getShort(CHANNEL_LENGTH_OFFSET, ORDER) & 0xFFFF;
         payloadLength = view.getInt(PAYLOAD_LENGTH_OFFSET, ORDER);
@@ -146,7 +229,7 @@ final class RecordReader {
             return "write record has epoch " + epoch + " after previous epoch " + secondEpoch
                    + ": epochs must be positive and increasing";
         }
-        channel = channels.decode(bytes, HEADER_LENGTH, channelLength);
+        channel = channels.decode(view, HEADER_LENGTH, channelLength);
         payloadOffset = HEADER_LENGTH + channelLength;
         return null;
     }
@@ -187,10 +270,10 @@ final class RecordReader {
         return type == TYPE_CHECKPOINT;
     }
 
-    /** @return a copy of the current record's payload */
+    /** @return a copy of the current record's payload; only before {@link #release} */
     byte[] payloadCopy() {
         byte[] copy = new byte[payloadLength];
-        System.arraycopy(bytes, payloadOffset, copy, 0, payloadLength);
+        payload.getBytes(payloadOffset, copy);
         return copy;
     }
 }

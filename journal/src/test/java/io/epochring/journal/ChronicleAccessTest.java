@@ -80,6 +80,21 @@ class ChronicleAccessTest {
         assertThat(lines).containsExactly("OPENED 1");
     }
 
+    @Test
+    void shouldOpenAndReplayAJournalInAJvmWithoutTheOptionalFlag() throws Exception {
+        // given a child JVM with every required flag but not the optional one for in-place checksums
+        Path dir = TestDirs.fresh("required-flags-only");
+        List<String> options = new ArrayList<>(ChronicleAccess.requiredClassPathFlags());
+        options.addAll(systemPropertiesOnly());
+        assertThat(options).doesNotContain("--add-opens=java.base/java.util.zip=ALL-UNNAMED");
+
+        // when
+        List<String> lines = runToEnd(options, dir.resolve("journal"), dir.resolve("child.log"));
+
+        // then replay copies each record instead, and reads the same
+        assertThat(lines).containsExactly("OPENED 1");
+    }
+
     private static List<String> runToEnd(List<String> options, Path journalDir, Path log) throws Exception {
         try (ChildJvm child = ChildJvm.start(options, JvmFlagsMain.class, log, journalDir.toString())) {
             assertThat(child.awaitExit(WAIT)).as("exit code; see " + log).isZero();
@@ -87,9 +102,9 @@ class ChronicleAccessTest {
         }
     }
 
-    /** jdk.unsupported exports sun.misc to every module anyway: it is never missing. */
+    /** jdk.unsupported exports sun.misc to every module anyway: it is never missing; optional flags are never named. */
     private static List<String> everyFlagButSunMisc() {
-        return ChronicleAccess.classPathFlags().stream()
+        return ChronicleAccess.requiredClassPathFlags().stream()
             .filter(flag -> !flag.equals("--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED"))
             .toList();
     }
