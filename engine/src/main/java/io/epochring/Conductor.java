@@ -114,15 +114,6 @@ final class Conductor<W, R, F, S> {
             if (timedOut != null) {
                 watermarks.abandon(timedOut);
             }
-            if (timedOut != null && fault == null) {
-                // Threads were left behind in user code; whatever they finish is no longer tracked, so
-                // waiters above the levels reached now get this error instead of waiting for ever.
-                if (config.journal != null) {
-                    watermarks.journal().fail(timedOut);
-                }
-                watermarks.written().fail(timedOut);
-                watermarks.durable().fail(timedOut);
-            }
             if (fault != null) {
                 if (timedOut != null && fault.getSuppressed().length == 0) {
                     fault.addSuppressed(timedOut);

@@ -82,6 +82,13 @@ final class Watermark {
         releaseWaiters();
     }
 
+    /** {@link #fail}, unless it failed already: the first cause is the one waiters keep getting. */
+    void failIfNotFailed(EpochRingException error) {
+        if (failure == null) {
+            fail(error);
+        }
+    }
+
     /**
      * Waits until the watermark reaches {@code epoch}.
      *

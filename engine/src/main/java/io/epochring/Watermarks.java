@@ -46,11 +46,18 @@ final class Watermarks {
     }
 
     /**
-     * stop() gave up with threads left behind in user code: from now on a wait for a write's
-     * outcome that is not known yet ends with this cause instead of waiting for ever.
+     * stop() gave up with threads left behind in user code: whatever they finish is no longer
+     * tracked, so from now on a wait for a write's outcome not known yet, and a wait above the
+     * levels reached (JOURNALED, WRITTEN, DURABLE) not failed already, end with this cause
+     * instead of waiting for ever.
      */
     void abandon(EpochRingException cause) {
         abandoned = cause;
+        if (journaled) {
+            journal().failIfNotFailed(cause);
+        }
+        written().failIfNotFailed(cause);
+        durable().failIfNotFailed(cause);
     }
 
     /** @return why outcomes still unknown will never be reported, or null while they will be */
