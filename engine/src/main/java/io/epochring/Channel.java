@@ -240,21 +240,7 @@ public final class Channel<W, R> {
      * @throws BackpressureException when the channel or ring lacks room for all of them; it hands the list back
      */
     public List<WriteHandle<R>> tryWriteAll(List<? extends W> writes) {
-        Object[] batch = writes.toArray();
-        int count = requireBatch(batch, 0, batch.length);
-        WriteHandle<?>[] handles = handles(count);
-        if (count == 0) {
-            return List.of();
-        }
-        boolean permitted = tryClaim(count, batch[0]);
-        if (!permitted || !ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
-            if (permitted) {
-                unclaim(count);
-            }
-            onRefused(count);
-            throw BackpressureException.batchDoesNotFit(name, capacity, ring().getBufferSize(), count, writes);
-        }
-        return handleList(handles);
+        return writeAll(writes, false);
     }
 
     /**
@@ -265,17 +251,34 @@ public final class Channel<W, R> {
      * @throws CoordinatorFailedException when the coordinator fails while waiting: none is accepted
      */
     public List<WriteHandle<R>> writeAll(List<? extends W> writes) {
+        return writeAll(writes, true);
+    }
+
+    private List<WriteHandle<R>> writeAll(List<? extends W> writes, boolean wait) {
         Object[] batch = writes.toArray();
         int count = requireBatch(batch, 0, batch.length);
-        WriteHandle<?>[] handles = handles(count);
         if (count == 0) {
             return List.of();
         }
-        claimWithin(count, batch[0], Long.MAX_VALUE);
-        if (!ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
-            publishWithin(count, batch[0], Long.MAX_VALUE, () -> ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles));
+        WriteHandle<?>[] handles = handles(count);
+        if (wait) {
+            claimWithin(count, batch[0], Long.MAX_VALUE);
+            if (!ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
+                publishWithin(count, batch[0], Long.MAX_VALUE, () -> ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles));
+            }
+        } else {
+            boolean permitted = tryClaim(count, batch[0]);
+            if (!permitted || !ring().tryPublishEvents(batchWriteWithHandle, 0, count, batch, handles)) {
+                if (permitted) {
+                    unclaim(count);
+                }
+                onRefused(count);
+                throw BackpressureException.batchDoesNotFit(name, capacity, ring().getBufferSize(), count, writes);
+            }
         }
-        return handleList(handles);
+        @SuppressWarnings("unchecked")
+        List<WriteHandle<R>> accepted = (List<WriteHandle<R>>) (List<?>) List.of(handles);
+        return accepted;
     }
 
     /**
@@ -534,11 +537,6 @@ public final class Channel<W, R> {
             handles[i] = new WriteHandle<>(coordinator.watermarks(), this);
         }
         return handles;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<WriteHandle<R>> handleList(WriteHandle<?>[] handles) {
-        return (List<WriteHandle<R>>) (List<?>) List.of(handles);
     }
 
     private void requireWrite(W write) {
