@@ -277,12 +277,9 @@ public final class JournalInspector implements AutoCloseable {
         long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             cursor.seekAfter(fromEpoch - 1);
-            JournalEntry[] read = new JournalEntry[1];
-            // The entry is made (its payload copied) while the record's document is open; the
-            // caller's visitor runs after, outside Chronicle's reading.
-            JournalCursor.RecordVisitor toEntry = record -> read[0] = entry(cursor, record);
-            while (visited < limit && cursor.next(toEntry)) {
-                visitor.accept(read[0]);
+            EntryReader read = new EntryReader(cursor);
+            while (visited < limit && cursor.next(read)) {
+                visitor.accept(read.entry);
                 visited++;
             }
         }
@@ -438,13 +435,11 @@ public final class JournalInspector implements AutoCloseable {
         long visited = 0;
         try (JournalCursor cursor = new JournalCursor(queue)) {
             placement.accept(cursor);
-            JournalEntry[] read = new JournalEntry[1];
-            // As in forEach: the entry is made while the record's document is open.
-            JournalCursor.RecordVisitor toEntry = record -> read[0] = entry(cursor, record);
+            EntryReader read = new EntryReader(cursor);
             int verifiedUpTo = queue.lastCycle();
             long listedAt = System.nanoTime();
             while (!stop.getAsBoolean()) {
-                if (!cursor.nextLive(LIVE_WRITER_GRACE_NANOS, toEntry)) {
+                if (!cursor.nextLive(LIVE_WRITER_GRACE_NANOS, read)) {
                     long now = System.nanoTime();
                     if (now - listedAt >= FOLLOW_LISTING_REFRESH_NANOS) {
                         // Chronicle may hold a listing of the files from before the writer's newest:
@@ -466,11 +461,29 @@ public final class JournalInspector implements AutoCloseable {
                     verifyStructure();
                     verifiedUpTo = cursor.cycle;
                 }
-                visitor.accept(read[0]);
+                visitor.accept(read.entry);
                 visited++;
             }
         }
         return visited;
+    }
+
+    /**
+     * Makes each record the cursor reads into an entry while the record's document is open (its
+     * payload copied), so the caller's visitor runs after, outside Chronicle's reading.
+     */
+    private static final class EntryReader implements JournalCursor.RecordVisitor {
+        private final JournalCursor cursor;
+        JournalEntry entry;
+
+        EntryReader(JournalCursor cursor) {
+            this.cursor = cursor;
+        }
+
+        @Override
+        public void visit(RecordReader record) {
+            entry = entry(cursor, record);
+        }
     }
 
     /** @return the current record as an entry; only while its document is open (the payload is copied) */
