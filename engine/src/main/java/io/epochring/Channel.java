@@ -19,11 +19,15 @@ import java.util.function.Supplier;
  * A named entry into the coordinator's single epoch sequence, with its own capacity: at most
  * {@code capacity} writes may be accepted and not yet applied. Writes of one channel apply in the
  * order they were accepted; channels share the ring and the epoch sequence. Thread-safe: any
- * number of producers may write to one channel.
+ * number of producers may write to one channel (unless the coordinator has a single producer).
  *
  * <p>Batches ({@link #tryPublishAll}, {@link #publishAll}, {@link #tryWriteAll}, {@link #writeAll})
  * are accepted whole or not at all, with one permit claim and one claim of their ring slots, and
  * take consecutive epochs.
+ *
+ * <p>A coordinator built with {@link EpochRingBuilder#singleProducer(boolean) singleProducer(true)}
+ * takes writes from one thread only, across all its channels: any other thread's write is refused
+ * with {@link ProducerThreadException}.
  *
  * <p>Four ways to write, by what happens when the channel is full:
  * <ul>
@@ -48,6 +52,8 @@ public final class Channel<W, R> {
     private final int capacity;
     private final Conductor<?, ?, ?, ?> coordinator;
     private final Supplier<IdleStrategy> idleStrategies;
+    /** Only one thread may write (to any channel of the coordinator): see {@link EpochRingBuilder#singleProducer}. */
+    private final boolean singleProducer;
 
     /** Permits taken by producers (writes accepted), plus the CLOSED bit. CAS by producers. */
     private final Sequence claimed = new Sequence(0);
@@ -78,6 +84,7 @@ public final class Channel<W, R> {
         this.capacity = capacity;
         this.coordinator = coordinator;
         this.idleStrategies = idleStrategies;
+        this.singleProducer = coordinator.config.singleProducer;
         this.clock = coordinator.config.clock;
         // An interval ago, so the first refusal is recorded at once.
         this.lastBackpressureEvent = new AtomicLong(clock.nanoTime() - BACKPRESSURE_EVENT_INTERVAL_NANOS);
@@ -528,6 +535,9 @@ public final class Channel<W, R> {
                 throw new NullPointerException("write " + (i - from) + " of the batch is null (channel '" + name + "'); nothing was accepted");
             }
         }
+        if (singleProducer) {
+            coordinator.requireProducer(name, writes);
+        }
         return count;
     }
 
@@ -542,6 +552,9 @@ public final class Channel<W, R> {
     private void requireWrite(W write) {
         if (write == null) {
             throw new NullPointerException("write must not be null (channel '" + name + "'); nothing was accepted");
+        }
+        if (singleProducer) {
+            coordinator.requireProducer(name, write);
         }
     }
 }

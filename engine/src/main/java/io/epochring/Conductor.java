@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,8 @@ final class Conductor<W, R, F, S> {
     private final Map<String, Channel<W, R>> channels = new LinkedHashMap<>();
     private final NamedThreadFactory threads;
     private final Object lifecycle = new Object();
+    /** With a single producer: the thread that may write, bound by its first write; else unused. */
+    private final AtomicReference<Thread> producer = new AtomicReference<>();
 
     private volatile State state = State.NEW;
     private volatile CoordinatorFaultException failure;
@@ -77,7 +80,7 @@ final class Conductor<W, R, F, S> {
 
     WriteHandle<EpochRange> flush(boolean sync) {
         WriteHandle<EpochRange> handle = WriteHandle.forFlush(watermarks);
-        publishCommand("flush", () -> pipeline.ringBuffer().tryPublishEvent(Slot.FLUSH_TRANSLATOR, handle, sync));
+        publishCommand("flush", () -> pipeline.commands().tryFlush(handle, sync));
         return handle;
     }
 
@@ -162,12 +165,13 @@ final class Conductor<W, R, F, S> {
 
     void channelCommand(byte kind, Channel<?, ?> channel) {
         publishCommand(kind == Slot.PAUSE ? "pause" : "resume",
-                       () -> pipeline.ringBuffer().tryPublishEvent(Slot.CHANNEL_COMMAND_TRANSLATOR, kind, channel));
+                       () -> pipeline.commands().tryCommand(kind, channel));
     }
 
     /**
-     * Queues a command in the ring, waiting for a slot as long as it takes: a ring full of writes
-     * behind a slow flusher or required sink is backpressure on commands too. The lifecycle lock
+     * Queues a command (in the ring, or in a single-producer ring's inbox), waiting for room as long
+     * as it takes: a ring full of writes behind a slow flusher or required sink is backpressure on
+     * commands too. The lifecycle lock
      * is held for each attempt, so a command never lands after stop()'s last flush, but never
      * while waiting: a stop() that comes meanwhile goes ahead (and may halt a ring that will not
      * drain), and this command is then refused instead of waiting for ever.
@@ -190,6 +194,20 @@ final class Conductor<W, R, F, S> {
                 idle.reset();
             }
             idle.idle();
+        }
+    }
+
+    /**
+     * Single producer: lets the calling thread write if it is the producer, or becomes the producer
+     * if none has written yet; called before a write claims anything.
+     *
+     * @throws ProducerThreadException when another thread is the producer
+     */
+    void requireProducer(String channel, Object write) {
+        Thread caller = Thread.currentThread();
+        Thread bound = producer.get();
+        if (bound != caller && (bound != null || !producer.compareAndSet(null, caller))) {
+            throw new ProducerThreadException(channel, producer.get(), caller, write);
         }
     }
 

@@ -31,6 +31,7 @@ final class EngineConfig<W, R, F, S> {
     final boolean syncEveryFlush;
     final boolean acceptJournalLoss;
     final ThreadingMode threadingMode;
+    final boolean singleProducer;
     final WaitStrategy waitStrategy;
     final Supplier<IdleStrategy> producerIdleStrategy;
     final NanoClock clock;
@@ -54,6 +55,7 @@ final class EngineConfig<W, R, F, S> {
         this.syncEveryFlush = b.syncEveryFlush;
         this.acceptJournalLoss = b.acceptJournalLoss;
         this.threadingMode = b.threadingMode;
+        this.singleProducer = b.singleProducer;
         this.waitStrategy = waitStrategy;
         this.producerIdleStrategy = b.producerIdleStrategy;
         this.clock = b.clock;

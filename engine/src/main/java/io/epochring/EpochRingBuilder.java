@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  *   <tr><td>flush interval / size threshold</td><td>200 ms / 64 MiB</td></tr>
  *   <tr><td>sync every flush</td><td>true (DURABLE follows WRITTEN)</td></tr>
  *   <tr><td>threading</td><td>{@link ThreadingMode#SINGLE_THREAD}</td></tr>
+ *   <tr><td>producers</td><td>any number of threads ({@link #singleProducer(boolean)}: one)</td></tr>
  *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
  *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
  *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
@@ -55,6 +56,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     boolean syncEveryFlush = true;
     boolean acceptJournalLoss;
     ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
+    boolean singleProducer;
     WaitStrategy waitStrategy;
     Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
     NanoClock clock = SystemNanoClock.INSTANCE;
@@ -114,6 +116,24 @@ public final class EpochRingBuilder<W, R, F, S> {
 
     public EpochRingBuilder<W, R, F, S> threadingMode(ThreadingMode threadingMode) {
         this.threadingMode = threadingMode;
+        return this;
+    }
+
+    /**
+     * Whether every write comes from one thread (one event loop feeding the coordinator, say). The
+     * ring then claims slots without atomic instructions (Disruptor's single-producer sequencer),
+     * and flush, pause, resume, stop and timer ticks, from any thread, reach the ring thread through
+     * a queue beside the ring instead of taking slots. A command still covers every write published
+     * before it was called, and a write published after it returned comes after it.
+     *
+     * <p>The producer is the first thread that writes, for the coordinator's life; a write from any
+     * other thread is refused with {@link ProducerThreadException} before anything is claimed, so
+     * the ring is never corrupted and nothing accepted is lost. Needs
+     * {@link ThreadingMode#SINGLE_THREAD}, the default: commands run between slots on the one
+     * thread that runs every stage. Off by default.
+     */
+    public EpochRingBuilder<W, R, F, S> singleProducer(boolean singleProducer) {
+        this.singleProducer = singleProducer;
         return this;
     }
 
@@ -243,6 +263,7 @@ public final class EpochRingBuilder<W, R, F, S> {
      *       {@code per-stage} (one thread per stage)</td></tr>
      *   <tr><td>{@code epochring.wait.strategy}</td><td>sleeping</td><td>how consumer threads wait: {@code blocking},
      *       {@code sleeping}, {@code yielding} or {@code busy-spin} (Disruptor's strategies)</td></tr>
+     *   <tr><td>{@code epochring.single-producer}</td><td>false</td><td>see {@link #singleProducer(boolean)}</td></tr>
      *   <tr><td>{@code epochring.channel.<name>.capacity}</td><td>one channel, default, 1024</td><td>adds a channel
      *       admitting this many writes not yet applied; channels are added sorted by name (properties have no order)</td></tr>
      *   <tr><td>{@code epochring.recovery.accept-journal-loss}</td><td>false</td><td>see
@@ -289,6 +310,9 @@ public final class EpochRingBuilder<W, R, F, S> {
                 + " ns, the clock's range), was " + flushInterval);
         require(flushThresholdBytes > 0, "flushThresholdBytes must be > 0, was " + flushThresholdBytes);
         require(threadingMode != null, "threadingMode must not be null");
+        require(!singleProducer || threadingMode == ThreadingMode.SINGLE_THREAD,
+                "singleProducer(true) runs commands between slots on the ring's one thread: it needs threadingMode(SINGLE_THREAD), was "
+                + threadingMode);
         require(producerIdleStrategy != null, "producerIdleStrategy must not be null");
         require(clock != null, "clock must not be null");
         require(retryPolicy != null, "retryPolicy must not be null");

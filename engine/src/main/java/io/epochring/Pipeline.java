@@ -34,6 +34,7 @@ final class Pipeline<W, R, F, S> {
     private final ViewPublisher<F, S> views;
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ringBuffer;
+    private final CommandPath commands;
     private final FlushProcessor<F, S> flushProcessor;
     private final Thread flushThread;
 
@@ -68,11 +69,22 @@ final class Pipeline<W, R, F, S> {
         JournalStage journal = config.journal == null ? null : new JournalStage(config.journal, watermarks.journal(), ring, lastEpoch);
         PublishStage publish = new PublishStage(handoff, ring);
 
-        disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
+        CommandInbox inbox = null;
+        if (config.singleProducer) {
+            // One thread claims slots, without atomics; commands from any thread take the inbox beside the ring.
+            BlockingQueue<CommandInbox.Queued> queue = CommandInbox.newQueue();
+            InboxWaitStrategy wait = new InboxWaitStrategy(config.waitStrategy, queue);
+            disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.SINGLE, wait);
+            inbox = new CommandInbox(queue, disruptor.getRingBuffer(), wait);
+            commands = inbox;
+        } else {
+            disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
+            commands = new SlotCommands(disruptor.getRingBuffer());
+        }
         disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler, ring));
         if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
             threads.nextNames("pipeline");
-            disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish));
+            disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish, inbox));
         } else {
             threads.nextNames("sequence", "apply", journal == null ? null : "journal", "publish");
             EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null))
@@ -118,6 +130,11 @@ final class Pipeline<W, R, F, S> {
         return ringBuffer;
     }
 
+    /** @return where flush, pause, resume, stop and timer ticks go */
+    CommandPath commands() {
+        return commands;
+    }
+
     ViewPublisher<F, S> views() {
         return views;
     }
@@ -135,7 +152,7 @@ final class Pipeline<W, R, F, S> {
     }
 
     void requestTick() {
-        if (!ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, Slot.TICK)) {
+        if (!commands.tryCommand(Slot.TICK, null)) {
             timer.tickDone();
         }
     }
@@ -187,8 +204,7 @@ final class Pipeline<W, R, F, S> {
 
     private boolean publish(byte kind, WriteHandle<EpochRange> flush, long deadlineNanos) {
         IdleStrategy idle = new BackoffIdleStrategy(10, 10, 1_000, 1_000_000);
-        while (!(flush == null ? ringBuffer.tryPublishEvent(Slot.COMMAND_TRANSLATOR, kind)
-                               : ringBuffer.tryPublishEvent(Slot.FLUSH_TRANSLATOR, flush, true))) {
+        while (!(flush == null ? commands.tryCommand(kind, null) : commands.tryFlush(flush, true))) {
             if (System.nanoTime() >= deadlineNanos) {
                 return false;
             }

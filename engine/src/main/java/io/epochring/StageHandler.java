@@ -9,6 +9,10 @@ import com.lmax.disruptor.EventHandler;
  * <p>Design note: each stage sits in a field of its own concrete type and is called from its own
  * call site, so the JIT can inline every stage into the loop; a {@code Stage[]} loop would be one
  * megamorphic call site, which profiling showed as the single consumer thread's largest cost.
+ *
+ * <p>In a single-producer ring the handler also runs the commands of its {@link CommandInbox}, each
+ * through the stages as if it had a slot, just before the first slot past its stamp: taken at the
+ * start and end of each batch and when the ring would otherwise wait ({@link #onTimeout}).
  */
 final class StageHandler implements EventHandler<Slot> {
 
@@ -16,17 +20,57 @@ final class StageHandler implements EventHandler<Slot> {
     private final ApplyStage<?, ?, ?> apply;
     private final JournalStage journal;
     private final PublishStage publish;
+    /** Null unless the ring has a single producer (then this handler runs every stage). */
+    private final CommandInbox inbox;
 
     /** Any stage may be null: it then runs on another handler's thread. */
     StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish) {
+        this(sequence, apply, journal, publish, null);
+    }
+
+    StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish, CommandInbox inbox) {
         this.sequence = sequence;
         this.apply = apply;
         this.journal = journal;
         this.publish = publish;
+        this.inbox = inbox;
+    }
+
+    @Override
+    public void onBatchStart(long batchSize, long queueDepth) {
+        if (inbox != null) {
+            inbox.take(); // a command queued before this batch's writes were published must run before them
+        }
     }
 
     @Override
     public void onEvent(Slot slot, long sequenceNumber, boolean endOfBatch) {
+        if (inbox != null && inbox.dueBefore(sequenceNumber)) {
+            inbox.runDue(sequenceNumber - 1, this);
+        }
+        process(slot, endOfBatch);
+        if (inbox != null && endOfBatch) {
+            // Commands queued during the batch come after all of its slots, which were published before it began.
+            inbox.take();
+            inbox.runDue(sequenceNumber, this);
+        }
+    }
+
+    /** The ring is idle and a command was queued: run those that follow only processed slots. */
+    @Override
+    public void onTimeout(long sequence) {
+        if (inbox != null) {
+            inbox.take();
+            inbox.runDue(sequence, this);
+        }
+    }
+
+    /** Runs a command from the inbox through the stages, as a slot that ends a batch. */
+    void runCommand(Slot command) {
+        process(command, true);
+    }
+
+    private void process(Slot slot, boolean endOfBatch) {
         if (sequence != null) {
             sequence.onSlot(slot);
         }

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BatchPublishTest {
 
-    private static EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring(RecordingDelta delta, ThreadingMode mode, int capacity) {
-        return EpochRing.builder(delta, new TestFlusher()).threadingMode(mode).channel("a", capacity).ringSize(1024).build().start();
+    private static EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring(RecordingDelta delta, RingShape shape, int capacity) {
+        return shape.on(EpochRing.builder(delta, new TestFlusher())).channel("a", capacity).ringSize(1024).build().start();
     }
 
     private static Put[] puts(String prefix, int count) {
@@ -37,8 +37,8 @@ class BatchPublishTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ThreadingMode.class)
-    void shouldGiveABatchConsecutiveEpochsInOrderWithAHandleForEachWrite(ThreadingMode mode) {
+    @EnumSource(RingShape.class)
+    void shouldGiveABatchConsecutiveEpochsInOrderWithAHandleForEachWrite(RingShape mode) {
         RecordingDelta delta = new RecordingDelta();
         try (var ring = ring(delta, mode, 64)) {
             Channel<Put, Long> a = ring.channel("a");
@@ -60,8 +60,8 @@ class BatchPublishTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ThreadingMode.class)
-    void shouldKeepEveryBatchContiguousWhenProducersPublishAtOnce(ThreadingMode mode) throws Exception {
+    @EnumSource(value = RingShape.class, names = {"SINGLE_THREAD", "THREAD_PER_STAGE"}) // many producers
+    void shouldKeepEveryBatchContiguousWhenProducersPublishAtOnce(RingShape mode) throws Exception {
         int producers = 4;
         int batches = 200;
         int size = 16;
@@ -102,8 +102,8 @@ class BatchPublishTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ThreadingMode.class)
-    void shouldAcceptNoneOfABatchWithoutRoomForAll(ThreadingMode mode) {
+    @EnumSource(RingShape.class)
+    void shouldAcceptNoneOfABatchWithoutRoomForAll(RingShape mode) {
         RecordingDelta delta = new RecordingDelta();
         try (var ring = ring(delta, mode, 8)) {
             Channel<Put, Long> a = ring.channel("a");
@@ -126,8 +126,8 @@ class BatchPublishTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ThreadingMode.class)
-    void shouldRefuseABadBatchWholeAndKeepWhatWasAccepted(ThreadingMode mode) {
+    @EnumSource(RingShape.class)
+    void shouldRefuseABadBatchWholeAndKeepWhatWasAccepted(RingShape mode) {
         RecordingDelta delta = new RecordingDelta();
         try (var ring = ring(delta, mode, 8)) {
             Channel<Put, Long> a = ring.channel("a");

@@ -65,11 +65,13 @@ class EpochRingPropertiesTest {
         defaults.setProperty("epochring.flush.interval", "1m");
         Properties props = new Properties(defaults);
         props.setProperty("epochring.threading", "single");
+        props.setProperty("epochring.single-producer", "true");
 
         var b = builder().properties(props);
 
         assertThat(b.flushInterval).isEqualTo(Duration.ofMinutes(1));
         assertThat(b.threadingMode).isEqualTo(ThreadingMode.SINGLE_THREAD);
+        assertThat(b.singleProducer).isTrue();
     }
 
     @Test

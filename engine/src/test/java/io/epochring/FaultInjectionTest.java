@@ -64,8 +64,8 @@ class FaultInjectionTest {
             }
         }
 
-        EpochRing<Put, Long, java.util.Map<String, Long>, java.util.Map<String, Long>> ring(ThreadingMode mode) {
-            return EpochRing.builder(delta, storage).journal(journal, new PutCodec()).threadingMode(mode)
+        EpochRing<Put, Long, java.util.Map<String, Long>, java.util.Map<String, Long>> ring(RingShape shape) {
+            return shape.on(EpochRing.builder(delta, storage)).journal(journal, new PutCodec())
                             .sink("archive", sink, SinkOptions.required())
                             .retryPolicy(FlushRetryPolicy.none()).flushInterval(Duration.ofHours(1))
                             .errorHandler(e -> { }).build();
@@ -74,7 +74,7 @@ class FaultInjectionTest {
 
     static Stream<Arguments> faults() {
         List<Arguments> all = new ArrayList<>();
-        for (ThreadingMode mode : ThreadingMode.values()) {
+        for (RingShape mode : RingShape.values()) {
             for (Point point : Point.values()) {
                 all.add(Arguments.of(point, "RuntimeException", (Supplier<Throwable>) () -> new IllegalStateException("injected at " + point), mode));
                 all.add(Arguments.of(point, "Error", (Supplier<Throwable>) () -> new InternalError("injected at " + point), mode));
@@ -85,7 +85,7 @@ class FaultInjectionTest {
 
     @ParameterizedTest(name = "{1} at {0}, {3}")
     @MethodSource("faults")
-    void shouldCompleteEveryWaiterStopAndLoseNothingJournaled(Point point, String kind, Supplier<Throwable> fault, ThreadingMode mode) {
+    void shouldCompleteEveryWaiterStopAndLoseNothingJournaled(Point point, String kind, Supplier<Throwable> fault, RingShape mode) {
         // given a coordinator that made some writes durable, then a fault armed at one point
         Targets targets = Targets.fresh();
         var ring = targets.ring(mode).start();
@@ -161,7 +161,7 @@ class FaultInjectionTest {
     void shouldFailTheCoordinatorWhenARingStageThrowsUnexpectedly() throws Exception {
         // given a running coordinator with a write in flight at every level
         Targets targets = Targets.fresh();
-        var ring = targets.ring(ThreadingMode.SINGLE_THREAD).start();
+        var ring = targets.ring(RingShape.SINGLE_THREAD).start();
         WriteHandle<Long> before = ring.channel("default").write(new Put("before", 1));
         before.await(DurabilityLevel.JOURNALED, BOUND);
 

@@ -111,10 +111,10 @@ class FlushingTest {
 
     @Test
     void shouldKeepAcceptingWritesDuringAFlushAndBackpressureAfterTwoWaitingDeltas() throws Exception {
-        for (ThreadingMode mode : ThreadingMode.values()) {
+        for (RingShape mode : RingShape.values()) {
             TestFlusher flusher = new TestFlusher();
             flusher.block();
-            try (var ring = EpochRing.builder(new MapDelta(), flusher).threadingMode(mode).ringSize(16)
+            try (var ring = mode.on(EpochRing.builder(new MapDelta(), flusher)).ringSize(16)
                                      .channel("w", 1024).flushInterval(LONG).build().start()) {
                 Channel<Put, Long> channel = ring.channel("w");
                 channel.write(new Put("a", 1));

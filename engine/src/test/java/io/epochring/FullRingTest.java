@@ -1,5 +1,6 @@
 package io.epochring;
 
+import io.epochring.testing.GatedDelta;
 import io.epochring.testing.MapDelta;
 import io.epochring.testing.Put;
 import io.epochring.testing.TestFlusher;
@@ -77,7 +78,7 @@ class FullRingTest {
                         .retryPolicy(FlushRetryPolicy.none()).errorHandler(e -> { })
                         .producerIdleStrategy(this::signallingIdle).build().start();
         ring.channel("default").tryWrite(new Put(GatedDelta.GATE, 1));
-        assertThat(delta.entered.await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the apply stage reached the gate").isTrue();
+        assertThat(delta.entered().await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the apply stage reached the gate").isTrue();
         boolean full = false;
         for (int i = 0; i <= 16 && !full; i++) {
             try {
@@ -208,7 +209,7 @@ class FullRingTest {
         @Override
         public Map<String, Long> flush(Map<String, Long> frozen, EpochRange range) {
             entered.countDown();
-            awaitIgnoringInterrupts(gate);
+            GatedDelta.awaitIgnoringInterrupts(gate);
             return Map.copyOf(frozen);
         }
 
@@ -219,63 +220,6 @@ class FullRingTest {
         @Override
         public Map<String, Long> snapshot() {
             return Map.of();
-        }
-    }
-
-    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (latch.getCount() > 0) {
-            try {
-                latch.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A map delta whose apply of key {@link #GATE} waits, ignoring interrupts, until the test opens the gate. */
-    private static final class GatedDelta implements Delta<Put, Long, Map<String, Long>> {
-
-        static final String GATE = "gate";
-
-        private final MapDelta map = new MapDelta();
-        final CountDownLatch entered = new CountDownLatch(1);
-        private final CountDownLatch gate = new CountDownLatch(1);
-        private volatile Throwable fault;
-
-        void open(Throwable fault) {
-            this.fault = fault;
-            gate.countDown();
-        }
-
-        @Override
-        public Long apply(long epoch, Put write) {
-            if (write.key().equals(GATE)) {
-                entered.countDown();
-                awaitIgnoringInterrupts(gate);
-                if (fault instanceof Error error) {
-                    throw error;
-                }
-            }
-            return map.apply(epoch, write);
-        }
-
-        @Override
-        public long estimatedSizeBytes() {
-            return map.estimatedSizeBytes();
-        }
-
-        @Override
-        public Map<String, Long> view() {
-            return map.view();
-        }
-
-        @Override
-        public Map<String, Long> freeze() {
-            return map.freeze();
         }
     }
 }

@@ -17,10 +17,10 @@ class LifecycleTest {
 
     @Test
     void shouldFlushPendingWritesAndLeaveNoThreadsBehindOnStop() {
-        for (ThreadingMode mode : ThreadingMode.values()) {
+        for (RingShape mode : RingShape.values()) {
             TestFlusher flusher = new TestFlusher();
             String name = "lifecycle-" + mode;
-            var ring = EpochRing.builder(new MapDelta(), flusher).name(name).threadingMode(mode)
+            var ring = mode.on(EpochRing.builder(new MapDelta(), flusher)).name(name)
                                 .flushInterval(Duration.ofHours(1)).syncEveryFlush(false).build().start();
             assertThat(threadsNamed(name)).isNotEmpty();
             WriteHandle<Long> pending = ring.channel("default").write(new Put("a", 1));

@@ -1,5 +1,6 @@
 package io.epochring.bench;
 
+import com.lmax.disruptor.dsl.ProducerType;
 import io.epochring.Channel;
 import io.epochring.DurabilityLevel;
 import io.epochring.EpochRing;
@@ -41,6 +42,12 @@ import java.util.concurrent.TimeUnit;
  * acquisition, then the writes queued in order and drained with {@code drainTo}), {@code ceiling}
  * (a bare Disruptor ring, one {@code tryNext(batch)} and one {@code publish(lo, hi)}, one empty
  * handler).
+ *
+ * <p>{@code producers}: {@code MULTI} is the default coordinator and a multi-producer ceiling (every
+ * claim a CAS); {@code SINGLE} is a coordinator built with {@code singleProducer(true)} and a
+ * single-producer ceiling (claims without atomic instructions). The peer has no such mode: its
+ * {@code ArrayBlockingQueue} takes a lock either way. With {@code batch} 1 the rows are single
+ * writes, so {@code SINGLE} there is the single-producer mode's per-write throughput.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -78,6 +85,8 @@ public class BatchPublishThroughput {
         public ThreadingMode threadingMode;
         @Param({WaitStrategies.SLEEPING})
         public String waitStrategy;
+        @Param({"MULTI", "SINGLE"})
+        public ProducerType producers;
 
         EpochRing<Long, Long, Counter, Long> ring;
         Channel<Long, Long> channel;
@@ -85,7 +94,8 @@ public class BatchPublishThroughput {
 
         @Setup(Level.Trial)
         public void start(Batch batch) {
-            ring = Rings.epochRing(CounterDelta.withoutResults(), threadingMode, waitStrategy, batch.ringSize, CHANNEL);
+            ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, batch.ringSize, CHANNEL)
+                        .singleProducer(producers == ProducerType.SINGLE).build().start();
             channel = ring.channel(CHANNEL);
             accepted = 0;
         }
@@ -119,12 +129,14 @@ public class BatchPublishThroughput {
     public static class CeilingState {
         @Param({WaitStrategies.SLEEPING})
         public String waitStrategy;
+        @Param({"MULTI", "SINGLE"})
+        public ProducerType producers;
 
         CeilingRing ring;
 
         @Setup(Level.Trial)
         public void start(Batch batch) {
-            ring = new CeilingRing(batch.ringSize, WaitStrategies.create(waitStrategy));
+            ring = new CeilingRing(batch.ringSize, WaitStrategies.create(waitStrategy), producers);
         }
 
         @TearDown(Level.Trial)

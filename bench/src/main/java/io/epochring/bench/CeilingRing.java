@@ -11,8 +11,9 @@ import com.lmax.disruptor.dsl.ProducerType;
 
 /**
  * The ceiling: a bare Disruptor ring, configured like EpochRing's (multi-producer, since the
- * coordinator takes writes from any thread; the same wait strategy), with one empty handler.
- * Nothing any coordinator built on this ring does can be faster.
+ * coordinator takes writes from any thread, or single-producer to match a coordinator built with
+ * {@code singleProducer(true)}; the same wait strategy), with one empty handler. Nothing any
+ * coordinator built on this ring does can be faster.
  */
 public final class CeilingRing implements AutoCloseable {
 
@@ -22,7 +23,11 @@ public final class CeilingRing implements AutoCloseable {
     private final Thread consumer;
 
     public CeilingRing(int ringSize, WaitStrategy waitStrategy) {
-        ring = RingBuffer.create(ProducerType.MULTI, Event::new, ringSize, waitStrategy);
+        this(ringSize, waitStrategy, ProducerType.MULTI);
+    }
+
+    public CeilingRing(int ringSize, WaitStrategy waitStrategy, ProducerType producers) {
+        ring = RingBuffer.create(producers, Event::new, ringSize, waitStrategy);
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new EmptyHandler());
         processed = processor.getSequence();
         ring.addGatingSequences(processed);
