@@ -54,6 +54,19 @@
  * {@link io.epochring.ThreadingMode#THREAD_PER_STAGE} gives each its own, chained with
  * Disruptor's {@code then}.
  *
+ * <p>Design note (single producer): with {@code singleProducer(true)} one thread writes, so the ring
+ * claims slots without a CAS (Disruptor's single-producer sequencer) and commands, from any
+ * thread, may not take slots. They go through a {@code CommandInbox} beside the ring instead,
+ * stamped with the ring's cursor, and the one consumer thread runs each through stages 1-4 between
+ * two slots:
+ *
+ * <pre>
+ *  producer thread --- Channel.tryPublish ... ----> ring slots   n-1 |  n  | n+1
+ *  any thread ------- flush / pause / resume -----> inbox: (FLUSH, stamp n)  ^
+ *  flush thread ----- timer tick -----------------/            runs here: after slot n, before n+1
+ *  the wait strategy stops waiting while the inbox holds a command (onTimeout runs it)
+ * </pre>
+ *
  * <p>Design note (permits and the ring): channel capacity is a counter of writes accepted but
  * not yet applied, taken by producers with one CAS before they claim a ring slot and given back by
  * the apply stage. The ring bounds all writes in flight; the permits bound each channel's share,
