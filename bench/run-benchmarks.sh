@@ -2,7 +2,8 @@
 # Runs the JMH suite and renders its report into perf-results/.
 #
 #   bench/run-benchmarks.sh quick [extra JMH options]   # every benchmark once, short iterations (~3 min)
-#   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~25 min)
+#   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~35 min)
+#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~16 min)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
 #
 # Build first: ./mvnw -q package -pl bench -am -DskipTests
@@ -19,7 +20,11 @@ case "$profile" in
   quick) options=(-f 1 -wi 1 -i 2 -w 1s -r 1s -p ringSize=65536) ;;
   # Ring size 65536 unless RING_SIZES says otherwise (RING_SIZES=1024,65536 doubles the run).
   full)  options=(-p "ringSize=${RING_SIZES:-65536}") ;;
-  *) echo "usage: $0 quick|full [JMH options]" >&2; exit 2 ;;
+  # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong) in the default
+  # configuration: one consumer thread, the sleeping wait strategy. Benchmarks without a parameter ignore it.
+  apply) options=(-p ringSize=65536 -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
+                  'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
+  *) echo "usage: $0 quick|full|apply [JMH options]" >&2; exit 2 ;;
 esac
 if [[ ! -f "$jar" ]]; then
   echo "no $jar: build it first with  ./mvnw -q package -pl bench -am -DskipTests" >&2
