@@ -116,6 +116,9 @@ final class Conductor<W, R, F, S> {
             CoordinatorFaultException fault = failure;
             if (timedOut != null) {
                 watermarks.abandon(timedOut);
+            } else if (fault != null) {
+                // Every thread has ended: a write still unresolved (its slot skipped by a failing stage) never will be.
+                watermarks.abandon(fault);
             }
             if (fault != null) {
                 if (timedOut != null && fault.getSuppressed().length == 0) {

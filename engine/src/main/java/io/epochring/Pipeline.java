@@ -246,6 +246,10 @@ final class Pipeline<W, R, F, S> {
             if (ring.failureCause() == null) {
                 ring.fail(new StageFailedException(EpochRange.emptyAfter(0), "a ring stage failed unexpectedly at ring sequence " + sequence, ex));
             }
+            // The ring moves past this slot, so no stage will resolve its handle: its waiter gets the fault now.
+            if (event != null && event.handle != null && !event.handle.isResolved()) {
+                event.handle.fail(ring.failureCause());
+            }
         }
 
         @Override

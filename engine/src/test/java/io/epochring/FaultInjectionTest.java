@@ -169,11 +169,14 @@ class FaultInjectionTest {
         java.lang.reflect.Field field = EpochRing.class.getDeclaredField("conductor");
         field.setAccessible(true);
         Conductor<?, ?, ?, ?> conductor = (Conductor<?, ?, ?, ?>) field.get(ring);
-        conductor.ringBuffer().publishEvent(Slot.WRITE_TRANSLATOR, null, new Put("orphan", 1), null);
+        WriteHandle<Long> orphan = new WriteHandle<>(conductor.watermarks(), null);
+        conductor.ringBuffer().publishEvent(Slot.WRITE_TRANSLATOR, null, new Put("orphan", 1), orphan);
 
-        // then the coordinator fails once with a StageFailedException, and nothing hangs
+        // then the coordinator fails once with a StageFailedException, and nothing hangs: not even
+        // the waiter of the slot the ring skipped
         assertThatCode(() -> before.await(DurabilityLevel.DURABLE, BOUND)).isInstanceOf(StageFailedException.class)
                                                                          .hasMessageContaining("ring stage failed unexpectedly");
+        assertThatCode(() -> orphan.await(DurabilityLevel.APPLIED, BOUND)).isInstanceOf(StageFailedException.class);
         assertThat(ring.failure()).get().isInstanceOf(StageFailedException.class);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ring.channel("default").tryWrite(new Put("after", 1)))
                                        .isInstanceOf(CoordinatorFailedException.class).hasCauseInstanceOf(StageFailedException.class);
