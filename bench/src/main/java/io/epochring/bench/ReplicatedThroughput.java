@@ -51,7 +51,7 @@ public class ReplicatedThroughput {
         public String aeronIdle;
         @Param({"24"})
         public int payloadBytes;
-        @Param({"256"})
+        @Param({"256", "1024"})
         public int window;
 
         ReplicaCluster cluster;
@@ -85,7 +85,7 @@ public class ReplicatedThroughput {
     public static class JournaledState {
         @Param({"24"})
         public int payloadBytes;
-        @Param({"256"})
+        @Param({"256", "1024"})
         public int window;
 
         JournaledRing journaled;
