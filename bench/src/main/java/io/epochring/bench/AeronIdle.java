@@ -12,10 +12,10 @@ import java.util.function.Supplier;
  * module, service container), by the name used in {@code @Param}. Every node of the benchmark
  * cluster uses one of them for all four of its agents.
  *
- * <p>Design note: a replicated write crosses about six agents one after another (the client's
+ * <p>Design note: a replicated write is handed from agent to agent about ten times (the client's
  * media driver, the leader's driver and consensus module, the followers' drivers, archives and
- * consensus modules, the leader's service container and driver again), so an idle strategy's wake
- * up delay is paid once per hop. The sleeping one is what the cluster module's tests use (cheap on
+ * consensus modules, the leader's service container, back through two drivers), so an idle
+ * strategy's wake-up delay is paid once per hop. The sleeping one is what the cluster module's tests use (cheap on
  * two cores, about 1 ms per hop); backoff spins and yields briefly before parking for a growing
  * time; yielding never parks, so with three nodes in one process twelve agent threads take turns
  * on the two cores.

@@ -47,6 +47,12 @@ import java.util.concurrent.TimeUnit;
  * {@code BackoffIdleStrategy} defaults) or {@code yielding}. The nodes' rings wait with Disruptor's
  * sleeping strategy, the JOURNALED row's ring with the journal benchmarks' yielding one
  * ({@link Rings#JOURNAL_WAIT_STRATEGY}).
+ *
+ * <p>Which idle strategy on two cores: all three run without starving the machine for good, but
+ * the sleeping one adds about a millisecond per hop (p50 8 ms in the committed run), and yielding
+ * is erratic (p50 1.1 ms in that run, 41 ms in a one-fork trial before it: twelve yielding agents
+ * take turns on two cores). Backoff gave p50 2.4 ms and the steadiest tail (p99.9 17 ms against 46
+ * and 134 ms), so it is the one to quote; run all three when comparing.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
