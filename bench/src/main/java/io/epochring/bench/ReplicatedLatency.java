@@ -48,11 +48,12 @@ import java.util.concurrent.TimeUnit;
  * sleeping strategy, the JOURNALED row's ring with the journal benchmarks' yielding one
  * ({@link Rings#JOURNAL_WAIT_STRATEGY}).
  *
- * <p>Which idle strategy on two cores: all three run without starving the machine for good, but
- * the sleeping one adds about a millisecond per hop (p50 8 ms in the committed run), and yielding
- * is erratic (p50 1.1 ms in that run, 41 ms in a one-fork trial before it: twelve yielding agents
- * take turns on two cores). Backoff gave p50 2.4 ms and the steadiest tail (p99.9 17 ms against 46
- * and 134 ms), so it is the one to quote; run all three when comparing.
+ * <p>Which idle strategy on two cores: all three run without starving the machine for good. The
+ * sleeping one adds about a millisecond per hop (p50 8 ms in the committed runs); backoff gave a
+ * p50 of 2.4 ms in both; yielding the lowest, 1.1 ms in both, but 41 ms in a one-fork trial
+ * before them, where twelve yielding agents took turns on the two cores. The tails swapped between
+ * the two runs (p99.9 17 ms backoff and 46 ms yielding, then 101 and 13 ms), so run all three and
+ * compare p50s.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
