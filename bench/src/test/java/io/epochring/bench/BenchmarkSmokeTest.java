@@ -52,7 +52,9 @@ class BenchmarkSmokeTest {
                                    "DurableGroupCommit.epochRing", "DurableGroupCommit.ceiling",
                                    "ReplayThroughput.epochRing", "ReplayThroughput.ceiling",
                                    "BatchPublishThroughput.epochRing", "BatchPublishThroughput.peer",
-                                   "BatchPublishThroughput.ceiling");
+                                   "BatchPublishThroughput.ceiling", "ReplicatedLatency.replicated",
+                                   "ReplicatedLatency.journaled", "ReplicatedThroughput.replicated",
+                                   "ReplicatedThroughput.journaled");
     }
 
     private static List<Method> benchmarkMethods() throws Exception {

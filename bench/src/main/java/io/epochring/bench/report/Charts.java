@@ -123,17 +123,19 @@ final class Charts {
         latency.setNumberFormatOverride(Units.axisFormat(unit(rows)));
         latency.setSmallestValue(0.01);
         LineAndShapeRenderer renderer = new LineAndShapeRenderer(true, true);
+        // The row the others are compared with stands out: the peer, or a baseline row (Targets.BASELINES).
+        String comparedWith = rows.isEmpty() ? "peer" : Targets.BASELINES.getOrDefault(rows.get(0).benchmarkClass(), "peer");
         for (int i = 0; i < ordered.size(); i++) {
-            boolean peer = !ordered.get(i).isEpochRing();
-            renderer.setSeriesStroke(i, new BasicStroke(peer ? 4f : 1.8f));
-            if (peer) {
+            boolean reference = ordered.get(i).method().equals(comparedWith);
+            renderer.setSeriesStroke(i, new BasicStroke(reference ? 4f : 1.8f));
+            if (reference) {
                 renderer.setSeriesPaint(i, Color.BLACK);
             }
         }
         CategoryPlot plot = new CategoryPlot(dataset, new CategoryAxis("percentile"), latency, renderer);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         chart.addSubtitle(new TextTitle("JMH SampleTime percentiles over all samples of " + measured(rows)
-                                        + ", the values the report's table and p99 ratio use", SUBTITLE_FONT));
+                                        + ", the values of the report's latency table", SUBTITLE_FONT));
         return chart;
     }
 

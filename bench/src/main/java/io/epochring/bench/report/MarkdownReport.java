@@ -37,7 +37,10 @@ final class MarkdownReport {
         targetsSection();
         for (Map.Entry<String, List<JmhResult>> benchmark : byClass().entrySet()) {
             List<JmhResult> rows = benchmark.getValue();
-            if (rows.get(0).mode().equals("sample")) {
+            String baseline = Targets.BASELINES.get(benchmark.getKey());
+            if (baseline != null) {
+                baselineSection(benchmark.getKey(), rows, baseline);
+            } else if (rows.get(0).mode().equals("sample")) {
                 latencySection(benchmark.getKey(), rows);
             } else {
                 throughputSection(benchmark.getKey(), rows);
@@ -207,6 +210,48 @@ final class MarkdownReport {
         }
         line("");
         line("Latencies in " + unit + "; JMH SampleTime percentiles over all measured samples.");
+        line("");
+    }
+
+    /**
+     * Every row against the baseline row with the same parameters: latency percentiles as
+     * row ÷ baseline (above 1: slower), throughput medians as row ÷ baseline (below 1: fewer ops).
+     */
+    private void baselineSection(String benchmark, List<JmhResult> rows, String baseline) {
+        line("## " + benchmark);
+        line("");
+        chart(benchmark);
+        String unit = rows.get(0).unit();
+        boolean latency = rows.get(0).mode().equals("sample");
+        double[] percentiles = {50.0, 99.0, 99.9};
+        if (latency) {
+            line("| row | configuration | p50 | p99 | p99.9 | max | p50 ÷ " + baseline + " | p99 ÷ " + baseline + " | p99.9 ÷ "
+                 + baseline + " |");
+            line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        } else {
+            line("| row | configuration | " + unit + ", median (mean ± error) | ÷ " + baseline + " |");
+            line("|---|---|---:|---:|");
+        }
+        for (JmhResult row : rows) {
+            JmhResult base = row.method().equals(baseline) ? null : comparison(row, baseline);
+            StringBuilder s = new StringBuilder("| " + row.series() + " | " + (row.configuration().isEmpty() ? "-" : row.configuration()));
+            if (latency) {
+                for (double p : percentiles) {
+                    s.append(" | ").append(number(row.percentile(p)));
+                }
+                s.append(" | ").append(number(row.percentile(100.0)));
+                for (double p : percentiles) {
+                    s.append(" | ").append(base == null ? "-" : ratio(row.percentile(p) / base.percentile(p)));
+                }
+            } else {
+                s.append(" | ").append(score(row)).append(" | ").append(base == null ? "-" : ratio(row.median() / base.median()));
+            }
+            line(s.append(" |").toString());
+        }
+        line("");
+        line(latency ? "Latencies in " + unit + "; JMH SampleTime percentiles over all measured samples; ratios are the row's "
+                       + "percentile ÷ the `" + baseline + "` row's with the same parameters (above 1: slower)."
+                     : "Ratios divide medians: the row's ÷ the `" + baseline + "` row's with the same parameters (below 1: fewer per second).");
         line("");
     }
 

@@ -1,6 +1,7 @@
 package io.epochring.bench.report;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The performance targets, as ratios within one run. A benchmark's comparison rows are
@@ -40,6 +41,15 @@ final class Targets {
         new Allocation("OneToOneApplyThroughput", 8, "7. allocation, fire-and-forget: <= 8 B/write"),
         new Allocation("PingPongApplyLatency", 128, "7. allocation, with a handle: <= 128 B/write"),
         new Allocation("BatchPublishThroughput", 8, "7. allocation, fire-and-forget batches: <= 8 B/write"));
+
+    /**
+     * Benchmarks with no EpochRing-against-peer row, whose rows are each compared with one baseline
+     * row instead: by benchmark class, the baseline's method. REPLICATED (on a cluster) is measured
+     * against JOURNALED (one node), both EpochRing; there is no target, the ratio is the cost of
+     * replication.
+     */
+    static final Map<String, String> BASELINES = Map.of("ReplicatedLatency", "journaled",
+                                                        "ReplicatedThroughput", "journaled");
 
     private Targets() {
     }

@@ -89,6 +89,30 @@ class PerfReportTest {
     }
 
     @Test
+    void shouldCompareReplicatedRowsWithTheJournaledBaselineOfTheSameParameters() throws Exception {
+        // given: no EpochRing-against-peer rows, a baseline row per window instead
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-replicated.json");
+        Files.writeString(json, "[" + String.join(",",
+            latency("ReplicatedLatency.replicated", "\"aeronIdle\":\"backoff\",\"payloadBytes\":\"24\"", 2000, 8000, 0),
+            latency("ReplicatedLatency.journaled", "\"payloadBytes\":\"24\"", 10, 400, 0),
+            throughput("ReplicatedThroughput.replicated", "\"aeronIdle\":\"backoff\",\"payloadBytes\":\"24\",\"window\":\"256\"", 20e3, 1e3, 0),
+            throughput("ReplicatedThroughput.journaled", "\"payloadBytes\":\"24\",\"window\":\"256\"", 1e6, 1e5, 0),
+            throughput("ReplicatedThroughput.journaled", "\"payloadBytes\":\"24\",\"window\":\"1024\"", 2e6, 1e5, 0)) + "]");
+
+        // when
+        Path report = PerfReport.render(json, folder.resolve("out"));
+
+        // then
+        String md = Files.readString(report);
+        assertThat(md).contains("| replicated | backoff / 24 | 2000 | 8000 | 24.0 k | 800.0 k | 200.00× | 20.00× | 20.00× |");
+        assertThat(md).contains("| journaled | 24 | 10.00 | 400 | 1200 | 40.0 k | - | - | - |");
+        assertThat(md).contains("| replicated | backoff / 24 / 256 | 20.0 k (20.0 k ± 1000) | 0.02× |");
+        assertThat(md).contains("| journaled | 24 / 1024 | 2.00 M (2.00 M ± 100.0 k) | - |");
+        assertThat(ImageIO.read(folder.resolve("out/2026-01-01-jdk17-2cores-replicated-ReplicatedThroughput.png").toFile())).isNotNull();
+        assertThat(ImageIO.read(folder.resolve("out/2026-01-01-jdk17-2cores-replicated-ReplicatedLatency.png").toFile())).isNotNull();
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNotAJmhResult() throws Exception {
         Path json = folder.resolve("bad.json");
         Files.writeString(json, "{\"benchmark\": 1}");
