@@ -156,6 +156,15 @@ final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops only the service container: this node's consensus module goes on appending and
+     * committing the log, but its service neither applies nor answers any more.
+     */
+    void stopService() {
+        CloseHelper.close(container);
+        container = null;
+    }
+
     /** This node's ring loses its journal and storage, as a replaced disk would; only while the node is closed. */
     void loseRingData() throws IOException {
         if (ring != null) {

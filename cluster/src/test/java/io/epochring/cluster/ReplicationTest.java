@@ -166,6 +166,56 @@ class ReplicationTest {
         assertThat(survivors.get(0).applied()).startsWith(leader.applied().toArray(new RecordingDelta.Applied[0]));
     }
 
+    @Test
+    void writesInFlightWhenTheLeaderStopsAreSentAgainAndGetTheirFirstEpochsOnce() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before", 20));
+
+        // given writes the leader's consensus module commits but whose answers never come (its service stopped)
+        ClusterNode leader = leader();
+        leader.stopService();
+        List<Put> inFlight = new ArrayList<>();
+        Map<Put, CompletableFuture<Long>> futures = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            Put put = new Put("in-flight-" + i, i);
+            inFlight.add(put);
+            futures.put(put, writer.write(put));
+        }
+        List<ClusterNode> survivors = nodes.stream().filter(n -> n != leader).toList();
+        await("the followers to apply the 30 writes in flight",
+              () -> survivors.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= 50));
+        assertThat(writer.pendingWrites()).as("no answer came for the writes in flight").isEqualTo(30);
+
+        // when the leader stops and another is elected
+        leader.close();
+
+        // then the writer sends them again to the new leader, which answers each with the epoch it got the first time
+        for (int i = 0; i < inFlight.size(); i++) {
+            Put put = inFlight.get(i);
+            assertThat(futures.get(put).get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("epoch of %s", put).isEqualTo(21L + i);
+            epochs.put(put, 21L + i);
+        }
+        epochs.putAll(writeConcurrently("after", 20));
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 70));
+        await("the survivors to apply epoch 70",
+              () -> survivors.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= 70));
+        for (ClusterNode node : survivors) {
+            assertThat(node.service().duplicates()).as("node %d recognised the resent writes", node.memberId()).isEqualTo(30);
+        }
+        closeWriter();
+        stopCluster();
+
+        // and every survivor applied each write once, at the epoch its writer was told
+        for (ClusterNode node : survivors) {
+            assertThat(node.applied()).isEqualTo(survivors.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 70));
+            for (RecordingDelta.Applied a : node.applied()) {
+                assertThat(a.epoch()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(70)).isTrue();
+        }
+    }
+
     private ClusterNode leader() {
         return nodes.stream().filter(n -> n.ring() != null && n.service().role() == Cluster.Role.LEADER).findFirst().orElseThrow();
     }
