@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Retries: each write carries its {@link ClusterWriter}'s random writer id and a sequence. The
  * service remembers, per writer, the highest sequence applied and the epochs of its recent writes
- * ({@link WriterHistories}); a write that comes again (the writer resends the writes whose outcome a
+ * (the last 1,024 per writer); a write that comes again (the writer resends the writes whose outcome a
  * leader change left unknown) is not handed to the ring again but answered with the epoch it got
  * the first time. The histories are state like the epochs: built alike on every node from the log,
  * written into snapshots, and dropped with the cluster session that last wrote for them.
