@@ -14,14 +14,17 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,11 +67,18 @@ import java.util.concurrent.TimeUnit;
  * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy. Futures
  * complete on that thread, holding the lock: their callbacks must not block.
  *
- * <p>Outcomes: a future completes with the write's epoch once the leader's service received it;
- * it fails with {@link ClusterWriteException} when the ingress refused the write, when the service
- * could not decode it (applied nowhere), or when the leader changed while it was in flight (its
- * outcome is then unknown: it may or may not be in the log, so a retry could apply it twice). A
- * reply the service could not send leaves the future pending: bound every wait.
+ * <p>Outcomes: a future completes with the write's epoch once the leader's service received it,
+ * exactly once. When the cluster elects a new leader while writes are in flight, the writer sends
+ * those writes again to the new leader, in order and before any newer write, up to
+ * {@link #MAX_RESENDS} times: each carries this writer's random id and its sequence, and the
+ * service answers a write it already applied with its first epoch instead of applying it again
+ * (see {@link EpochRingClusteredService}). A future fails with {@link ClusterWriteException} when
+ * the ingress refused the write (it was not sent), when the service could not decode it (applied
+ * nowhere), when more than {@link #MAX_IN_FLIGHT} sequences lie between this writer's oldest write
+ * without an answer and its newest (not sent), or, with an outcome the message calls unknown, when
+ * the leader changed more than {@link #MAX_RESENDS} times during one write, the session closed, or
+ * the writer was closed. A reply the service could not send while the leader stayed leaves the
+ * future pending: bound every wait.
  *
  * @param <W> the write type
  */
@@ -77,22 +87,41 @@ public final class ClusterWriter<W> implements AutoCloseable {
     /** How long {@link #write} keeps trying a back-pressured or not yet connected ingress before it fails the write. */
     public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(5);
 
+    /** How many times a write is sent again after a leader change left its outcome unknown, before it fails. */
+    public static final int MAX_RESENDS = 3;
+    /**
+     * The most sequences between this writer's oldest write without an answer and its newest: the
+     * service remembers that many writes per writer, so every resent write is recognised.
+     */
+    public static final int MAX_IN_FLIGHT = WriterHistories.WINDOW;
+
+    /** Not an Aeron offer result: a new leader came while offering a new write, whose earlier writes must go first. */
+    private static final long RESENDS_FIRST = Long.MIN_VALUE;
+
     private static final System.Logger LOG = System.getLogger(ClusterWriter.class.getName());
 
     private final WriteCodec<W> codec;
-    private final Map<Long, CompletableFuture<Long>> pending = new ConcurrentHashMap<>();
+    /** Writes sent and not answered yet, by sequence: iterated in sequence order to resend them. */
+    private final ConcurrentNavigableMap<Long, InFlight> pending = new ConcurrentSkipListMap<>();
+    private final long writerId;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final IdleStrategy offerIdle = new SleepingMillisIdleStrategy(1);
     private final Object lock = new Object();
     private final Thread poller;
     private final long keepAliveIntervalNs;
     private AeronCluster cluster;
-    private long nextCorrelationId;
+    private long nextSequence;
+    private long nextAdminCorrelationId;
     private long lastKeepAliveNs;
+    /** A new leader was elected and some pending writes have not been sent to it yet. */
+    private boolean resendsDue;
+    private volatile long leaderChanges;
+    private volatile long resent;
     private volatile boolean closed;
 
-    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs) {
+    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs, long writerId) {
         this.codec = codec;
+        this.writerId = writerId;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.poller = new Thread(this::pollEgress, "epochring-cluster-egress");
         poller.setDaemon(true);
@@ -107,8 +136,14 @@ public final class ClusterWriter<W> implements AutoCloseable {
      */
     public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec) {
         Objects.requireNonNull(context, "context must not be null");
+        return connect(context, codec, randomWriterId());
+    }
+
+    /** Like {@link #connect(AeronCluster.Context, WriteCodec)} with a given writer id: tests send a write again with it. */
+    static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, long writerId) {
+        Objects.requireNonNull(context, "context must not be null");
         ClusterWriter<W> writer = new ClusterWriter<>(Objects.requireNonNull(codec, "codec must not be null"),
-                                                      TimeUnit.SECONDS.toNanos(1));
+                                                      TimeUnit.SECONDS.toNanos(1), writerId);
         if (context.errorHandler() == Aeron.Configuration.DEFAULT_ERROR_HANDLER) {
             // Aeron's default handler ends the JVM when the media driver goes away; a library must not.
             context.errorHandler(writer::onClientError);
@@ -117,6 +152,15 @@ public final class ClusterWriter<W> implements AutoCloseable {
         writer.lastKeepAliveNs = System.nanoTime();
         writer.poller.start();
         return writer;
+    }
+
+    /** Random, so that writers need no coordination; 0 is left out so that it never looks unset. */
+    private static long randomWriterId() {
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        return id;
     }
 
     /**
@@ -132,35 +176,96 @@ public final class ClusterWriter<W> implements AutoCloseable {
             if (closed) {
                 throw new ShutdownException("the cluster writer is closed: connect a new one", write);
             }
-            long correlationId = ++nextCorrelationId;
+            long sequence = nextSequence + 1;
+            Map.Entry<Long, InFlight> oldest = pending.firstEntry();
+            if (oldest != null && sequence - oldest.getKey() >= MAX_IN_FLIGHT) {
+                future.completeExceptionally(new ClusterWriteException("write " + oldest.getKey() + " of this writer has had no "
+                        + "answer for " + MAX_IN_FLIGHT + " writes (the cluster remembers that many per writer to recognise a "
+                        + "write sent again); the write was not sent. Wait for the futures of earlier writes, then retry"));
+                return future;
+            }
             int length;
             try {
-                buffer.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+                buffer.putLong(ReplicationProtocol.WRITER_ID_OFFSET, writerId);
+                buffer.putLong(ReplicationProtocol.SEQUENCE_OFFSET, sequence);
                 length = ReplicationProtocol.WRITE_OFFSET + codec.encode(write, buffer, ReplicationProtocol.WRITE_OFFSET);
             } catch (RuntimeException e) {
                 future.completeExceptionally(new ClusterWriteException("codec '" + codec.name() + "' could not encode the write ("
                         + e.getMessage() + "); nothing was sent", e));
                 return future;
             }
-            pending.put(correlationId, future);
+            nextSequence = sequence;
             long deadline = System.nanoTime() + DEFAULT_OFFER_TIMEOUT.toNanos();
-            offerIdle.reset();
+            // Writes resent to a new leader go first: the service takes a sequence at or below the highest it applied as a retry.
             long result;
-            while ((result = cluster.offer(buffer, 0, length)) < 0) {
-                // Not connected: the session is moving to a new leader, or the ingress is not up yet. Nothing was sent, so trying again is safe.
-                boolean retry = result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION
-                        || result == Publication.NOT_CONNECTED;
-                if (!retry || System.nanoTime() > deadline) {
-                    pending.remove(correlationId);
-                    future.completeExceptionally(new ClusterWriteException("the cluster ingress refused the write ("
-                            + describe(result) + "); it was not sent. Retry when the cluster has a leader and keeps up"));
-                    return future;
+            do {
+                result = sendResends(deadline);
+                if (result >= 0) {
+                    result = offer(buffer, length, deadline, true);
                 }
-                cluster.pollEgress();
-                offerIdle.idle();
+            } while (result == RESENDS_FIRST);
+            if (result >= 0) {
+                // Only now: no reply can come before, since replies are polled under the lock this thread holds.
+                pending.put(sequence, new InFlight(future, buffer, length));
+            } else {
+                future.completeExceptionally(new ClusterWriteException("the cluster ingress refused the write ("
+                        + describe(result) + "); it was not sent. Retry when the cluster has a leader and keeps up"));
             }
         }
         return future;
+    }
+
+    /**
+     * Offers until the ingress takes the message or {@code deadline} passes. Holds the lock.
+     *
+     * @param yieldToResends stop with {@link #RESENDS_FIRST} when a new leader is elected meanwhile
+     * @return Aeron's last offer result, or {@link #RESENDS_FIRST}
+     */
+    private long offer(DirectBuffer message, int length, long deadline, boolean yieldToResends) {
+        offerIdle.reset();
+        long result;
+        while ((result = cluster.offer(message, 0, length)) < 0) {
+            // Not connected: the session is moving to a new leader, or the ingress is not up yet. Nothing was sent, so trying again is safe.
+            boolean retry = result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION
+                    || result == Publication.NOT_CONNECTED;
+            if (!retry || System.nanoTime() - deadline > 0) {
+                return result;
+            }
+            cluster.pollEgress();
+            if (yieldToResends && resendsDue) {
+                return RESENDS_FIRST;
+            }
+            offerIdle.idle();
+        }
+        return result;
+    }
+
+    /**
+     * Sends the pending writes marked for resending, in sequence order, until {@code deadline}. Holds the lock.
+     *
+     * @return 0 when none is left to resend, else the offer result that stopped it
+     */
+    private long sendResends(long deadline) {
+        while (resendsDue) {
+            resendsDue = false;
+            for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
+                InFlight write = e.getValue();
+                if (!write.resendDue) {
+                    continue;
+                }
+                long result = offer(write.message, write.message.capacity(), deadline, false);
+                if (result < 0) {
+                    resendsDue = true;
+                    return result;
+                }
+                write.resendDue = false;
+                resent++;
+                if (resendsDue) {
+                    break; // another leader came while offering: start again from the oldest
+                }
+            }
+        }
+        return 0;
     }
 
     private static String describe(long result) {
@@ -178,6 +283,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
         return "offer result " + result;
     }
 
+    /** Polls the egress and keeps the session alive; one daemon thread. */
     private void pollEgress() {
         IdleStrategy idle = new SleepingMillisIdleStrategy(1);
         while (!closed) {
@@ -188,6 +294,9 @@ public final class ClusterWriter<W> implements AutoCloseable {
                 }
                 try {
                     work = cluster.pollEgress();
+                    if (resendsDue) {
+                        sendResends(System.nanoTime()); // one try per pass: new writes and this thread share the lock
+                    }
                     long now = System.nanoTime();
                     if (now - lastKeepAliveNs >= keepAliveIntervalNs && cluster.sendKeepAlive()) {
                         lastKeepAliveNs = now;
@@ -209,13 +318,34 @@ public final class ClusterWriter<W> implements AutoCloseable {
     }
 
     private void failAll(String why) {
-        List<Long> ids = new ArrayList<>(pending.keySet());
-        for (Long id : ids) {
-            CompletableFuture<Long> future = pending.remove(id);
-            if (future != null) {
-                future.completeExceptionally(new ClusterWriteException(why + "; the write's outcome is unknown: it may or may "
-                        + "not be in the cluster log"));
+        List<Long> sequences = new ArrayList<>(pending.keySet());
+        for (Long sequence : sequences) {
+            InFlight write = pending.remove(sequence);
+            if (write != null) {
+                write.future.completeExceptionally(new ClusterWriteException(why + "; the write's outcome is unknown: it may or "
+                        + "may not be in the cluster log, and only this writer's own resends are recognised as the same write. "
+                        + "Check whether it was applied before writing it again"));
             }
+        }
+    }
+
+    /** A new leader: every write without an answer may or may not be in the log, so all go again, to the new leader. */
+    private void onNewLeader(int leaderMemberId) {
+        leaderChanges++;
+        for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
+            InFlight write = e.getValue();
+            if (write.resends == MAX_RESENDS) {
+                if (pending.remove(e.getKey(), write)) {
+                    write.future.completeExceptionally(new ClusterWriteException("the cluster elected a new leader (member "
+                            + leaderMemberId + ") for the " + (MAX_RESENDS + 1) + "th time while this write was in flight, and "
+                            + "it was sent again " + MAX_RESENDS + " times; its outcome is unknown: it may or may not be in the "
+                            + "cluster log. Check whether it was applied before writing it again"));
+                }
+                continue;
+            }
+            write.resends++;
+            write.resendDue = true;
+            resendsDue = true;
         }
     }
 
@@ -230,7 +360,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
             if (closed) {
                 throw new ShutdownException("the cluster writer is closed: connect a new one", null);
             }
-            return cluster.sendAdminRequestToTakeASnapshot(++nextCorrelationId);
+            return cluster.sendAdminRequestToTakeASnapshot(++nextAdminCorrelationId);
         }
     }
 
@@ -241,9 +371,24 @@ public final class ClusterWriter<W> implements AutoCloseable {
         }
     }
 
+    /** @return how many times this writer's session moved to a newly elected leader */
+    public long leaderChanges() {
+        return leaderChanges;
+    }
+
+    /** @return how many writes this writer sent again to a new leader (a write sent again twice counts twice) */
+    public long resentWrites() {
+        return resent;
+    }
+
     /** @return writes submitted whose reply has not come yet */
     public int pendingWrites() {
         return pending.size();
+    }
+
+    /** @return this writer's id, which every write it sends carries */
+    public long writerId() {
+        return writerId;
     }
 
     /** Closes the cluster session; writes still pending fail with an unknown outcome. */
@@ -278,10 +423,11 @@ public final class ClusterWriter<W> implements AutoCloseable {
             if (length < ReplicationProtocol.REPLY_LENGTH) {
                 return;
             }
-            CompletableFuture<Long> future = pending.remove(buffer.getLong(offset + ReplicationProtocol.CORRELATION_ID_OFFSET));
-            if (future == null) {
-                return;
+            InFlight write = pending.remove(buffer.getLong(offset + ReplicationProtocol.REPLY_SEQUENCE_OFFSET));
+            if (write == null) {
+                return; // answered already: the reply to a resent write, or to its first send
             }
+            CompletableFuture<Long> future = write.future;
             long epoch = buffer.getLong(offset + ReplicationProtocol.EPOCH_OFFSET);
             if (epoch == ReplicationProtocol.REFUSED) {
                 future.completeExceptionally(new ClusterWriteException(buffer.getStringWithoutLengthUtf8(
@@ -301,7 +447,22 @@ public final class ClusterWriter<W> implements AutoCloseable {
 
         @Override
         public void onNewLeader(long clusterSessionId, long leadershipTermId, int leaderMemberId, String ingressEndpoints) {
-            failAll("the cluster elected a new leader (member " + leaderMemberId + ") while writes were in flight");
+            ClusterWriter.this.onNewLeader(leaderMemberId);
+        }
+    }
+
+    /** A write sent and not answered yet: its future, and its message, kept to send it again to a new leader. */
+    private static final class InFlight {
+        final CompletableFuture<Long> future;
+        final UnsafeBuffer message;
+        int resends;
+        boolean resendDue;
+
+        InFlight(CompletableFuture<Long> future, DirectBuffer encoded, int length) {
+            this.future = future;
+            byte[] copy = new byte[length];
+            encoded.getBytes(0, copy);
+            this.message = new UnsafeBuffer(copy);
         }
     }
 }

@@ -22,6 +22,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +43,13 @@ import java.util.concurrent.TimeUnit;
  * that decodes then gets the next epoch on every node, in log order, so the service knows a write's
  * epoch when it hands it over, and epochs are the same on every node. A message the codec cannot
  * decode gets no epoch anywhere (decoding is deterministic) and its writer is told why.
+ *
+ * <p>Retries: each write carries its {@link ClusterWriter}'s random writer id and a sequence. The
+ * service remembers, per writer, the highest sequence applied and the epochs of its recent writes
+ * (the last 1,024 per writer); a write that comes again (the writer resends the writes whose outcome a
+ * leader change left unknown) is not handed to the ring again but answered with the epoch it got
+ * the first time. The histories are state like the epochs: built alike on every node from the log,
+ * written into snapshots, and dropped with the cluster session that last wrote for them.
  *
  * <p>Restarts: Aeron replays the cluster log from the newest snapshot, while the ring recovers its
  * own journal first. The service skips the replayed writes whose epochs the ring already holds, so
@@ -71,6 +81,9 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     private final WriteCodec<W> codec;
     private final MutableDirectBuffer reply = new ExpandableArrayBuffer(ReplicationProtocol.REPLY_LENGTH + 256);
     private final UnsafeBuffer snapshot = new UnsafeBuffer(new byte[ReplicationProtocol.SNAPSHOT_LENGTH]);
+    private final ExpandableArrayBuffer historyMessage = new ExpandableArrayBuffer(ReplicationProtocol.HISTORY_ENTRIES_OFFSET
+            + WriterHistories.ENTRIES_PER_MESSAGE * ReplicationProtocol.HISTORY_ENTRY_LENGTH);
+    private final WriterHistories histories = new WriterHistories();
 
     private Cluster cluster;
     private IdleStrategy idle;
@@ -80,6 +93,7 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     private volatile long snapshotEpoch = -1;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile ClusterStateException failure;
+    private volatile long duplicates;
 
     /**
      * @param ring    a started ring with a journal, written by this service only
@@ -116,44 +130,71 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     }
 
     private long loadSnapshot(Image image) {
-        long[] epoch = {-1};
-        while (epoch[0] < 0 && !image.isEndOfStream()) {
-            int fragments = image.poll((buffer, offset, length, header) -> epoch[0] = readSnapshot(buffer, offset, length), 1);
+        // {epoch, writer history messages still to read}; the first message says how many follow.
+        long[] state = {-1, -1};
+        while ((state[0] < 0 || state[1] > 0) && !image.isEndOfStream()) {
+            int fragments = image.poll((buffer, offset, length, header) -> {
+                if (state[0] < 0) {
+                    readSnapshot(buffer, offset, length, state);
+                } else {
+                    histories.load(buffer, offset, length);
+                    state[1]--;
+                }
+            }, 1);
             idle.idle(fragments);
         }
-        if (epoch[0] < 0) {
-            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot ended before its position "
-                    + "record; it was not written by this service (or is cut short)");
+        if (state[0] < 0 || state[1] > 0) {
+            throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot ended before its "
+                    + (state[0] < 0 ? "position record" : state[1] + " last writer histories")
+                    + "; it was not written by this service (or is cut short)");
         }
-        snapshotEpoch = epoch[0];
-        return epoch[0];
+        snapshotEpoch = state[0];
+        return state[0];
     }
 
-    private long readSnapshot(DirectBuffer buffer, int offset, int length) {
-        if (length < ReplicationProtocol.SNAPSHOT_LENGTH
+    private void readSnapshot(DirectBuffer buffer, int offset, int length, long[] state) {
+        if (length < ReplicationProtocol.SNAPSHOT_LENGTH_1
                 || buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_MAGIC_OFFSET) != ReplicationProtocol.SNAPSHOT_MAGIC) {
             throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot is not an EpochRing "
                     + "service snapshot (" + length + " bytes, no magic number)");
         }
         int version = buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_VERSION_OFFSET);
-        if (version != ReplicationProtocol.SNAPSHOT_VERSION) {
+        if (version == ReplicationProtocol.SNAPSHOT_VERSION_1) {
+            state[1] = 0; // no writer histories: retries of writes before it are not recognised
+        } else if (version == ReplicationProtocol.SNAPSHOT_VERSION && length >= ReplicationProtocol.SNAPSHOT_LENGTH) {
+            state[1] = buffer.getInt(offset + ReplicationProtocol.SNAPSHOT_HISTORIES_OFFSET);
+        } else {
             throw new ClusterStateException("ring '" + ring.name() + "': the cluster snapshot has format version " + version
-                    + ", this build reads " + ReplicationProtocol.SNAPSHOT_VERSION + "; start the node with the build that wrote it");
+                    + " (" + length + " bytes), this build reads " + ReplicationProtocol.SNAPSHOT_VERSION_1 + " and "
+                    + ReplicationProtocol.SNAPSHOT_VERSION + "; start the node with the build that wrote it");
         }
-        return buffer.getLong(offset + ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET);
+        state[0] = buffer.getLong(offset + ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET);
     }
 
     @Override
     public void onSessionMessage(ClientSession session, long timestamp, DirectBuffer buffer, int offset, int length, Header header) {
         if (length < ReplicationProtocol.WRITE_OFFSET) {
-            return; // not from a ClusterWriter (no correlation id to answer): no epoch, on every node alike
+            return; // not from a ClusterWriter (no sequence to answer): no epoch, on every node alike
         }
-        long correlationId = buffer.getLong(offset + ReplicationProtocol.CORRELATION_ID_OFFSET);
+        long writerId = buffer.getLong(offset + ReplicationProtocol.WRITER_ID_OFFSET);
+        long sequence = buffer.getLong(offset + ReplicationProtocol.SEQUENCE_OFFSET);
+        long earlier = histories.epochOf(writerId, sequence);
+        if (earlier != WriterHistories.NEW) {
+            duplicates++;
+            if (earlier > 0) {
+                replyEpoch(session, sequence, earlier);
+            } else {
+                replyRefused(session, sequence, "write " + sequence + " of writer " + Long.toHexString(writerId) + " came again "
+                        + "after more than " + WriterHistories.WINDOW + " newer writes of that writer: it was applied already or "
+                        + "never reached the cluster log, and its epoch is not remembered; it was not applied again");
+            }
+            return;
+        }
         W write;
         try {
             write = codec.decode(buffer, offset + ReplicationProtocol.WRITE_OFFSET, length - ReplicationProtocol.WRITE_OFFSET);
         } catch (RuntimeException e) {
-            replyRefused(session, correlationId, "the write could not be decoded with codec '" + codec.name() + "' version "
+            replyRefused(session, sequence, "the write could not be decoded with codec '" + codec.name() + "' version "
                     + codec.version() + " (" + e + "); it was not applied on any node: check that the writer uses the same codec");
             return;
         }
@@ -162,7 +203,8 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
             handOver(write, epoch);
         }
         lastEpoch = epoch;
-        replyEpoch(session, correlationId, epoch);
+        histories.applied(writerId, sequence, epoch, session.id());
+        replyEpoch(session, sequence, epoch);
     }
 
     private void handOver(W write, long epoch) {
@@ -176,14 +218,14 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
         }
     }
 
-    private void replyEpoch(ClientSession session, long correlationId, long epoch) {
-        reply.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+    private void replyEpoch(ClientSession session, long sequence, long epoch) {
+        reply.putLong(ReplicationProtocol.REPLY_SEQUENCE_OFFSET, sequence);
         reply.putLong(ReplicationProtocol.EPOCH_OFFSET, epoch);
         offer(session, ReplicationProtocol.REPLY_LENGTH);
     }
 
-    private void replyRefused(ClientSession session, long correlationId, String reason) {
-        reply.putLong(ReplicationProtocol.CORRELATION_ID_OFFSET, correlationId);
+    private void replyRefused(ClientSession session, long sequence, String reason) {
+        reply.putLong(ReplicationProtocol.REPLY_SEQUENCE_OFFSET, sequence);
         reply.putLong(ReplicationProtocol.EPOCH_OFFSET, ReplicationProtocol.REFUSED);
         byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
         reply.putBytes(ReplicationProtocol.REASON_OFFSET, bytes);
@@ -219,11 +261,22 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
         snapshot.putInt(ReplicationProtocol.SNAPSHOT_VERSION_OFFSET, ReplicationProtocol.SNAPSHOT_VERSION);
         snapshot.putLong(ReplicationProtocol.SNAPSHOT_EPOCH_OFFSET, epoch);
         snapshot.putLong(ReplicationProtocol.SNAPSHOT_LOG_POSITION_OFFSET, cluster.logPosition());
-        idle.reset();
-        while (publication.offer(snapshot, 0, ReplicationProtocol.SNAPSHOT_LENGTH) < 0) {
-            idle.idle();
+        List<byte[]> historyMessages = new ArrayList<>();
+        histories.encode(historyMessage, (buffer, length) -> historyMessages.add(Arrays.copyOf(buffer.byteArray(), length)));
+        snapshot.putInt(ReplicationProtocol.SNAPSHOT_HISTORIES_OFFSET, historyMessages.size());
+        offer(publication, snapshot, ReplicationProtocol.SNAPSHOT_LENGTH);
+        for (byte[] message : historyMessages) {
+            offer(publication, new UnsafeBuffer(message), message.length);
         }
         snapshotEpoch = epoch;
+    }
+
+    /** A snapshot must be whole: wait for room however long it takes (Aeron gives the service the time). */
+    private void offer(ExclusivePublication publication, DirectBuffer buffer, int length) {
+        idle.reset();
+        while (publication.offer(buffer, 0, length) < 0) {
+            idle.idle();
+        }
     }
 
     @Override
@@ -237,6 +290,7 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
 
     @Override
     public void onSessionClose(ClientSession session, long timestamp, CloseReason closeReason) {
+        histories.sessionClosed(session.id());
     }
 
     @Override
@@ -251,6 +305,11 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
     /** @return the epoch of the last write of the cluster log this node handed to its ring (or skipped as already held) */
     public long lastEpoch() {
         return lastEpoch;
+    }
+
+    /** @return how many writes came again (retries) and were answered without being handed to the ring again */
+    public long duplicates() {
+        return duplicates;
     }
 
     /** @return the epoch the newest snapshot this node took or loaded holds, or -1 when there was none */

@@ -10,6 +10,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.security.AuthorisationService;
 import io.epochring.EpochRing;
+import io.epochring.Flusher;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.testing.LedgerFlusher;
 import io.epochring.testing.Put;
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
  * {@link EpochRingClusteredService}, and the node's own EpochRing (recording delta, ledger storage,
  * Chronicle journal), all under one directory, on 127.0.0.1, with sleeping idle strategies so that
  * three nodes share two cores. {@link #start} again on the same directory restarts the node.
+ * {@link ClusterNodeMain} runs one in a process of its own, with storage in a file.
  */
 final class ClusterNode implements AutoCloseable {
 
@@ -48,18 +50,24 @@ final class ClusterNode implements AutoCloseable {
     private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
 
     private RecordingDelta delta;
-    private LedgerFlusher flusher;
+    /** A {@link LedgerFlusher} (in memory, carried over a restart in this JVM) or storage on disk. */
+    private Flusher<Map<String, Long>, Map<String, Long>> flusher;
     private EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring;
     private EpochRingClusteredService<Put> service;
     private ClusteredMediaDriver driver;
     private ClusteredServiceContainer container;
 
     ClusterNode(int memberId, Path dir, ClusterPorts ports, String ingressEndpoints) {
+        this(memberId, dir, ports, ingressEndpoints, new LedgerFlusher(true));
+    }
+
+    ClusterNode(int memberId, Path dir, ClusterPorts ports, String ingressEndpoints,
+                Flusher<Map<String, Long>, Map<String, Long>> storage) {
         this.memberId = memberId;
         this.dir = dir;
         this.ports = ports;
         this.ingressEndpoints = ingressEndpoints;
-        this.flusher = new LedgerFlusher(true);
+        this.flusher = storage;
     }
 
     /** Starts the ring (recovering its journal) and then the cluster parts, which recover the cluster log. */
@@ -143,7 +151,18 @@ final class ClusterNode implements AutoCloseable {
         driver = null;
         ring.close();
         ring = null;
-        flusher = flusher.afterCrash();
+        if (flusher instanceof LedgerFlusher ledger) {
+            flusher = ledger.afterCrash();
+        }
+    }
+
+    /**
+     * Stops only the service container: this node's consensus module goes on appending and
+     * committing the log, but its service neither applies nor answers any more.
+     */
+    void stopService() {
+        CloseHelper.close(container);
+        container = null;
     }
 
     /** This node's ring loses its journal and storage, as a replaced disk would; only while the node is closed. */
@@ -185,8 +204,9 @@ final class ClusterNode implements AutoCloseable {
         return delta.applied();
     }
 
+    /** @return the in-memory storage of a node made without storage of its own */
     LedgerFlusher storage() {
-        return flusher;
+        return (LedgerFlusher) flusher;
     }
 
     List<Throwable> errors() {

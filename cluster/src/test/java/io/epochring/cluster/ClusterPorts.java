@@ -38,6 +38,24 @@ final class ClusterPorts {
         }
     }
 
+    /** @return the ports of {@link #clusterMembers()}'s text, as a node in another process is told them */
+    static ClusterPorts parse(String clusterMembers) {
+        List<Integer> ports = new ArrayList<>();
+        for (String member : clusterMembers.split("\\|")) {
+            if (member.isBlank()) {
+                continue;
+            }
+            String[] fields = member.split(",");
+            if (fields.length != PER_MEMBER + 1) {
+                throw new IllegalArgumentException("a cluster member is id,ingress,consensus,log,catchup,archive; was '" + member + "'");
+            }
+            for (int i = 1; i <= PER_MEMBER; i++) {
+                ports.add(Integer.parseInt(fields[i].substring(fields[i].lastIndexOf(':') + 1)));
+            }
+        }
+        return new ClusterPorts(ports.stream().mapToInt(Integer::intValue).toArray());
+    }
+
     private String endpoint(int member, int which) {
         return "127.0.0.1:" + ports[member * PER_MEMBER + which];
     }

@@ -166,6 +166,56 @@ class ReplicationTest {
         assertThat(survivors.get(0).applied()).startsWith(leader.applied().toArray(new RecordingDelta.Applied[0]));
     }
 
+    @Test
+    void writesLeftWithoutAnAnswerByTheLeaderAreSentAgainAndEachGetsOneEpoch() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before", 20));
+
+        // given writes the leader's service never answers (it stopped; its consensus module may commit
+        // some before it steps down, so some are in the log and some are not)
+        ClusterNode leader = leader();
+        leader.stopService();
+        List<Put> inFlight = new ArrayList<>();
+        Map<Put, CompletableFuture<Long>> futures = new HashMap<>();
+        for (int i = 0; i < 30; i++) {
+            Put put = new Put("in-flight-" + i, i);
+            inFlight.add(put);
+            futures.put(put, writer.write(put));
+        }
+
+        // when the leader goes and another is elected
+        leader.close();
+
+        // then every one of them gets an epoch, in the order they were written, once
+        for (int i = 0; i < inFlight.size(); i++) {
+            Put put = inFlight.get(i);
+            assertThat(futures.get(put).get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("epoch of %s", put).isEqualTo(21L + i);
+            epochs.put(put, 21L + i);
+        }
+        assertThat(writer.leaderChanges()).isGreaterThanOrEqualTo(1);
+        epochs.putAll(writeConcurrently("after", 20));
+        assertThat(epochs.values()).containsExactlyInAnyOrderElementsOf(range(1, 70));
+        List<ClusterNode> survivors = nodes.stream().filter(n -> n != leader).toList();
+        await("the survivors to apply epoch 70",
+              () -> survivors.stream().allMatch(n -> n.ring().watermark(DurabilityLevel.APPLIED) >= 70));
+        assertThat(survivors.get(1).service().duplicates()).as("both survivors recognise the same writes as sent again")
+                .isEqualTo(survivors.get(0).service().duplicates());
+        System.out.printf("writes left without an answer: %d sent again, %d of them already in the log%n",
+                          writer.resentWrites(), survivors.get(0).service().duplicates());
+        closeWriter();
+        stopCluster();
+
+        // and every survivor applied each write once, at the epoch its writer was told
+        for (ClusterNode node : survivors) {
+            assertThat(node.applied()).isEqualTo(survivors.get(0).applied())
+                    .extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 70));
+            for (RecordingDelta.Applied a : node.applied()) {
+                assertThat(a.epoch()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(70)).isTrue();
+        }
+    }
+
     private ClusterNode leader() {
         return nodes.stream().filter(n -> n.ring() != null && n.service().role() == Cluster.Role.LEADER).findFirst().orElseThrow();
     }
