@@ -20,6 +20,14 @@ import java.util.NavigableSet;
  * readable record was lost: Chronicle keeps the position of the last complete document in the
  * file header, so a damaged header or a truncated file that makes Chronicle stop early is noticed.
  *
+ * <p>Design note (runs): a raw Chronicle tailer spends most of its time per record on the
+ * document itself (a document context, finding and checking the header, index bookkeeping), so
+ * replay opening a document per record cost as much again as all of its own checks. With
+ * {@link #readsRuns}, after each document the tailer opens, the records that follow it in the same
+ * mapped chunk are read where they lie, one header word each, with every check of a record read
+ * through its own document; the tailer is then moved past the run, and must find its last record
+ * where the run did.
+ *
  * <p>Chronicle tailers belong to the thread that creates them: create, use and close a cursor on
  * one thread.
  */
