@@ -364,6 +364,8 @@ public final class ChronicleJournal implements Journal {
                 cursor.toStart();
             }
             Replayer replayer = new Replayer(cursor, afterEpoch, newestCheckpoint, handler);
+            // Most records are read in place after the document Chronicle opens, not each through its own document.
+            cursor.readsRuns = true;
             // Each record is handed over while its document is open: its payload may lie in the mapped file.
             while (cursor.next(replayer)) {
                 // the replayer did the work

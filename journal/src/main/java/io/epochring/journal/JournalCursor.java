@@ -2,6 +2,7 @@ package io.epochring.journal;
 
 import io.epochring.JournalCorruptedException;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -19,6 +20,14 @@ import java.util.NavigableSet;
  * readable record was lost: Chronicle keeps the position of the last complete document in the
  * file header, so a damaged header or a truncated file that makes Chronicle stop early is noticed.
  *
+ * <p>Design note (runs): a raw Chronicle tailer spends most of its time per record on the
+ * document itself (a document context, finding and checking the header, index bookkeeping), so
+ * replay opening a document per record cost as much again as all of its own checks. With
+ * {@link #readsRuns}, after each document the tailer opens, the records that follow it in the same
+ * mapped chunk are read where they lie, one header word each, with every check of a record read
+ * through its own document; the tailer is then moved past the run, and must find its last record
+ * where the run did.
+ *
  * <p>Chronicle tailers belong to the thread that creates them: create, use and close a cursor on
  * one thread.
  */
@@ -34,6 +43,11 @@ final class JournalCursor implements AutoCloseable {
     final RecordReader record = new RecordReader();
     /** Read write records' headers only (see {@link RecordReader#readHeader}); for locating the end. */
     boolean headersOnly;
+    /**
+     * Read on in place past each document {@link #next(RecordVisitor)} opens, through the records
+     * that follow it in the same mapped chunk (see {@link #readRunInPlace}); for replay.
+     */
+    boolean readsRuns;
 
     /** The current record's place: Chronicle index, cycle and byte offset of its content. */
     long index;
@@ -42,6 +56,8 @@ final class JournalCursor implements AutoCloseable {
 
     /** Records read since this cursor was created: what locating the end cost. */
     long recordsRead;
+    /** Of those, the records read in place after an open document rather than through their own (see {@link #readsRuns}). */
+    long recordsReadInRuns;
     /** Records read since the tailer was last placed, and the index it was placed at (-1: the start); for errors. */
     private long recordsSinceMove;
     private long movedTo = -1;
@@ -55,6 +71,8 @@ final class JournalCursor implements AutoCloseable {
     private long tailIndex;
     private long tailEpoch;
     private boolean tailCheckpoint;
+    /** Set while the visitor has a record: what it throws then is the visitor's own, not Chronicle's. */
+    private boolean visiting;
     /** Since when (System.nanoTime) {@link #nextLive} has found records missing after the same last record; -1: it has not. */
     private long missingSince = UNKNOWN;
     private int missingAfterCycle;
@@ -284,10 +302,12 @@ final class JournalCursor implements AutoCloseable {
 
     /**
      * Reads and verifies the next record and, before its document closes (the record may be read
-     * in place: see {@link RecordReader}), checks its sequence and hands it to {@code visitor}.
+     * in place: see {@link RecordReader}), checks its sequence and hands it to {@code visitor};
+     * with {@link #readsRuns}, the records after it in the same mapped chunk too.
      */
     private boolean readRecord(boolean inSequence, RecordVisitor visitor) {
-        boolean visiting = false;
+        visiting = false;
+        long runEnd = UNKNOWN;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return false;
@@ -310,6 +330,13 @@ final class JournalCursor implements AutoCloseable {
                 visitor.visit(record);
                 visiting = false;
             }
+            if (readsRuns && inSequence && visitor != null && !headersOnly && record.readInPlace()) {
+                BytesStore<?, ?> store = bytes.bytesStore();
+                long first = index;
+                if (store != null && readRunInPlace(store, visitor) != first) {
+                    runEnd = index; // the tailer is past the document only: move it past the run
+                }
+            }
         } catch (JournalCorruptedException e) {
             throw e;
         } catch (RuntimeException | InternalError e) {
@@ -321,7 +348,97 @@ final class JournalCursor implements AutoCloseable {
         } finally {
             record.release();
         }
+        if (runEnd != UNKNOWN) {
+            moveTailerPast(runEnd);
+        }
         return true;
+    }
+
+
+    /**
+     * Replay's fast path: reads on, in place, through the documents that follow the open one in the
+     * same mapped chunk ({@code store}, which the open document keeps mapped), each exactly as
+     * {@link #readRecord} would: read and verified, checked in sequence, handed to the visitor.
+     * Chronicle's per-document work (a document context, its header and index bookkeeping) is what
+     * a raw tailer spends most of its time on; here a document costs one header word.
+     *
+     * <p>It stops before anything that is not a plain complete record lying whole in the chunk: an
+     * incomplete or empty header (the end of what was written), Chronicle's own metadata (an index
+     * array, the end-of-file marker of a rolled file), a document crossing the chunk's end, one too
+     * short to be a record. Chronicle's tailer then reads on from there as usual: see
+     * {@link #moveTailerPast}, which also checks that Chronicle finds the last record of the run
+     * where this found it.
+     *
+     * @return the Chronicle index of the last record read (the open document's when none followed)
+     */
+    private long readRunInPlace(BytesStore<?, ?> store, RecordVisitor visitor) {
+        long header = position - DOCUMENT_HEADER_LENGTH;
+        if (!store.inside(header, DOCUMENT_HEADER_LENGTH)) {
+            return index;
+        }
+        int word = store.readVolatileInt(header);
+        if (DocumentHeader.length(word) != record.length) {
+            return index; // not laid out as expected: leave it all to Chronicle
+        }
+        while (true) {
+            header = DocumentHeader.next(header, word);
+            if (!store.inside(header, DOCUMENT_HEADER_LENGTH)) {
+                return index;
+            }
+            word = store.readVolatileInt(header);
+            if (!DocumentHeader.isComplete(word) || DocumentHeader.isMetaData(word)) {
+                return index;
+            }
+            int length = DocumentHeader.length(word);
+            long content = header + DOCUMENT_HEADER_LENGTH;
+            if (length < RecordFormat.CHECKPOINT_LENGTH || !store.inside(content, length)) {
+                return index;
+            }
+            // The next record of this file: Chronicle numbers data documents one after another.
+            index++;
+            position = content;
+            recordsRead++;
+            recordsReadInRuns++;
+            recordsSinceMove++;
+            String problem = record.readAt(store.addressForRead(content), length);
+            if (problem != null) {
+                throw corrupted(problem);
+            }
+            checkRecordSequence();
+            visiting = true;
+            visitor.visit(record);
+            visiting = false;
+        }
+    }
+
+    /**
+     * Places the tailer after the record with index {@code last}, read in place by
+     * {@link #readRunInPlace}: Chronicle reads that record once more, and must find it exactly where
+     * the run did, else the run misread the file and nothing it read may stand.
+     */
+    private void moveTailerPast(long last) {
+        long runPosition = position;
+        try {
+            if (!tailer.moveToIndex(last)) {
+                throw runMismatch(last, "Chronicle has no record with that index");
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent() || dc.index() != last || dc.wire().bytes().readPosition() != runPosition) {
+                    throw runMismatch(last, dc.isPresent() ? "Chronicle reads record index 0x" + Long.toHexString(dc.index())
+                                                             + " at byte offset " + dc.wire().bytes().readPosition() + " there"
+                                                           : "Chronicle finds no record there");
+                }
+            }
+        } catch (JournalCorruptedException e) {
+            throw e;
+        } catch (RuntimeException | InternalError e) {
+            throw unreadableAt(last, e);
+        }
+    }
+
+    private JournalCorruptedException runMismatch(long last, String found) {
+        return corrupted("reading on in place found record index 0x" + Long.toHexString(last) + " at byte offset " + position
+                         + ", but " + found + ": the file's documents are not laid out as this reader expects");
     }
 
     private void checkRecordSequence() {

@@ -118,6 +118,28 @@ final class RecordReader {
         return true;
     }
 
+    /**
+     * Reads the {@code length} bytes at {@code address} as one record, in place: for records that
+     * lie in mapped memory the caller keeps mapped (the documents after an open one in the same
+     * mapped chunk, see {@code JournalCursor}) until {@link #release}. Only where {@link #readsInPlace}.
+     *
+     * @return null when the record is valid, else what is wrong with it (the same text {@link #read} gives)
+     */
+    String readAt(long address, int length) {
+        epochKnown = false;
+        checksumOk = false;
+        this.length = length;
+        view.wrap(address, length);
+        payload.wrap(address, length);
+        inPlace = true;
+        return verify();
+    }
+
+    /** @return whether this reader reads records in native memory where they lie, when it can */
+    boolean readsInPlace() {
+        return inPlaceAllowed;
+    }
+
     private void copy(Bytes<?> document) {
         boolean grown = bytes.length < length;
         if (grown) {

@@ -42,7 +42,8 @@
  *                                                   one; else read on from the hinted record
  *                              replay(durable)   -- binary search to the first write above durable,
  *                                                   then every record, checked, in order: the one
- *                                                   pass over the writes
+ *                                                   pass over the writes (in place, in runs of
+ *                                                   records between Chronicle's own documents)
  *                              lastEpoch()       -- the newest write or checkpointed epoch
  *                              recordedEnd()     -- the end marker: records ending below it were lost
  * </pre>
