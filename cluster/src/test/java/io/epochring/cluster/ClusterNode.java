@@ -21,9 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * One node of an in-process test cluster: a {@link ClusterMember} (media driver, archive, consensus
- * module, service container) running an {@link EpochRingClusteredService}, and the node's own EpochRing (recording delta, ledger storage,
- * Chronicle journal), all under one directory, on 127.0.0.1, with sleeping idle strategies so that
- * three nodes share two cores. {@link #start} again on the same directory restarts the node.
+ * module, service container) running an {@link EpochRingClusteredService}, and the node's own
+ * EpochRing (recording delta, ledger storage, Chronicle journal), all under one directory, on
+ * 127.0.0.1, with sleeping idle strategies so that three nodes share two cores. {@link #start} again on the same directory restarts the node.
  * {@link ClusterNodeMain} runs one in a process of its own, with storage in a file.
  */
 final class ClusterNode implements AutoCloseable {

@@ -43,7 +43,7 @@ import java.util.concurrent.locks.LockSupport;
  * Errors the Aeron parts report go to stderr. The end of stdin stops the node too, so that a
  * node never outlives the tool that started it.
  */
-public final class ClusterDemoNode {
+final class ClusterDemoNode {
 
     /** The line on stdin that stops the node. */
     static final String STOP = "STOP";

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 final class ClusterDemoProcess implements AutoCloseable {
 
     private static final String JVM_OPTIONS = "META-INF/epochring/jvm.options";
+    private static final List<String> LOG_PROPERTIES = List.of("org.slf4j.simpleLogger.defaultLogLevel",
+                                                               "org.slf4j.simpleLogger.log.net.openhft");
 
     private final int memberId;
     private final Process process;
@@ -58,9 +60,17 @@ final class ClusterDemoProcess implements AutoCloseable {
             }
         }
         command.addAll(flags);
+        // The tool's own log levels (set as properties when it starts), so a node's stderr holds what matters.
+        for (String property : LOG_PROPERTIES) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
         // Three nodes and the tool share the machine: keep each node small.
         command.add("-Xmx256m");
         command.add("-XX:+UseSerialGC");
+        // C1 only: a short run on two cores does better without C2's compile work.
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
