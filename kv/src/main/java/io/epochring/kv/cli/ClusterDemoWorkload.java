@@ -88,8 +88,8 @@ final class ClusterDemoWorkload {
             nodes.add(ClusterDemoProcess.start(m, dir.resolve("node" + m), ports.clusterMembers()));
         }
         await("the nodes to start and elect a leader", () -> nodes.stream().allMatch(ClusterDemoProcess::started) && leader() != null);
-        out.println("  nodes       " + describeNodes() + "; ports " + ports.ingress(0) + " ... " + ports.archive(NODES - 1) + "; up in "
-                    + Format.seconds(System.nanoTime() - startingNs));
+        out.println("  nodes       " + describeNodes() + ", up in " + Format.seconds(System.nanoTime() - startingNs));
+        out.println("              client ingress " + ports.ingressEndpoints());
         out.flush();
 
         ClusterDemoWrites writes = new ClusterDemoWrites(config.writes());
@@ -119,6 +119,7 @@ final class ClusterDemoWorkload {
                 return first >= lastEpoch && survivors.stream().allMatch(n -> n.journaled() == first);
             });
             kill.resent = writer.resentWrites();
+            kill.newLeader = writer.leaderMemberId();
         }
         for (ClusterDemoProcess node : survivors()) {
             node.stop(WAIT.toSeconds());
@@ -147,6 +148,7 @@ final class ClusterDemoWorkload {
         int acknowledgedBefore;
         long leaderChangesBefore;
         long resent;
+        int newLeader = -1;
     }
 
     /** Submits every write, keeping {@code --in-flight} awaiting REPLICATED, and kills the leader half-way. */
@@ -211,22 +213,24 @@ final class ClusterDemoWorkload {
             }
         }
         out.println("  kill -9     leader node " + kill.memberId + " (pid " + kill.pid + ") after " + Format.count(kill.acknowledgedBefore)
-                    + " acknowledged writes; the cluster goes on with 2 of 3 nodes");
+                    + " acknowledged writes; the other two go on");
         if (firstNewLeaderNs == Long.MAX_VALUE) {
             out.println("  failover    no write was acknowledged by a new leader");
         } else {
             out.println("  failover    " + Format.millis(firstNewLeaderNs - kill.atNs) + " from the kill to the first write acknowledged by the"
-                        + " new leader (node " + newLeader() + "; a follower waits " + Format.duration(ClusterMember.LEADER_HEARTBEAT_TIMEOUT)
-                        + " without heartbeats before an election); " + Format.count(kill.resent) + " writes in flight sent again to it");
+                        + " new leader, node " + kill.newLeader);
+            out.println("              (followers wait " + Format.duration(ClusterMember.LEADER_HEARTBEAT_TIMEOUT) + " without heartbeats"
+                        + " before they elect one); " + Format.count(kill.resent) + " writes in flight sent again to it");
             long after = 0;
             for (int i = 0; i < writes.count(); i++) {
                 if (writes.outcome(i) == ClusterDemoWrites.Outcome.ACKNOWLEDGED && writes.completedNs(i) >= firstNewLeaderNs) {
                     after++;
                 }
             }
-            out.println("  throughput  before the kill " + Format.count(before) + " writes in " + Format.seconds(kill.atNs - firstNs) + " = "
-                        + Format.rate(before, kill.atNs - firstNs) + " writes/s; after the failover " + Format.count(after) + " in "
-                        + Format.seconds(endNs - firstNewLeaderNs) + " = " + Format.rate(after, endNs - firstNewLeaderNs) + " writes/s");
+            out.println("  throughput  before the kill    " + Format.count(before) + " writes in " + Format.seconds(kill.atNs - firstNs) + " = "
+                        + Format.rate(before, kill.atNs - firstNs) + " writes/s");
+            out.println("              after the failover " + Format.count(after) + " writes in " + Format.seconds(endNs - firstNewLeaderNs)
+                        + " = " + Format.rate(after, endNs - firstNewLeaderNs) + " writes/s");
         }
         printLatency(writes, kill, firstNewLeaderNs);
         out.println("  outcomes    " + Format.count(writes.count(ClusterDemoWrites.Outcome.ACKNOWLEDGED)) + " acknowledged REPLICATED, "
@@ -277,11 +281,6 @@ final class ClusterDemoWorkload {
               .append(node.isLeader() ? " (leader)" : "");
         }
         return sb.toString();
-    }
-
-    private String newLeader() {
-        ClusterDemoProcess leader = leader();
-        return leader == null ? "unknown" : String.valueOf(leader.memberId());
     }
 
     private ClusterDemoProcess leader() {
