@@ -59,12 +59,14 @@ final class ClusterDemoVerification {
             logs.add(readJournal(node));
         }
         List<Logged> reference = null;
+        int referenceId = -1;
         for (int n = 0; n < nodes.size(); n++) {
             if (!nodes.get(n).killed()) {
                 if (reference == null) {
                     reference = logs.get(n);
+                    referenceId = nodes.get(n).memberId();
                 } else if (!logs.get(n).equals(reference)) {
-                    problems.add("node " + nodes.get(n).memberId() + " holds other writes than node " + nodes.get(0).memberId()
+                    problems.add("node " + nodes.get(n).memberId() + " holds other writes than node " + referenceId
                                  + " (" + logs.get(n).size() + " against " + reference.size() + ")");
                 }
             }
