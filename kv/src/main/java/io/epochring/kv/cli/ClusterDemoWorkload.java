@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ final class ClusterDemoWorkload {
     private final Config config;
     private final PrintWriter out;
     private final PrintWriter err;
-    private final List<ClusterDemoProcess> nodes = new ArrayList<>();
+    private final List<ClusterDemoProcess> nodes = new CopyOnWriteArrayList<>();
 
     ClusterDemoWorkload(Config config, PrintWriter out, PrintWriter err) {
         this.config = config;
@@ -63,6 +64,14 @@ final class ClusterDemoWorkload {
         boolean temporary = config.dir() == null;
         Path dir = temporary ? Files.createTempDirectory("epochring-cluster-demo-") : prepare(config.dir());
         boolean keep = config.keep() || !temporary;
+        // Ctrl-C: the nodes would stop by themselves at the end of their stdin; this also removes a temporary directory.
+        Thread interrupted = new Thread(() -> {
+            nodes.forEach(ClusterDemoProcess::close);
+            if (!keep) {
+                delete(dir);
+            }
+        }, "epochring-cluster-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             out.println(String.format(Locale.ROOT, "EpochRing cluster demo: %d nodes on 127.0.0.1, each a JVM of its own; %s puts awaiting"
                                       + " REPLICATED, %d in flight; kill -9 of the leader after half", NODES, Format.count(config.writes()),
@@ -71,6 +80,11 @@ final class ClusterDemoWorkload {
             out.flush();
             return runIn(dir);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook does the rest
+            }
             nodes.forEach(ClusterDemoProcess::close);
             if (keep) {
                 out.println("  kept        " + dir + "  (try: epochring inspect --dir " + dir.resolve("node0").resolve("store") + " --limit 10)");
