@@ -125,7 +125,7 @@ final class ClusterDemoWorkload {
                      .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
                      .messageTimeoutNs(WAIT.toNanos()), KvCodec.INSTANCE, new BackoffIdleStrategy())) {
             kill = write(writer, writes);
-            endNs = lastCompletion(writes);
+            endNs = lastAcknowledgement(writes);
             long lastEpoch = writes.maxEpoch();
             await("the surviving nodes to journal every acknowledged write (epoch " + lastEpoch + ")", () -> {
                 List<ClusterDemoProcess> survivors = survivors();
@@ -280,10 +280,13 @@ final class ClusterDemoWorkload {
                                   Format.micros(h.getValueAtPercentile(99.9)), Format.micros(h.getMaxValue())));
     }
 
-    private static long lastCompletion(ClusterDemoWrites writes) {
+    /** @return when the last acknowledgement came */
+    private static long lastAcknowledgement(ClusterDemoWrites writes) {
         long last = 0;
         for (int i = 0; i < writes.count(); i++) {
-            last = Math.max(last, writes.completedNs(i));
+            if (writes.outcome(i) == ClusterDemoWrites.Outcome.ACKNOWLEDGED) {
+                last = Math.max(last, writes.completedNs(i));
+            }
         }
         return last;
     }
