@@ -64,7 +64,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threads: {@link #write} may be called from any thread. An {@link AeronCluster} is not
  * thread-safe, so every use of it (offers, egress polls, keep-alives) holds this writer's lock; one
- * daemon thread polls the egress and sends keep-alives, with a 1 ms sleeping idle strategy. Futures
+ * daemon thread polls the egress and sends keep-alives, idling with a 1 ms sleep when it found no
+ * reply (or with the idle strategy given to {@link #connect(AeronCluster.Context, WriteCodec, IdleStrategy)}:
+ * the sleep adds up to a millisecond to every REPLICATED latency, a backoff strategy much less). Futures
  * complete on that thread, holding the lock: their callbacks must not block.
  *
  * <p>Outcomes: a future completes with the write's epoch once the leader's service received it,
@@ -109,6 +111,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
     private final Object lock = new Object();
     private final Thread poller;
     private final long keepAliveIntervalNs;
+    private final IdleStrategy pollIdle;
     private AeronCluster cluster;
     private long nextSequence;
     private long nextAdminCorrelationId;
@@ -119,8 +122,9 @@ public final class ClusterWriter<W> implements AutoCloseable {
     private volatile long resent;
     private volatile boolean closed;
 
-    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs, long writerId) {
+    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs, long writerId, IdleStrategy pollIdle) {
         this.codec = codec;
+        this.pollIdle = pollIdle;
         this.writerId = writerId;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.poller = new Thread(this::pollEgress, "epochring-cluster-egress");
@@ -136,14 +140,31 @@ public final class ClusterWriter<W> implements AutoCloseable {
      */
     public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec) {
         Objects.requireNonNull(context, "context must not be null");
-        return connect(context, codec, randomWriterId());
+        return connect(context, codec, randomWriterId(), new SleepingMillisIdleStrategy(1));
+    }
+
+    /**
+     * Like {@link #connect(AeronCluster.Context, WriteCodec)}, with the idle strategy of the thread
+     * that polls the egress for replies, called with the work each poll found: a
+     * {@link org.agrona.concurrent.BackoffIdleStrategy} answers within microseconds of a reply and
+     * still parks when the cluster is quiet; a busy-spinning one takes a core.
+     *
+     * @param pollIdle used by the egress thread only
+     */
+    public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, IdleStrategy pollIdle) {
+        Objects.requireNonNull(context, "context must not be null");
+        return connect(context, codec, randomWriterId(), Objects.requireNonNull(pollIdle, "pollIdle must not be null"));
     }
 
     /** Like {@link #connect(AeronCluster.Context, WriteCodec)} with a given writer id: tests send a write again with it. */
     static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, long writerId) {
+        return connect(context, codec, writerId, new SleepingMillisIdleStrategy(1));
+    }
+
+    private static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, long writerId, IdleStrategy pollIdle) {
         Objects.requireNonNull(context, "context must not be null");
         ClusterWriter<W> writer = new ClusterWriter<>(Objects.requireNonNull(codec, "codec must not be null"),
-                                                      TimeUnit.SECONDS.toNanos(1), writerId);
+                                                      TimeUnit.SECONDS.toNanos(1), writerId, pollIdle);
         if (context.errorHandler() == Aeron.Configuration.DEFAULT_ERROR_HANDLER) {
             // Aeron's default handler ends the JVM when the media driver goes away; a library must not.
             context.errorHandler(writer::onClientError);
@@ -285,7 +306,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
 
     /** Polls the egress and keeps the session alive; one daemon thread. */
     private void pollEgress() {
-        IdleStrategy idle = new SleepingMillisIdleStrategy(1);
+        IdleStrategy idle = pollIdle;
         while (!closed) {
             int work;
             synchronized (lock) {

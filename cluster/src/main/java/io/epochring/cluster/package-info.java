@@ -30,5 +30,10 @@
  * and the log position; after a restart the ring recovers its journal, Aeron replays the log from
  * the snapshot, and the service skips the writes the ring already holds. The per-writer memory
  * that recognises a write sent again is part of the snapshot too, and the log rebuilds it on replay.
+ *
+ * <p>{@link io.epochring.cluster.ClusterMember} launches one node's Aeron parts (media driver,
+ * archive, consensus module, service container) on 127.0.0.1 with sleeping idle strategies, on
+ * the ports {@link io.epochring.cluster.ClusterPorts} lays out: what the tests and the command-line
+ * tool's {@code cluster-demo} run; a production node sets its own contexts up the same way.
  */
 package io.epochring.cluster;

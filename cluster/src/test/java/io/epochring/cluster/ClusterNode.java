@@ -1,14 +1,5 @@
 package io.epochring.cluster;
 
-import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.client.AeronArchive;
-import io.aeron.cluster.ClusteredMediaDriver;
-import io.aeron.cluster.ConsensusModule;
-import io.aeron.cluster.service.ClusteredServiceContainer;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import io.aeron.security.AuthorisationService;
 import io.epochring.EpochRing;
 import io.epochring.Flusher;
 import io.epochring.journal.ChronicleJournal;
@@ -17,8 +8,6 @@ import io.epochring.testing.Put;
 import io.epochring.testing.PutCodec;
 import io.epochring.testing.RecordingDelta;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.NoOpLock;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,15 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One node of an in-process test cluster: a media driver (shared threading mode), an archive and a
- * consensus module (ClusteredMediaDriver), a service container running an
- * {@link EpochRingClusteredService}, and the node's own EpochRing (recording delta, ledger storage,
- * Chronicle journal), all under one directory, on 127.0.0.1, with sleeping idle strategies so that
- * three nodes share two cores. {@link #start} again on the same directory restarts the node.
+ * One node of an in-process test cluster: a {@link ClusterMember} (media driver, archive, consensus
+ * module, service container) running an {@link EpochRingClusteredService}, and the node's own
+ * EpochRing (recording delta, ledger storage, Chronicle journal), all under one directory, on
+ * 127.0.0.1, with sleeping idle strategies so that three nodes share two cores. {@link #start} again on the same directory restarts the node.
  * {@link ClusterNodeMain} runs one in a process of its own, with storage in a file.
  */
 final class ClusterNode implements AutoCloseable {
@@ -54,8 +41,7 @@ final class ClusterNode implements AutoCloseable {
     private Flusher<Map<String, Long>, Map<String, Long>> flusher;
     private EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring;
     private EpochRingClusteredService<Put> service;
-    private ClusteredMediaDriver driver;
-    private ClusteredServiceContainer container;
+    private ClusterMember member;
 
     ClusterNode(int memberId, Path dir, ClusterPorts ports, String ingressEndpoints) {
         this(memberId, dir, ports, ingressEndpoints, new LedgerFlusher(true));
@@ -81,62 +67,7 @@ final class ClusterNode implements AutoCloseable {
                 .start();
         service = new EpochRingClusteredService<>(ring, CHANNEL, new CheckedPutCodec());
 
-        String aeronDir = dir.resolve("aeron").toString();
-        Path clusterDir = dir.resolve("cluster");
-        MediaDriver.Context driverContext = new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
-                .termBufferSparseFile(true)
-                .publicationTermBufferLength(256 * 1024)
-                .ipcTermBufferLength(256 * 1024)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .errorHandler(errors::add);
-        String localControl = "aeron:ipc?term-length=64k";
-        Archive.Context archiveContext = new Archive.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveDir(dir.resolve("archive").toFile())
-                .controlChannel("aeron:udp?endpoint=" + ports.archive(memberId))
-                .localControlChannel(localControl)
-                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
-                .recordingEventsEnabled(false)
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
-                .segmentFileLength(1024 * 1024)
-                .deleteArchiveOnStart(false)
-                .errorHandler(errors::add);
-        AeronArchive.Context archiveClient = new AeronArchive.Context()
-                .lock(NoOpLock.INSTANCE)
-                .controlRequestChannel(localControl)
-                .controlRequestStreamId(archiveContext.localControlStreamId())
-                .controlResponseChannel(localControl)
-                .aeronDirectoryName(aeronDir);
-        ConsensusModule.Context consensusContext = new ConsensusModule.Context()
-                .clusterMemberId(memberId)
-                .clusterMembers(ports.clusterMembers())
-                .clusterDir(clusterDir.toFile())
-                .archiveContext(archiveClient.clone())
-                .ingressChannel("aeron:udp")
-                .logChannel("aeron:udp?term-length=256k")
-                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
-                // Followers start an election this long after the leader went quiet (10 s by default).
-                .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(2))
-                // The test asks for snapshots with an admin request, which the default authorisation refuses.
-                .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
-                .deleteDirOnStart(false)
-                .errorHandler(errors::add);
-        driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
-        container = ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveContext(archiveClient.clone())
-                .clusterDir(clusterDir.toFile())
-                .clusteredService(service)
-                .serviceId(0)
-                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
-                .errorHandler(errors::add));
+        member = ClusterMember.launch(memberId, dir, ports, service, errors::add);
         return this;
     }
 
@@ -146,9 +77,8 @@ final class ClusterNode implements AutoCloseable {
         if (ring == null) {
             return;
         }
-        CloseHelper.closeAll(container, driver);
-        container = null;
-        driver = null;
+        CloseHelper.close(member);
+        member = null;
         ring.close();
         ring = null;
         if (flusher instanceof LedgerFlusher ledger) {
@@ -161,8 +91,7 @@ final class ClusterNode implements AutoCloseable {
      * committing the log, but its service neither applies nor answers any more.
      */
     void stopService() {
-        CloseHelper.close(container);
-        container = null;
+        member.stopService();
     }
 
     /** This node's ring loses its journal and storage, as a replaced disk would; only while the node is closed. */

@@ -16,13 +16,15 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The {@code epochring} command-line tool: {@code demo} runs a workload on a journaled RocksDB
- * store, {@code recover} reopens a store and reports what it replayed, {@code inspect} dumps a
+ * store, {@code cluster-demo} one on a cluster of three node processes with a {@code kill -9} of
+ * the leader, {@code recover} reopens a store and reports what it replayed, {@code inspect} dumps a
  * journal. Exit codes: 0 ok, 1 runtime failure, 2 usage error. Errors are one line (the stack
  * trace only with {@code --verbose}).
  */
 @Command(name = "epochring", mixinStandardHelpOptions = true, versionProvider = EpochRingCli.Version.class,
-         description = "EpochRing's tool: a demo workload on a journaled RocksDB store, recovery, journal inspection.",
-         subcommands = {DemoCommand.class, RecoverCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
+         description = "EpochRing's tool: a demo workload on a journaled RocksDB store, a replicated one on a 3-node cluster,"
+                       + " recovery, journal inspection.",
+         subcommands = {DemoCommand.class, ClusterDemoCommand.class, RecoverCommand.class, InspectCommand.class, CommandLine.HelpCommand.class},
          footerHeading = "%nExit codes:%n",
          footer = {"  0  ok", "  1  runtime failure (locked or corrupt store, failed verification, I/O error)",
                    "  2  usage error (bad option, bad number, missing directory)"})
@@ -60,7 +62,7 @@ public final class EpochRingCli implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, recover, inspect");
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of demo, cluster-demo, recover, inspect");
     }
 
     /** Runs the tool and exits the JVM with its exit code. */

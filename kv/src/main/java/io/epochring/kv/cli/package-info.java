@@ -10,6 +10,13 @@
  *                      flush(sync) -> verify every key -> close, reopen (recover) -> verify -> summary
  *    --peer rocksdb    the same DemoWrites -> RocksDbPeer (db.put, RocksDbDurability) -> PeerComparison
  *
+ *  epochring cluster-demo
+ *                      3 x ClusterDemoProcess --java -cp--> ClusterDemoNode: KvStore + ClusterMember (Aeron Cluster)
+ *                        |  ClusterWriter (this JVM, own media driver): puts awaiting REPLICATED, --in-flight at a time
+ *                        |  half-way: kill -9 of the leader; the other two elect a new one, the writer resends to it
+ *                        v
+ *                      stop the survivors (STOP on stdin) -> ClusterDemoVerification: journals + reopened stores
+ *
  *  epochring recover   KvStore.open (replays the journal above its checkpoint) -> report -> close (flush)
  *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec or --codec (text or JSON)
  *                        --follow: then JournalInspector.follow* until Ctrl-C/SIGTERM (FollowStop: exit 0) or --follow-for

@@ -488,7 +488,7 @@ class EpochRingCliTest {
 
     @Test
     void shouldAskForACommandWhenGivenNone() {
-        assertOneLine(run(), EpochRingCli.USAGE, "missing command: choose one of demo, recover, inspect");
+        assertOneLine(run(), EpochRingCli.USAGE, "missing command: choose one of demo, cluster-demo, recover, inspect");
     }
 
     @Test
