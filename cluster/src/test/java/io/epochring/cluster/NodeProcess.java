@@ -1,13 +1,9 @@
 package io.epochring.cluster;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,19 +18,13 @@ final class NodeProcess implements AutoCloseable {
     private final int memberId;
     private final Process process;
     private final Path log;
-    private volatile boolean started;
-    private volatile String role = "";
-    private volatile long journaled = -1;
-    private volatile String failure;
-    private volatile boolean outputEnded;
+    private final NodeReports reports;
 
     private NodeProcess(int memberId, Process process, Path log) {
         this.memberId = memberId;
         this.process = process;
         this.log = log;
-        Thread reader = new Thread(this::readLines, "node" + memberId + "-stdout-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.reports = NodeReports.follow(memberId, process, log, log.resolveSibling("node.err"));
     }
 
     /** Starts node {@code memberId} on {@code dir} (a restart when the directory holds an earlier run). */
@@ -62,26 +52,6 @@ final class NodeProcess implements AutoCloseable {
         return new NodeProcess(memberId, process, dir.resolve("node.log"));
     }
 
-    private void readLines() {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (line.startsWith("STARTED ")) {
-                    started = true;
-                } else if (line.startsWith("ROLE ")) {
-                    role = line.substring(5);
-                } else if (line.startsWith("JOURNALED ")) {
-                    journaled = Long.parseLong(line.substring(10));
-                } else if (line.startsWith("FAILED ")) {
-                    failure = line.substring(7);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // killed mid-line: what was read is what it printed
-        } finally {
-            outputEnded = true;
-        }
-    }
 
     int memberId() {
         return memberId;
@@ -92,29 +62,22 @@ final class NodeProcess implements AutoCloseable {
     }
 
     boolean started() {
-        return started;
+        return reports.started();
     }
 
     /** @return true while the node runs and its last reported role is LEADER */
     boolean isLeader() {
-        return process.isAlive() && "LEADER".equals(role);
+        return reports.isLeader();
     }
 
     /** @return the last JOURNALED epoch the node reported, -1 before the first report */
     long journaled() {
-        return journaled;
+        return reports.journaled();
     }
 
     /** @return null, or why the process is of no more use: it failed or ended by itself */
     String problem() {
-        if (failure != null) {
-            return "node " + memberId + " failed: " + failure + "; see " + log.resolveSibling("node.err");
-        }
-        if (outputEnded && !process.isAlive()) {
-            return "node " + memberId + " (pid " + process.pid() + ") ended with exit code " + process.exitValue()
-                    + "; see " + log.resolveSibling("node.err");
-        }
-        return null;
+        return reports.problem();
     }
 
     /** Sends SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}) and waits for the process to end. */
@@ -142,6 +105,6 @@ final class NodeProcess implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "node " + memberId + " (pid " + process.pid() + ", " + role + ", journaled " + journaled + ")";
+        return reports.toString();
     }
 }

@@ -1,15 +1,14 @@
 package io.epochring.kv.cli;
 
-import java.io.BufferedReader;
+import io.epochring.cluster.NodeReports;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,20 +31,14 @@ final class ClusterDemoProcess implements AutoCloseable {
     private final int memberId;
     private final Process process;
     private final Path dir;
-    private volatile boolean started;
-    private volatile String role = "";
-    private volatile long journaled = -1;
-    private volatile String failure;
-    private volatile boolean outputEnded;
+    private final NodeReports reports;
     private volatile boolean killed;
 
     private ClusterDemoProcess(int memberId, Process process, Path dir) {
         this.memberId = memberId;
         this.process = process;
         this.dir = dir;
-        Thread reader = new Thread(this::readLines, "node" + memberId + "-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        this.reports = NodeReports.follow(memberId, process, dir.resolve("node.log"), dir.resolve("node.err"));
     }
 
     /** Starts node {@code memberId} in {@code dir}. */
@@ -102,27 +95,6 @@ final class ClusterDemoProcess implements AutoCloseable {
         return flags;
     }
 
-    private void readLines() {
-        Path log = dir.resolve("node.log");
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = reader.readLine()) != null; ) {
-                Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                if (line.startsWith("STARTED ")) {
-                    started = true;
-                } else if (line.startsWith("ROLE ")) {
-                    role = line.substring(5);
-                } else if (line.startsWith("JOURNALED ")) {
-                    journaled = Long.parseLong(line.substring(10));
-                } else if (line.startsWith("FAILED ")) {
-                    failure = line.substring(7);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // killed mid-line: what was read is what it printed
-        } finally {
-            outputEnded = true;
-        }
-    }
 
     int memberId() {
         return memberId;
@@ -137,7 +109,7 @@ final class ClusterDemoProcess implements AutoCloseable {
     }
 
     boolean started() {
-        return started;
+        return reports.started();
     }
 
     boolean isAlive() {
@@ -151,24 +123,17 @@ final class ClusterDemoProcess implements AutoCloseable {
 
     /** @return true while the node runs and its last reported role is LEADER */
     boolean isLeader() {
-        return process.isAlive() && "LEADER".equals(role);
+        return reports.isLeader();
     }
 
     /** @return the last JOURNALED epoch the node reported, -1 before the first report */
     long journaled() {
-        return journaled;
+        return reports.journaled();
     }
 
     /** @return null, or why the process is of no more use: it failed or ended by itself */
     String problem() {
-        if (failure != null) {
-            return "node " + memberId + " failed: " + failure + " (see " + dir.resolve("node.err") + ")";
-        }
-        if (outputEnded && !process.isAlive()) {
-            return "node " + memberId + " (pid " + process.pid() + ") ended with exit code " + process.exitValue()
-                   + " (see " + dir.resolve("node.err") + ")";
-        }
-        return null;
+        return reports.problem();
     }
 
     /** Sends SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}) and waits for the process to end. */
