@@ -36,8 +36,6 @@ final class CommandInbox implements CommandPath {
 
     // ---- the consumer thread's
     private final ArrayDeque<Queued> taken = new ArrayDeque<>();
-    /** The stamp of the first command taken and not yet run; none: Long.MAX_VALUE. */
-    private long nextStamp = Long.MAX_VALUE;
 
     /**
      * @param queue        shared with the consumer's {@link InboxWaitStrategy}
@@ -83,14 +81,15 @@ final class CommandInbox implements CommandPath {
 
     /** Takes every command queued so far, in order. */
     void take() {
-        if (!queue.isEmpty() && queue.drainTo(taken) > 0) {
-            nextStamp = taken.peekFirst().stamp;
+        if (!queue.isEmpty()) {
+            queue.drainTo(taken);
         }
     }
 
     /** @return true when a command taken must run before the slot {@code sequence} */
     boolean dueBefore(long sequence) {
-        return nextStamp < sequence;
+        Queued next = taken.peekFirst();
+        return next != null && next.stamp < sequence;
     }
 
     /**
@@ -103,7 +102,6 @@ final class CommandInbox implements CommandPath {
             taken.pollFirst();
             stages.runCommand(next.command);
         }
-        nextStamp = next == null ? Long.MAX_VALUE : next.stamp;
     }
 
     /** A command and the ring cursor when it was queued. */
