@@ -1,6 +1,6 @@
 package io.epochring.kv.cli;
 
-import io.epochring.cluster.NodeReports;
+import io.epochring.cluster.ChildNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,23 +22,18 @@ import java.util.concurrent.TimeUnit;
  * lines the node prints, so its role and JOURNALED epoch can be read at any time; every line also
  * goes to {@code node.log} in its directory, stderr to {@code node.err}.
  */
-final class ClusterDemoProcess implements AutoCloseable {
+final class ClusterDemoProcess extends ChildNode {
 
     private static final String JVM_OPTIONS = "META-INF/epochring/jvm.options";
     private static final List<String> LOG_PROPERTIES = List.of("org.slf4j.simpleLogger.defaultLogLevel",
                                                                "org.slf4j.simpleLogger.log.net.openhft");
 
-    private final int memberId;
-    private final Process process;
     private final Path dir;
-    private final NodeReports reports;
     private volatile boolean killed;
 
     private ClusterDemoProcess(int memberId, Process process, Path dir) {
-        this.memberId = memberId;
-        this.process = process;
+        super(memberId, process, dir.resolve("node.log"), dir.resolve("node.err"));
         this.dir = dir;
-        this.reports = NodeReports.follow(memberId, process, dir.resolve("node.log"), dir.resolve("node.err"));
     }
 
     /** Starts node {@code memberId} in {@code dir}. */
@@ -96,24 +91,8 @@ final class ClusterDemoProcess implements AutoCloseable {
     }
 
 
-    int memberId() {
-        return memberId;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
     Path dir() {
         return dir;
-    }
-
-    boolean started() {
-        return reports.started();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
     }
 
     /** @return whether {@link #kill()} was called */
@@ -121,28 +100,10 @@ final class ClusterDemoProcess implements AutoCloseable {
         return killed;
     }
 
-    /** @return true while the node runs and its last reported role is LEADER */
-    boolean isLeader() {
-        return reports.isLeader();
-    }
-
-    /** @return the last JOURNALED epoch the node reported, -1 before the first report */
-    long journaled() {
-        return reports.journaled();
-    }
-
-    /** @return null, or why the process is of no more use: it failed or ended by itself */
-    String problem() {
-        return reports.problem();
-    }
-
-    /** Sends SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}) and waits for the process to end. */
-    void kill() throws InterruptedException {
+    @Override
+    public void kill() throws InterruptedException {
         killed = true;
-        process.destroyForcibly();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("node " + memberId + " (pid " + process.pid() + ") did not end within 30 s of SIGKILL");
-        }
+        super.kill();
     }
 
     /**
@@ -152,32 +113,19 @@ final class ClusterDemoProcess implements AutoCloseable {
      */
     void stop(long timeoutSeconds) throws InterruptedException {
         try {
-            OutputStream stdin = process.getOutputStream();
+            OutputStream stdin = process().getOutputStream();
             stdin.write((ClusterDemoNode.STOP + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
             // gone already: the exit code below says how it ended
         }
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("node " + memberId + " (pid " + process.pid() + ") did not stop within " + timeoutSeconds
+        if (!process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node " + memberId() + " (pid " + pid() + ") did not stop within " + timeoutSeconds
                                             + " s (see " + dir.resolve("node.err") + ")");
         }
-        if (process.exitValue() != EpochRingCli.OK) {
-            throw new IllegalStateException("node " + memberId + " (pid " + process.pid() + ") stopped with exit code "
-                                            + process.exitValue() + " (see " + dir.resolve("node.err") + ")");
-        }
-    }
-
-    /** Kills the node if it still runs: a run that failed half-way must not leave it behind. */
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (process().exitValue() != EpochRingCli.OK) {
+            throw new IllegalStateException("node " + memberId() + " (pid " + pid() + ") stopped with exit code "
+                                            + process().exitValue() + " (see " + dir.resolve("node.err") + ")");
         }
     }
 }

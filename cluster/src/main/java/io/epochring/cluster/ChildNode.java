@@ -7,14 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Follows what a cluster node running in a child process reports on its standard output, one line
- * per event: {@code STARTED ...}, {@code ROLE <role>}, {@code JOURNALED <epoch>},
- * {@code FAILED <why>}. A daemon thread of its own reads the lines and copies each to a log file,
- * for post-mortems; the getters may be called from any thread at any time.
+ * A cluster node running in a child process, as its launcher sees it: what the node reports on its
+ * standard output, one line per event ({@code STARTED ...}, {@code ROLE <role>},
+ * {@code JOURNALED <epoch>}, {@code FAILED <why>}), and killing it. A daemon thread of its own reads
+ * the lines and copies each to a log file, for post-mortems; the getters may be called from any
+ * thread at any time. Launchers extend it with how they start their node.
  */
-public final class NodeReports {
+public class ChildNode implements AutoCloseable {
 
     private final int memberId;
     private final Process process;
@@ -26,25 +28,42 @@ public final class NodeReports {
     private volatile String failure;
     private volatile boolean outputEnded;
 
-    private NodeReports(int memberId, Process process, Path log, Path errors) {
-        this.memberId = memberId;
-        this.process = process;
-        this.log = log;
-        this.errors = errors;
-    }
-
     /**
      * Starts following node {@code memberId}'s output.
      *
      * @param log    where every line goes too
      * @param errors where the process's stderr goes, named when it fails
      */
-    public static NodeReports follow(int memberId, Process process, Path log, Path errors) {
-        NodeReports reports = new NodeReports(memberId, process, log, errors);
-        Thread reader = new Thread(reports::readLines, "node" + memberId + "-stdout-" + process.pid());
+    protected ChildNode(int memberId, Process process, Path log, Path errors) {
+        this.memberId = memberId;
+        this.process = process;
+        this.log = log;
+        this.errors = errors;
+        Thread reader = new Thread(this::readLines, "node" + memberId + "-stdout-" + process.pid());
         reader.setDaemon(true);
         reader.start();
-        return reports;
+    }
+
+    /** @return the child process, for launchers that talk to it */
+    protected final Process process() {
+        return process;
+    }
+
+    public final int memberId() {
+        return memberId;
+    }
+
+    public final long pid() {
+        return process.pid();
+    }
+
+    public final boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** @return the file every line the node printed is copied to */
+    public final Path log() {
+        return log;
     }
 
     private void readLines() {
@@ -69,22 +88,22 @@ public final class NodeReports {
     }
 
     /** @return true once the node reported that it started */
-    public boolean started() {
+    public final boolean started() {
         return started;
     }
 
     /** @return true while the node runs and its last reported role is LEADER */
-    public boolean isLeader() {
+    public final boolean isLeader() {
         return process.isAlive() && "LEADER".equals(role);
     }
 
     /** @return the last JOURNALED epoch the node reported, -1 before the first report */
-    public long journaled() {
+    public final long journaled() {
         return journaled;
     }
 
     /** @return null, or why the process is of no more use: it failed or ended by itself */
-    public String problem() {
+    public final String problem() {
         if (failure != null) {
             return "node " + memberId + " failed: " + failure + " (see " + errors + ")";
         }
@@ -93,6 +112,31 @@ public final class NodeReports {
                    + " (see " + errors + ")";
         }
         return null;
+    }
+
+    /**
+     * Sends SIGKILL (on Linux {@code destroyForcibly} is {@code kill -9}) and waits for the process to end.
+     *
+     * @throws IllegalStateException when it did not end within 30 s
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("node " + memberId + " (pid " + process.pid() + ") did not end within 30 s of SIGKILL");
+        }
+    }
+
+    /** Kills the node if it still runs: a run that failed half-way must not leave it behind. */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
