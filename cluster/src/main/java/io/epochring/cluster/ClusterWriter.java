@@ -65,8 +65,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: {@link #write} may be called from any thread. An {@link AeronCluster} is not
  * thread-safe, so every use of it (offers, egress polls, keep-alives) holds this writer's lock; one
  * daemon thread polls the egress and sends keep-alives, idling with a 1 ms sleep when it found no
- * reply (or with the idle strategy given to {@link #connect(AeronCluster.Context, WriteCodec, IdleStrategy)}:
- * the sleep adds up to a millisecond to every REPLICATED latency, a backoff strategy much less). Futures
+ * reply (or with the idle strategy given to {@link Builder#pollIdle}: the sleep adds up to a
+ * millisecond to every REPLICATED latency, a backoff strategy much less). Futures
  * complete on that thread, holding the lock: their callbacks must not block.
  *
  * <p>Outcomes: a future completes with the write's epoch once the leader's service received it,
@@ -78,9 +78,14 @@ import java.util.concurrent.TimeUnit;
  * the ingress refused the write (it was not sent), when the service could not decode it (applied
  * nowhere), when more than {@link #MAX_IN_FLIGHT} sequences lie between this writer's oldest write
  * without an answer and its newest (not sent), or, with an outcome the message calls unknown, when
- * the leader changed more than {@link #MAX_RESENDS} times during one write, the session closed, or
- * the writer was closed. A reply the service could not send while the leader stayed leaves the
- * future pending: bound every wait.
+ * no reply came after the write was sent {@link #MAX_RESENDS} + 1 times, the session closed, or
+ * the writer was closed.
+ *
+ * <p>Lost replies: a reply can be lost while the leader stays (the leader's service gives up on an
+ * egress back-pressured for a second). A write with no reply {@link Builder#replyTimeout} after it
+ * was sent is sent again like a write in flight across a leader change, and is answered with its
+ * first epoch if it was applied; each such resend counts towards the same {@link #MAX_RESENDS}. So
+ * every future completes: with the epoch, or with an error saying whether the write was sent.
  *
  * @param <W> the write type
  */
@@ -89,7 +94,10 @@ public final class ClusterWriter<W> implements AutoCloseable {
     /** How long {@link #write} keeps trying a back-pressured or not yet connected ingress before it fails the write. */
     public static final Duration DEFAULT_OFFER_TIMEOUT = Duration.ofSeconds(5);
 
-    /** How many times a write is sent again after a leader change left its outcome unknown, before it fails. */
+    /** How long a write waits for its reply before it is sent again, unless {@link Builder#replyTimeout} says otherwise. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How many times a write is sent again after a leader change or a reply timeout left its outcome unknown, before it fails. */
     public static final int MAX_RESENDS = 3;
     /**
      * The most sequences between this writer's oldest write without an answer and its newest: the
@@ -112,6 +120,9 @@ public final class ClusterWriter<W> implements AutoCloseable {
     private final Thread poller;
     private final long keepAliveIntervalNs;
     private final IdleStrategy pollIdle;
+    private final long replyTimeoutNs;
+    /** When the poller next looks for writes whose reply is overdue: a few times per timeout, not on every poll. */
+    private long nextReplyCheckNs;
     private AeronCluster cluster;
     private long nextSequence;
     private long nextAdminCorrelationId;
@@ -120,11 +131,13 @@ public final class ClusterWriter<W> implements AutoCloseable {
     private boolean resendsDue;
     private volatile long leaderChanges;
     private volatile long resent;
+    private volatile long replyTimeouts;
     private volatile boolean closed;
 
-    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs, long writerId, IdleStrategy pollIdle) {
+    private ClusterWriter(WriteCodec<W> codec, long keepAliveIntervalNs, long writerId, IdleStrategy pollIdle, Duration replyTimeout) {
         this.codec = codec;
         this.pollIdle = pollIdle;
+        this.replyTimeoutNs = replyTimeout.toNanos();
         this.writerId = writerId;
         this.keepAliveIntervalNs = keepAliveIntervalNs;
         this.poller = new Thread(this::pollEgress, "epochring-cluster-egress");
@@ -133,46 +146,87 @@ public final class ClusterWriter<W> implements AutoCloseable {
 
     /**
      * Connects to the cluster (waiting, as Aeron does, up to the context's message timeout for a
-     * leader) and starts polling its egress. The context's egress listener is this writer's own.
+     * leader) and starts polling its egress, with the defaults of {@link #builder}.
      *
      * @param context where the cluster is: ingress channel and endpoints, egress channel, Aeron directory
      * @param codec   the codec the cluster's {@link EpochRingClusteredService} decodes with
      */
     public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec) {
-        Objects.requireNonNull(context, "context must not be null");
-        return connect(context, codec, randomWriterId(), new SleepingMillisIdleStrategy(1));
+        return builder(codec).connect(context);
     }
 
     /**
      * Like {@link #connect(AeronCluster.Context, WriteCodec)}, with the idle strategy of the thread
-     * that polls the egress for replies, called with the work each poll found: a
-     * {@link org.agrona.concurrent.BackoffIdleStrategy} answers within microseconds of a reply and
-     * still parks when the cluster is quiet; a busy-spinning one takes a core.
-     *
-     * @param pollIdle used by the egress thread only
+     * that polls the egress for replies ({@link Builder#pollIdle}).
      */
     public static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, IdleStrategy pollIdle) {
-        Objects.requireNonNull(context, "context must not be null");
-        return connect(context, codec, randomWriterId(), Objects.requireNonNull(pollIdle, "pollIdle must not be null"));
+        return builder(codec).pollIdle(pollIdle).connect(context);
     }
 
-    /** Like {@link #connect(AeronCluster.Context, WriteCodec)} with a given writer id: tests send a write again with it. */
-    static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, long writerId) {
-        return connect(context, codec, writerId, new SleepingMillisIdleStrategy(1));
+    /**
+     * @param codec the codec the cluster's {@link EpochRingClusteredService} decodes with
+     * @return a builder of a writer with that codec, to set what {@link #connect} leaves at its defaults
+     */
+    public static <W> Builder<W> builder(WriteCodec<W> codec) {
+        return new Builder<>(Objects.requireNonNull(codec, "codec must not be null"));
     }
 
-    private static <W> ClusterWriter<W> connect(AeronCluster.Context context, WriteCodec<W> codec, long writerId, IdleStrategy pollIdle) {
-        Objects.requireNonNull(context, "context must not be null");
-        ClusterWriter<W> writer = new ClusterWriter<>(Objects.requireNonNull(codec, "codec must not be null"),
-                                                      TimeUnit.SECONDS.toNanos(1), writerId, pollIdle);
-        if (context.errorHandler() == Aeron.Configuration.DEFAULT_ERROR_HANDLER) {
-            // Aeron's default handler ends the JVM when the media driver goes away; a library must not.
-            context.errorHandler(writer::onClientError);
+    /** Settings of a {@link ClusterWriter}; {@link #connect} makes one. */
+    public static final class Builder<W> {
+        private final WriteCodec<W> codec;
+        private IdleStrategy pollIdle = new SleepingMillisIdleStrategy(1);
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+
+        private Builder(WriteCodec<W> codec) {
+            this.codec = codec;
         }
-        writer.cluster = AeronCluster.connect(context.egressListener(writer.new Replies()));
-        writer.lastKeepAliveNs = System.nanoTime();
-        writer.poller.start();
-        return writer;
+
+        /**
+         * The idle strategy of the thread that polls the egress for replies, called with the work
+         * each poll found. The default sleeps 1 ms when no reply came, which adds up to a
+         * millisecond to every REPLICATED latency; a {@link org.agrona.concurrent.BackoffIdleStrategy}
+         * answers within microseconds of a reply and still parks when the cluster is quiet; a
+         * busy-spinning one takes a core.
+         */
+        public Builder<W> pollIdle(IdleStrategy pollIdle) {
+            this.pollIdle = Objects.requireNonNull(pollIdle, "pollIdle must not be null");
+            return this;
+        }
+
+        /**
+         * How long a write waits for its reply before it is sent again (default
+         * {@link #DEFAULT_REPLY_TIMEOUT}): the cluster answers a write it already applied with its
+         * first epoch, so this only bounds how long a lost reply delays the future. Keep it well
+         * above the slowest commit you expect, or writes are sent again for nothing.
+         */
+        public Builder<W> replyTimeout(Duration replyTimeout) {
+            Objects.requireNonNull(replyTimeout, "replyTimeout must not be null");
+            if (replyTimeout.toMillis() < 1) {
+                throw new IllegalArgumentException("replyTimeout must be at least 1 ms, was " + replyTimeout);
+            }
+            this.replyTimeout = replyTimeout;
+            return this;
+        }
+
+        /**
+         * Connects to the cluster (waiting, as Aeron does, up to the context's message timeout for a
+         * leader) and starts polling its egress. The context's egress listener is the writer's own.
+         *
+         * @param context where the cluster is: ingress channel and endpoints, egress channel, Aeron directory
+         */
+        public ClusterWriter<W> connect(AeronCluster.Context context) {
+            Objects.requireNonNull(context, "context must not be null");
+            ClusterWriter<W> writer = new ClusterWriter<>(codec, TimeUnit.SECONDS.toNanos(1), randomWriterId(), pollIdle, replyTimeout);
+            if (context.errorHandler() == Aeron.Configuration.DEFAULT_ERROR_HANDLER) {
+                // Aeron's default handler ends the JVM when the media driver goes away; a library must not.
+                context.errorHandler(writer::onClientError);
+            }
+            writer.cluster = AeronCluster.connect(context.egressListener(writer.new Replies()));
+            writer.lastKeepAliveNs = System.nanoTime();
+            writer.nextReplyCheckNs = writer.lastKeepAliveNs;
+            writer.poller.start();
+            return writer;
+        }
     }
 
     /** Random, so that writers need no coordination; 0 is left out so that it never looks unset. */
@@ -227,7 +281,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
             } while (result == RESENDS_FIRST);
             if (result >= 0) {
                 // Only now: no reply can come before, since replies are polled under the lock this thread holds.
-                pending.put(sequence, new InFlight(future, buffer, length));
+                pending.put(sequence, new InFlight(future, buffer, length, System.nanoTime()));
             } else {
                 future.completeExceptionally(new ClusterWriteException("the cluster ingress refused the write ("
                         + describe(result) + "); it was not sent. Retry when the cluster has a leader and keeps up"));
@@ -280,6 +334,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
                     return result;
                 }
                 write.resendDue = false;
+                write.sentAtNs = System.nanoTime();
                 resent++;
                 if (resendsDue) {
                     break; // another leader came while offering: start again from the oldest
@@ -322,6 +377,10 @@ public final class ClusterWriter<W> implements AutoCloseable {
                     if (now - lastKeepAliveNs >= keepAliveIntervalNs && cluster.sendKeepAlive()) {
                         lastKeepAliveNs = now;
                     }
+                    if (now - nextReplyCheckNs >= 0) {
+                        nextReplyCheckNs = now + Math.max(replyTimeoutNs / 4, TimeUnit.MILLISECONDS.toNanos(1));
+                        resendOverdue(now);
+                    }
                 } catch (RuntimeException e) {
                     failAll("the cluster client failed (" + e + ")");
                     return;
@@ -347,6 +406,33 @@ public final class ClusterWriter<W> implements AutoCloseable {
                         + "may not be in the cluster log, and only this writer's own resends are recognised as the same write. "
                         + "Check whether it was applied before writing it again"));
             }
+        }
+    }
+
+    /**
+     * Marks for resending the writes whose reply is overdue, or fails those sent too often: the
+     * leader stayed, but their reply was lost (or is very late, and the resend is answered with
+     * the same epoch). Holds the lock.
+     */
+    private void resendOverdue(long now) {
+        for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
+            InFlight write = e.getValue();
+            if (write.resendDue || now - write.sentAtNs < replyTimeoutNs) {
+                continue;
+            }
+            if (write.resends == MAX_RESENDS) {
+                if (pending.remove(e.getKey(), write)) {
+                    write.future.completeExceptionally(new ClusterWriteException("no reply came for this write within "
+                            + Duration.ofNanos(replyTimeoutNs) + " of each of its " + (MAX_RESENDS + 1) + " sends; its outcome is "
+                            + "unknown: it may or may not be in the cluster log. Check that the cluster has a leader and keeps up, "
+                            + "and whether the write was applied before writing it again"));
+                }
+                continue;
+            }
+            write.resends++;
+            write.resendDue = true;
+            resendsDue = true;
+            replyTimeouts++;
         }
     }
 
@@ -400,6 +486,11 @@ public final class ClusterWriter<W> implements AutoCloseable {
     /** @return how many writes this writer sent again to a new leader (a write sent again twice counts twice) */
     public long resentWrites() {
         return resent;
+    }
+
+    /** @return how many times a write was sent again because its reply did not come in time while the leader stayed */
+    public long replyTimeouts() {
+        return replyTimeouts;
     }
 
     /** @return writes submitted whose reply has not come yet */
@@ -472,15 +563,18 @@ public final class ClusterWriter<W> implements AutoCloseable {
         }
     }
 
-    /** A write sent and not answered yet: its future, and its message, kept to send it again to a new leader. */
+    /** A write sent and not answered yet: its future, and its message, kept to send it again (to a new leader, or after a lost reply). */
     private static final class InFlight {
         final CompletableFuture<Long> future;
         final UnsafeBuffer message;
         int resends;
         boolean resendDue;
+        /** When it was last offered to the cluster: its reply is overdue {@link #replyTimeoutNs} later. */
+        long sentAtNs;
 
-        InFlight(CompletableFuture<Long> future, DirectBuffer encoded, int length) {
+        InFlight(CompletableFuture<Long> future, DirectBuffer encoded, int length, long sentAtNs) {
             this.future = future;
+            this.sentAtNs = sentAtNs;
             byte[] copy = new byte[length];
             encoded.getBytes(0, copy);
             this.message = new UnsafeBuffer(copy);

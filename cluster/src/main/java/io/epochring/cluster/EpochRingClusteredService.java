@@ -58,9 +58,15 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Snapshots: {@link #onTakeSnapshot} first makes every write handed over so far DURABLE on this
  * node (a flush with sync, then the journal checkpoint), then records the last epoch and the log
- * position. Aeron will never replay the log below a snapshot, so a snapshot may only claim writes
- * the node keeps through a machine crash. {@link #onStart} loads it and refuses to go on if the
+ * position. Aeron will never replay the log below a snapshot on that node, so a snapshot may only
+ * claim writes the node keeps through a machine crash. {@link #onStart} loads it and refuses to go on if the
  * ring holds fewer epochs than the snapshot claims: those writes are in neither.
+ *
+ * <p>A new node, or one that lost everything: the snapshot holds positions, not the data, so such a
+ * node starts with an empty directory, gets the cluster log from the leader's archive from its
+ * start (Aeron's log replication when it joins an election), and applies every write again, taking
+ * the snapshots it passes in the log. That needs the log kept from its start: do not purge the
+ * cluster log below the first write with this service.
  *
  * <p>Threads: every callback comes from the service container's thread. Handing a write to a full
  * ring waits for space there, which holds back the cluster log on this node (backpressure, not
@@ -122,8 +128,9 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
             failure = new ClusterStateException("the cluster snapshot holds epochs up to " + fromSnapshot
                     + " but this node's ring '" + ring.name() + "' recovered only up to " + recoveredEpoch + "; the cluster log is replayed "
                     + "from the snapshot on, so epochs " + (recoveredEpoch + 1) + ".." + fromSnapshot + " would be missing on this "
-                    + "node. Restore this node's journal and storage, or give it a copy of a peer's (its whole data directory) "
-                    + "before starting it");
+                    + "node. Restore this node's journal and storage; or empty the node's whole directory (the ring's journal and "
+                    + "storage, and the cluster's archive and cluster directories) and start it again: it then catches up from the "
+                    + "peers' cluster log, which Aeron keeps from its start unless it was purged");
             throw failure;
         }
         lastEpoch = fromSnapshot;
@@ -185,8 +192,9 @@ public final class EpochRingClusteredService<W> implements ClusteredService {
                 replyEpoch(session, sequence, earlier);
             } else {
                 replyRefused(session, sequence, "write " + sequence + " of writer " + Long.toHexString(writerId) + " came again "
-                        + "after more than " + WriterHistories.WINDOW + " newer writes of that writer: it was applied already or "
-                        + "never reached the cluster log, and its epoch is not remembered; it was not applied again");
+                        + "after a newer write of that writer, and the cluster remembers no epoch for it: either it is older than "
+                        + "that writer's last " + WriterHistories.WINDOW + " writes, or its first send never reached the cluster "
+                        + "log. It was not applied now; check whether it was applied before writing it again");
             }
             return;
         }

@@ -41,6 +41,7 @@ final class ClusterNode implements AutoCloseable {
     private Flusher<Map<String, Long>, Map<String, Long>> flusher;
     private EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring;
     private EpochRingClusteredService<Put> service;
+    private ReplyDropper replies;
     private ClusterMember member;
 
     ClusterNode(int memberId, Path dir, ClusterPorts ports, String ingressEndpoints) {
@@ -67,7 +68,8 @@ final class ClusterNode implements AutoCloseable {
                 .start();
         service = new EpochRingClusteredService<>(ring, CHANNEL, new CheckedPutCodec());
 
-        member = ClusterMember.launch(memberId, dir, ports, service, errors::add);
+        replies = new ReplyDropper(service);
+        member = ClusterMember.launch(memberId, dir, ports, replies, errors::add);
         return this;
     }
 
@@ -107,6 +109,22 @@ final class ClusterNode implements AutoCloseable {
         flusher = new LedgerFlusher(true);
     }
 
+    /**
+     * This node loses everything under its directory, ring and cluster data alike, as a new or
+     * re-imaged machine taking its place would have; only while the node is closed.
+     */
+    void loseAllData() throws IOException {
+        if (ring != null) {
+            throw new IllegalStateException("close the node first");
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        flusher = new LedgerFlusher(true);
+    }
+
     int memberId() {
         return memberId;
     }
@@ -121,6 +139,11 @@ final class ClusterNode implements AutoCloseable {
 
     EpochRingClusteredService<Put> service() {
         return service;
+    }
+
+    /** What stands between the service and its writers' egress: it can lose replies. */
+    ReplyDropper replies() {
+        return replies;
     }
 
     /** @return the running ring; null once closed */

@@ -132,9 +132,56 @@ class ReplicationTest {
         assertThat(nodes.get(2).service().failure().get())
                 .hasMessageContaining("snapshot holds epochs up to 20")
                 .hasMessageContaining("ring 'node2' recovered only up to 0")
-                .hasMessageContaining("epochs 1..20 would be missing");
+                .hasMessageContaining("epochs 1..20 would be missing")
+                .hasMessageContaining("empty the node's whole directory");
         assertThat(nodes.get(0).service().failure()).isEmpty();
         assertThat(nodes.get(1).service().failure()).isEmpty();
+
+        // and doing what the message says brings it back with every write
+        ClusterNode refused = nodes.get(2);
+        refused.close();
+        refused.loseAllData();
+        refused.start();
+        await("the emptied node to apply epoch 20 again", () -> refused.ring().watermark(DurabilityLevel.APPLIED) >= 20);
+        assertThat(refused.service().failure()).isEmpty();
+        refused.close();
+        assertThat(refused.applied()).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 20));
+        assertThat(refused.storage().ledger().isExactlyOnceUpTo(20)).isTrue();
+    }
+
+    @Test
+    void aNodeThatLostAllItsDataCatchesUpFromThePeersLogPastTheirSnapshot() throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", 40));
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch 40", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 40));
+        epochs.putAll(writeConcurrently("after-snapshot", 40));
+        awaitApplied(80);
+
+        // given a follower whose machine is replaced: journal, storage, cluster log and snapshots gone
+        ClusterNode replaced = nodes.stream().filter(n -> n != leader() && n != clientNode).findFirst().orElseThrow();
+        replaced.close();
+        replaced.loseAllData();
+        epochs.putAll(writeConcurrently("while-away", 40));
+
+        // when it starts again, empty, while the others go on
+        replaced.start();
+        epochs.putAll(writeConcurrently("after-return", 40));
+
+        // then it catches up from the others' log, from its start (the snapshots hold positions, not data), and holds what they hold
+        awaitApplied(160);
+        closeWriter();
+        stopCluster();
+        ClusterNode peer = nodes.stream().filter(n -> n != replaced).findFirst().orElseThrow();
+        assertThat(replaced.service().failure()).isEmpty();
+        assertThat(replaced.applied()).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 160));
+        assertThat(replaced.applied()).as("the replaced node applied what its peer applied, in the same order")
+                .isEqualTo(peer.applied());
+        for (RecordingDelta.Applied a : replaced.applied()) {
+            assertThat(a.epoch()).as("the epoch the writer was told for %s", a.write()).isEqualTo(epochs.get(a.write()));
+        }
+        assertThat(replaced.storage().ledger().totals()).isEqualTo(expectedTotals(epochs));
+        assertThat(replaced.storage().ledger().isExactlyOnceUpTo(160)).isTrue();
     }
 
     @Test
@@ -216,6 +263,59 @@ class ReplicationTest {
         }
     }
 
+    @Test
+    void writesWhoseRepliesAreLostWhileTheLeaderStaysAreSentAgainAndAnsweredWithTheirFirstEpoch() throws Exception {
+        startCluster();
+        closeWriter();
+        writer = connect(new CheckedPutCodec(), Duration.ofMillis(300));
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before", 10));
+
+        // given a leader whose next 10 replies are lost on the way to the writer
+        ClusterNode leader = leader();
+        leader.replies().drop(10);
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Put put = new Put("lost-reply-" + i, i);
+            futures.add(writer.write(put));
+            epochs.put(put, 11L + i);
+        }
+
+        // then each write is sent again once its reply is overdue, and answered with the epoch it got the first time
+        for (int i = 0; i < 10; i++) {
+            assertThat(futures.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(11L + i);
+        }
+        assertThat(leader.replies().dropped()).isEqualTo(10);
+        assertThat(writer.replyTimeouts()).isGreaterThanOrEqualTo(10);
+        assertThat(writer.leaderChanges()).as("the leader stayed").isZero();
+
+        // and a write none of whose replies arrive fails after its last resend, saying its outcome is unknown
+        leader.replies().drop(Integer.MAX_VALUE);
+        Put unanswered = new Put("never-answered", 1);
+        CompletableFuture<Long> failing = writer.write(unanswered);
+        assertThatThrownBy(() -> failing.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ClusterWriteException.class)
+                .hasMessageContaining("no reply came for this write")
+                .hasMessageContaining("outcome is unknown");
+        leader.replies().drop(0);
+        epochs.put(unanswered, 21L); // it reached the log with its first send; the resends were recognised
+        Put last = new Put("after", 1);
+        assertThat(writer.write(last).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(22L);
+        epochs.put(last, 22L);
+        awaitApplied(22);
+        closeWriter();
+        stopCluster();
+
+        for (ClusterNode node : nodes) {
+            assertThat(node.service().duplicates()).as("node %d recognised every resend", node.memberId())
+                    .isEqualTo(nodes.get(0).service().duplicates()).isGreaterThanOrEqualTo(10 + ClusterWriter.MAX_RESENDS);
+            assertThat(node.applied()).extracting(RecordingDelta.Applied::epoch).containsExactlyElementsOf(range(1, 22));
+            for (RecordingDelta.Applied a : node.applied()) {
+                assertThat(a.epoch()).as("the epoch of %s", a.write()).isEqualTo(epochs.get(a.write()));
+            }
+            assertThat(node.storage().ledger().isExactlyOnceUpTo(22)).isTrue();
+        }
+    }
+
     private ClusterNode leader() {
         return nodes.stream().filter(n -> n.ring() != null && n.service().role() == Cluster.Role.LEADER).findFirst().orElseThrow();
     }
@@ -236,12 +336,16 @@ class ReplicationTest {
 
     /** Through a follower's media driver: stopping the leader then leaves the writer's driver running. */
     private <W> ClusterWriter<W> connect(WriteCodec<W> codec) {
-        return ClusterWriter.connect(new AeronCluster.Context()
+        return connect(codec, ClusterWriter.DEFAULT_REPLY_TIMEOUT);
+    }
+
+    private <W> ClusterWriter<W> connect(WriteCodec<W> codec, Duration replyTimeout) {
+        return ClusterWriter.builder(codec).replyTimeout(replyTimeout).connect(new AeronCluster.Context()
                 .aeronDirectoryName(clientNode.aeronDirectoryName())
                 .ingressChannel("aeron:udp")
                 .ingressEndpoints(nodes.get(0).ingressEndpoints())
                 .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .messageTimeoutNs(WAIT.toNanos()), codec);
+                .messageTimeoutNs(WAIT.toNanos()));
     }
 
     /** Two threads submit {@code count} writes between them; returns the epoch each became REPLICATED with. */
