@@ -2,14 +2,10 @@ package io.epochring.bench;
 
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
+import io.epochring.cluster.ClusterPorts;
 import io.epochring.cluster.ClusterWriter;
 import org.agrona.CloseHelper;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +27,6 @@ final class ReplicaCluster implements AutoCloseable {
     static final int MEMBERS = 3;
     /** How long setup waits for a leader; an election of three fresh nodes takes well under a second here. */
     static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(60);
-    /** Five UDP ports per member: client ingress, consensus, log, catch-up, archive control. */
-    private static final int PORTS_PER_MEMBER = 5;
 
     final ClusterWriter<Long> writer;
     private final List<ReplicaNode> nodes;
@@ -46,24 +40,26 @@ final class ReplicaCluster implements AutoCloseable {
 
     /**
      * Starts three nodes whose Aeron agents idle with {@code idle} ({@link AeronIdle}), waits for a
-     * leader and connects a writer.
+     * leader and connects a writer whose egress poller idles the same way.
      */
     static ReplicaCluster start(String name, String idle, int payloadBytes) {
         Path directory = QueueDirectories.create(name);
         List<ReplicaNode> nodes = new ArrayList<>();
         try {
-            int[] ports = freePorts(MEMBERS * PORTS_PER_MEMBER);
-            String members = members(ports);
+            ClusterPorts ports = ClusterPorts.free(MEMBERS);
             for (int m = 0; m < MEMBERS; m++) {
-                nodes.add(ReplicaNode.start(m, directory.resolve("node" + m), members, endpoint(ports, m, 4), idle, payloadBytes));
+                nodes.add(ReplicaNode.start(m, directory.resolve("node" + m), ports, idle, payloadBytes));
             }
             ReplicaNode client = awaitFollowerOfElectedLeader(nodes);
-            ClusterWriter<Long> writer = ClusterWriter.connect(new AeronCluster.Context()
+            // The writer's egress poller idles as the nodes' agents do: it is one more hop of the same path.
+            ClusterWriter<Long> writer = ClusterWriter.builder(new FixedSizeCodec(payloadBytes))
+                    .pollIdle(AeronIdle.supplier(idle).get())
+                    .connect(new AeronCluster.Context()
                     .aeronDirectoryName(client.aeronDirectoryName())
                     .ingressChannel("aeron:udp")
-                    .ingressEndpoints(ingressEndpoints(ports))
+                    .ingressEndpoints(ports.ingressEndpoints())
                     .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
-                    .messageTimeoutNs(ELECTION_TIMEOUT.toNanos()), new FixedSizeCodec(payloadBytes));
+                    .messageTimeoutNs(ELECTION_TIMEOUT.toNanos()));
             return new ReplicaCluster(directory, nodes, writer);
         } catch (RuntimeException | Error e) {
             closeAll(nodes);
@@ -100,49 +96,5 @@ final class ReplicaCluster implements AutoCloseable {
 
     private static void closeAll(List<ReplicaNode> nodes) {
         CloseHelper.closeAll(nodes);
-    }
-
-    /** Ports picked free by the system (bound, then released), so concurrent runs do not collide. */
-    private static int[] freePorts(int count) {
-        List<DatagramSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not find free UDP ports on 127.0.0.1 for the benchmark cluster (" + e + ")", e);
-        } finally {
-            sockets.forEach(DatagramSocket::close);
-        }
-    }
-
-    private static String endpoint(int[] ports, int member, int which) {
-        return "127.0.0.1:" + ports[member * PORTS_PER_MEMBER + which];
-    }
-
-    /** Aeron's member list: id,ingress,consensus,log,catchup,archive per member, separated by '|'. */
-    private static String members(int[] ports) {
-        StringBuilder s = new StringBuilder();
-        for (int m = 0; m < MEMBERS; m++) {
-            s.append(m);
-            for (int which = 0; which < PORTS_PER_MEMBER; which++) {
-                s.append(',').append(endpoint(ports, m, which));
-            }
-            s.append('|');
-        }
-        return s.toString();
-    }
-
-    /** The clients' ingress endpoints: id=host:port, comma-separated. */
-    private static String ingressEndpoints(int[] ports) {
-        StringBuilder s = new StringBuilder();
-        for (int m = 0; m < MEMBERS; m++) {
-            s.append(m == 0 ? "" : ",").append(m).append('=').append(endpoint(ports, m, 0));
-        }
-        return s.toString();
     }
 }

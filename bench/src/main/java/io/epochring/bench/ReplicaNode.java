@@ -1,35 +1,26 @@
 package io.epochring.bench;
 
-import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.client.AeronArchive;
-import io.aeron.cluster.ClusteredMediaDriver;
-import io.aeron.cluster.ConsensusModule;
-import io.aeron.cluster.service.ClusteredServiceContainer;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.epochring.EpochRing;
 import io.epochring.bench.CounterDelta.Counter;
+import io.epochring.cluster.ClusterMember;
+import io.epochring.cluster.ClusterPorts;
 import io.epochring.cluster.EpochRingClusteredService;
 import io.epochring.journal.ChronicleJournal;
 import io.epochring.journal.SyncPolicy;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NoOpLock;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Supplier;
 
 /**
- * One node of the replication benchmarks' in-process cluster: a media driver
- * ({@code ThreadingMode.SHARED}: conductor, sender and receiver on one thread), an archive
- * ({@code ArchiveThreadingMode.SHARED}) and a consensus module, a service container running an
- * {@link EpochRingClusteredService}, and the node's own ring with a Chronicle journal, all under one
- * directory, on 127.0.0.1. The four Aeron agents idle with the strategy the benchmark names
- * ({@link AeronIdle}).
+ * One node of the replication benchmarks' in-process cluster: a {@link ClusterMember} (media
+ * driver and archive in their shared threading modes, consensus module, service container) running
+ * an {@link EpochRingClusteredService}, and the node's own ring with a Chronicle journal, all under
+ * one directory, on 127.0.0.1. The four Aeron agents idle with the strategy the benchmark names
+ * ({@link AeronIdle}); the cluster log has 4 MiB terms, so that a window of writes in flight never
+ * waits for a term to rotate.
  *
  * <p>The ring is the JOURNALED row's ring ({@link Rings#configured}: no-op flusher, flush every
  * 200 ms, journal sync {@code NONE}, the same codec and payload) except for its wait strategy: the
@@ -37,34 +28,25 @@ import java.util.function.Supplier;
  * forever would take the two cores from the Aeron agents. REPLICATED does not wait for any ring
  * (the leader's service replies as it hands the write over), so this costs the measured path
  * nothing but CPU.
- *
- * <p>This is the benchmark's counterpart of the cluster module's test node: the same contexts, with
- * the idle strategy as a parameter and no test-only parts (recording delta, ledger storage,
- * snapshots on request, restarts).
  */
 final class ReplicaNode implements AutoCloseable {
 
     static final String CHANNEL = "cluster";
+    /** The cluster log's term length. */
+    static final int LOG_TERM_LENGTH = 4 * 1024 * 1024;
 
     private final Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-    private final Path dir;
     private final EpochRing<Long, Long, Counter, Long> ring;
     private final EpochRingClusteredService<Long> service;
-    private ClusteredMediaDriver driver;
-    private ClusteredServiceContainer container;
+    private ClusterMember member;
 
-    private ReplicaNode(Path dir, EpochRing<Long, Long, Counter, Long> ring, EpochRingClusteredService<Long> service) {
-        this.dir = dir;
+    private ReplicaNode(EpochRing<Long, Long, Counter, Long> ring, EpochRingClusteredService<Long> service) {
         this.ring = ring;
         this.service = service;
     }
 
-    /**
-     * Starts the node's ring, then its Aeron parts; returns at once (the election runs in the background).
-     *
-     * @param members Aeron's member list ({@link ReplicaCluster})
-     */
-    static ReplicaNode start(int memberId, Path dir, String members, String archiveEndpoint, String idle, int payloadBytes) {
+    /** Starts the node's ring, then its Aeron parts; returns at once (the election runs in the background). */
+    static ReplicaNode start(int memberId, Path dir, ClusterPorts ports, String idle, int payloadBytes) {
         FixedSizeCodec codec = new FixedSizeCodec(payloadBytes);
         EpochRing<Long, Long, Counter, Long> ring =
             Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), io.epochring.ThreadingMode.SINGLE_THREAD,
@@ -73,9 +55,10 @@ final class ReplicaNode implements AutoCloseable {
                  .journal(ChronicleJournal.builder(dir.resolve("journal")).syncPolicy(SyncPolicy.NONE).build(), codec)
                  .build()
                  .start();
-        ReplicaNode node = new ReplicaNode(dir, ring, new EpochRingClusteredService<>(ring, CHANNEL, codec));
+        ReplicaNode node = new ReplicaNode(ring, new EpochRingClusteredService<>(ring, CHANNEL, codec));
         try {
-            node.launch(memberId, members, archiveEndpoint, AeronIdle.supplier(idle));
+            node.member = ClusterMember.launch(memberId, dir, ports, node.service, node.errors::add,
+                                               new ClusterMember.Tuning(AeronIdle.supplier(idle), LOG_TERM_LENGTH));
         } catch (RuntimeException | Error e) {
             node.close();
             throw e;
@@ -83,63 +66,8 @@ final class ReplicaNode implements AutoCloseable {
         return node;
     }
 
-    private void launch(int memberId, String members, String archiveEndpoint, Supplier<IdleStrategy> idle) {
-        String aeronDir = aeronDirectoryName();
-        Path clusterDir = dir.resolve("cluster");
-        MediaDriver.Context driverContext = new MediaDriver.Context()
-                .aeronDirectoryName(aeronDir)
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle.get())
-                .termBufferSparseFile(true)
-                .publicationTermBufferLength(256 * 1024)
-                .ipcTermBufferLength(256 * 1024)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)
-                .errorHandler(errors::add);
-        String localControl = "aeron:ipc?term-length=64k";
-        Archive.Context archiveContext = new Archive.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveDir(dir.resolve("archive").toFile())
-                .controlChannel("aeron:udp?endpoint=" + archiveEndpoint)
-                .localControlChannel(localControl)
-                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
-                .recordingEventsEnabled(false)
-                .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(idle)
-                .segmentFileLength(16 * 1024 * 1024)
-                .deleteArchiveOnStart(true)
-                .errorHandler(errors::add);
-        AeronArchive.Context archiveClient = new AeronArchive.Context()
-                .lock(NoOpLock.INSTANCE)
-                .controlRequestChannel(localControl)
-                .controlRequestStreamId(archiveContext.localControlStreamId())
-                .controlResponseChannel(localControl)
-                .aeronDirectoryName(aeronDir);
-        ConsensusModule.Context consensusContext = new ConsensusModule.Context()
-                .clusterMemberId(memberId)
-                .clusterMembers(members)
-                .clusterDir(clusterDir.toFile())
-                .archiveContext(archiveClient.clone())
-                .ingressChannel("aeron:udp")
-                .logChannel("aeron:udp?term-length=4m")
-                .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .idleStrategySupplier(idle)
-                .deleteDirOnStart(true)
-                .errorHandler(errors::add);
-        driver = ClusteredMediaDriver.launch(driverContext, archiveContext, consensusContext);
-        container = ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
-                .aeronDirectoryName(aeronDir)
-                .archiveContext(archiveClient.clone())
-                .clusterDir(clusterDir.toFile())
-                .clusteredService(service)
-                .serviceId(0)
-                .idleStrategySupplier(idle)
-                .errorHandler(errors::add));
-    }
-
     String aeronDirectoryName() {
-        return dir.resolve("aeron").toString();
+        return member.aeronDirectoryName();
     }
 
     EpochRingClusteredService<Long> service() {
@@ -155,7 +83,7 @@ final class ReplicaNode implements AutoCloseable {
     @Override
     public void close() {
         try {
-            CloseHelper.closeAll(container, driver);
+            CloseHelper.close(member);
         } finally {
             ring.stop();
         }

@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  *     JVM on 127.0.0.1 ({@link ReplicaCluster}): the write goes through a follower's media driver to
  *     the leader, into the cluster log, to the followers' logs (each recorded by its archive) until a
  *     majority has it, to the leader's service, which hands it to its ring and replies with its
- *     epoch. The writer's egress poller (inside {@code ClusterWriter}) idles with a 1 ms sleep when
- *     it finds no reply, so every row pays up to about 1 ms for that last hop.</li>
+ *     epoch, which the writer's egress poller (inside {@code ClusterWriter}) picks up; it idles
+ *     with the same strategy as the nodes' agents.</li>
  * <li>{@code journaled}: {@code channel.write(w).await(JOURNALED)} on one EpochRing with a Chronicle
  *     journal (sync {@code NONE}, {@link JournaledRing}), the same codec ({@link FixedSizeCodec}) and
  *     payload. Neither side forces anything to disk: the cluster's archives do not sync either
@@ -42,7 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads and idle strategies: the media drivers run {@code ThreadingMode.SHARED} and the
  * archives {@code ArchiveThreadingMode.SHARED}, so each node has four Aeron agent threads (driver,
  * archive, consensus module, service container), twelve in all, on the two cores the benchmarks
- * were run on. {@code aeronIdle} picks their idle strategy ({@link AeronIdle}): {@code sleeping}
+ * were run on. {@code aeronIdle} picks their idle strategy, and the writer's egress poller's
+ * ({@link AeronIdle}): {@code sleeping}
  * ({@code SleepingMillisIdleStrategy(1)}, as the cluster module's tests), {@code backoff} (Agrona's
  * {@code BackoffIdleStrategy} defaults) or {@code yielding}. The nodes' rings wait with Disruptor's
  * sleeping strategy, the JOURNALED row's ring with the journal benchmarks' yielding one

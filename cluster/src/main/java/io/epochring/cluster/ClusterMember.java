@@ -12,19 +12,22 @@ import io.aeron.driver.ThreadingMode;
 import io.aeron.security.AuthorisationService;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The Aeron parts of one cluster member on 127.0.0.1, all under one directory: a media driver
  * (shared threading mode), an archive and a consensus module ({@link ClusteredMediaDriver}), and a
  * service container running the given service (usually an {@link EpochRingClusteredService}).
- * Every agent idles by sleeping 1 ms, so that several members share a machine of two cores; the
- * replication latency is therefore a few milliseconds, not microseconds.
+ * By default every agent idles by sleeping 1 ms, so that several members share a machine of two
+ * cores; the replication latency is therefore a few milliseconds, not microseconds.
+ * {@link Tuning} picks another idle strategy and the log's term length.
  *
  * <p>Launching again on the same directory restarts the member: the archive keeps the cluster log,
  * and the consensus module replays it into the service. Aeron refuses a directory whose mark files
@@ -50,11 +53,23 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
-     * Launches member {@code memberId} of the cluster {@code ports} describes.
+     * Launches member {@code memberId} of the cluster {@code ports} describes, tuned as {@link Tuning#SHARED_MACHINE}.
      *
      * @param errorHandler receives the errors every Aeron agent of this member reports; must not throw
      */
     public static ClusterMember launch(int memberId, Path dir, ClusterPorts ports, ClusteredService service, ErrorHandler errorHandler) {
+        return launch(memberId, dir, ports, service, errorHandler, Tuning.SHARED_MACHINE);
+    }
+
+    /**
+     * Launches member {@code memberId} of the cluster {@code ports} describes.
+     *
+     * @param errorHandler receives the errors every Aeron agent of this member reports; must not throw
+     * @param tuning       the agents' idle strategy and the log's term length
+     */
+    public static ClusterMember launch(int memberId, Path dir, ClusterPorts ports, ClusteredService service, ErrorHandler errorHandler,
+                                       Tuning tuning) {
+        Objects.requireNonNull(tuning, "tuning must not be null");
         Objects.requireNonNull(dir, "dir must not be null");
         Objects.requireNonNull(service, "service must not be null");
         Objects.requireNonNull(errorHandler, "errorHandler must not be null");
@@ -66,7 +81,7 @@ public final class ClusterMember implements AutoCloseable {
         MediaDriver.Context driverContext = new MediaDriver.Context()
                 .aeronDirectoryName(aeronDir)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new SleepingMillisIdleStrategy(1))
+                .sharedIdleStrategy(tuning.idle().get())
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(256 * 1024)
                 .ipcTermBufferLength(256 * 1024)
@@ -83,8 +98,9 @@ public final class ClusterMember implements AutoCloseable {
                 .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=127.0.0.1:0"))
                 .recordingEventsEnabled(false)
                 .threadingMode(ArchiveThreadingMode.SHARED)
-                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
-                .segmentFileLength(1024 * 1024)
+                .idleStrategySupplier(tuning.idle())
+                // A recording segment must hold whole terms: four of the log's.
+                .segmentFileLength(4 * tuning.logTermLength())
                 .deleteArchiveOnStart(false)
                 .errorHandler(errorHandler);
         AeronArchive.Context archiveClient = new AeronArchive.Context()
@@ -99,9 +115,9 @@ public final class ClusterMember implements AutoCloseable {
                 .clusterDir(clusterDir.toFile())
                 .archiveContext(archiveClient.clone())
                 .ingressChannel("aeron:udp")
-                .logChannel("aeron:udp?term-length=256k")
+                .logChannel("aeron:udp?term-length=" + tuning.logTermLength())
                 .replicationChannel("aeron:udp?endpoint=127.0.0.1:0")
-                .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                .idleStrategySupplier(tuning.idle())
                 .leaderHeartbeatTimeoutNs(LEADER_HEARTBEAT_TIMEOUT.toNanos())
                 // ClusterWriter.requestSnapshot is an admin request, which the default authorisation refuses.
                 .authorisationServiceSupplier(() -> AuthorisationService.ALLOW_ALL)
@@ -116,13 +132,38 @@ public final class ClusterMember implements AutoCloseable {
                     .clusterDir(clusterDir.toFile())
                     .clusteredService(service)
                     .serviceId(0)
-                    .idleStrategySupplier(() -> new SleepingMillisIdleStrategy(1))
+                    .idleStrategySupplier(tuning.idle())
                     .errorHandler(errorHandler));
         } catch (RuntimeException e) {
             CloseHelper.quietClose(member.driver);
             throw e;
         }
         return member;
+    }
+
+    /**
+     * How a member's Aeron agents idle, and how long the cluster log's terms are.
+     *
+     * @param idle          makes each agent's idle strategy (media driver, archive, consensus module, service
+     *                      container); called once per agent, since an idle strategy holds state
+     * @param logTermLength the cluster log's term length in bytes: a power of two from 64 KiB to 256 MiB;
+     *                      longer terms let more writes be in flight between the leader and its followers
+     */
+    public record Tuning(Supplier<IdleStrategy> idle, int logTermLength) {
+
+        /** Sleeping 1 ms when idle, 256 KiB terms: several members on one machine of two cores (tests, {@code cluster-demo}). */
+        public static final Tuning SHARED_MACHINE = new Tuning(() -> new SleepingMillisIdleStrategy(1), 256 * 1024);
+
+        /**
+         * @throws IllegalArgumentException when the term length is not a power of two from 64 KiB to 256 MiB
+         */
+        public Tuning {
+            Objects.requireNonNull(idle, "idle must not be null");
+            if (Integer.bitCount(logTermLength) != 1 || logTermLength < 64 * 1024 || logTermLength > 256 * 1024 * 1024) {
+                throw new IllegalArgumentException("logTermLength must be a power of two from 64 KiB to 256 MiB (an Aeron term "
+                                                   + "length whose archive segment of four terms stays within 1 GiB), was " + logTermLength);
+            }
+        }
     }
 
     /** @return the directory of this member's media driver, for clients in the same process */
