@@ -87,12 +87,7 @@ class ReplicationTest {
 
     @Test
     void afterASnapshotAndARestartNoWriteIsAppliedTwiceAndEpochsGoOn() throws Exception {
-        startCluster();
-        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", 40));
-        await("a snapshot request to be sent", writer::requestSnapshot);
-        await("every node to take the snapshot at epoch 40", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 40));
-        epochs.putAll(writeConcurrently("after-snapshot", 40));
-        awaitApplied(80);
+        Map<Put, Long> epochs = startWithASnapshotBetween(40, 40);
         closeWriter();
         stopCluster();
 
@@ -118,10 +113,7 @@ class ReplicationTest {
 
     @Test
     void aNodeWhoseRingLostWritesTheSnapshotClaimsRefusesToStartAndSaysWhich() throws Exception {
-        startCluster();
-        writeConcurrently("before-snapshot", 20);
-        await("a snapshot request to be sent", writer::requestSnapshot);
-        await("every node to take the snapshot at epoch 20", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 20));
+        startWithASnapshotBetween(20, 0);
         closeWriter();
         stopCluster();
 
@@ -151,12 +143,7 @@ class ReplicationTest {
 
     @Test
     void aNodeThatLostAllItsDataCatchesUpFromThePeersLogPastTheirSnapshot() throws Exception {
-        startCluster();
-        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", 40));
-        await("a snapshot request to be sent", writer::requestSnapshot);
-        await("every node to take the snapshot at epoch 40", () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == 40));
-        epochs.putAll(writeConcurrently("after-snapshot", 40));
-        awaitApplied(80);
+        Map<Put, Long> epochs = startWithASnapshotBetween(40, 40);
 
         // given a follower whose machine is replaced: journal, storage, cluster log and snapshots gone
         ClusterNode replaced = nodes.stream().filter(n -> n != leader() && n != clientNode).findFirst().orElseThrow();
@@ -314,6 +301,18 @@ class ReplicationTest {
             }
             assertThat(node.storage().ledger().isExactlyOnceUpTo(22)).isTrue();
         }
+    }
+
+    /** Starts the cluster, writes {@code before} writes, has every node take a snapshot, then writes {@code after} more. */
+    private Map<Put, Long> startWithASnapshotBetween(int before, int after) throws Exception {
+        startCluster();
+        Map<Put, Long> epochs = new HashMap<>(writeConcurrently("before-snapshot", before));
+        await("a snapshot request to be sent", writer::requestSnapshot);
+        await("every node to take the snapshot at epoch " + before,
+              () -> nodes.stream().allMatch(n -> n.service().snapshotEpoch() == before));
+        epochs.putAll(writeConcurrently("after-snapshot", after));
+        awaitApplied(before + after);
+        return epochs;
     }
 
     private ClusterNode leader() {
