@@ -468,6 +468,7 @@ public final class ChronicleJournal implements Journal {
             return writing.queue();
         }
         if (recoveryQueue == null) {
+            replaceMetadataIfNeverWritten();
             JournalVerifier.verify(directory);
             noFilesAtRecovery = JournalVerifier.hasNoCycleFiles(directory);
             if (noFilesAtRecovery) {
@@ -476,6 +477,20 @@ public final class ChronicleJournal implements Journal {
             recoveryQueue = buildQueue(true);
         }
         return recoveryQueue;
+    }
+
+    /** A writer killed while creating the journal leaves Chronicle's metadata file all zeros: this writer replaces it. */
+    private void replaceMetadataIfNeverWritten() {
+        try {
+            if (MetadataFileVerifier.replaceIfNeverWritten(directory)) {
+                JournalLog.LOGGER.log(System.Logger.Level.WARNING, "journal " + directory + ": Chronicle Queue's "
+                        + MetadataFileVerifier.FILE_NAME + " held only zeros (a writer was killed while creating the journal); "
+                        + "it held no records or settings and was deleted, Chronicle Queue writes a new one");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read or delete the never-written " + MetadataFileVerifier.FILE_NAME + " of journal "
+                                           + directory + " (" + e + "): check the directory's permissions", e);
+        }
     }
 
     private void recoveryFailed(Throwable failure) {

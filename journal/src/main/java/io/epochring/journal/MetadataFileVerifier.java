@@ -4,6 +4,8 @@ import io.epochring.journal.WireFields.MalformedException;
 import io.epochring.journal.WireFields.Typed;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -21,6 +23,11 @@ import static io.epochring.journal.DocumentHeader.next;
  * Chronicle's write lock, ...), each an event name and a value. Chronicle, given garbage here,
  * waits on what it takes for a lock held by someone else and then reports a lock problem; this
  * names the file and the offset instead.
+ *
+ * <p>Not damage: a file that was never written. Chronicle creates the file at its mapped size and
+ * then writes its header, so a writer killed in between (while the journal is being created) leaves
+ * nothing but zeros. The file holds no records and no setting yet, so the next writer replaces it
+ * ({@link #replaceIfNeverWritten}); readers, which change nothing, are told that.
  */
 final class MetadataFileVerifier {
 
@@ -39,6 +46,12 @@ final class MetadataFileVerifier {
     static FileDamage verify(Path file) throws IOException {
         try (FileBytes in = FileBytes.open(file)) {
             long size = in.size();
+            if (in.holdsOnlyZeros()) {
+                return new FileDamage(FILE_NAME, -1, 0, "Chronicle Queue's metadata file " + FILE_NAME + " was never written: it "
+                                      + "holds " + size + " bytes of zeros and no header, as a writer killed while creating the "
+                                      + "journal leaves it. It holds no records and no settings: a coordinator opening the journal "
+                                      + "replaces it, or move it out of the journal directory to read the journal now");
+            }
             if (size < SIZE) {
                 return damage(0, "it is " + size + " bytes long, too short for its header");
             }
@@ -56,6 +69,27 @@ final class MetadataFileVerifier {
             }
             return checkEntries(in, size, next(0, word));
         }
+    }
+
+    /**
+     * Deletes the metadata file if it was never written (see the class comment), so that Chronicle
+     * writes a new one. Only a writer holding the journal's writer lock may call this: no other
+     * writer can be creating the file at the same time.
+     *
+     * @return whether the file was deleted
+     * @throws IOException when the file cannot be read or deleted
+     */
+    static boolean replaceIfNeverWritten(Path directory) throws IOException {
+        Path file = directory.resolve(FILE_NAME);
+        try (FileBytes in = FileBytes.open(file)) {
+            if (!in.holdsOnlyZeros()) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        Files.delete(file);
+        return true;
     }
 
     /** Each entry: a complete document of one event name and its value, up to the zeros after the last. */

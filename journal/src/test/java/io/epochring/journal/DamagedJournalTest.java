@@ -54,7 +54,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * lock writes the new holder's description into it. It holds no journal data.
  *
  * <p>Not damage: a newest file of nothing but zeros, which a writer killed while creating a file
- * leaves behind; it never held a record.
+ * leaves behind; it never held a record. Nor a {@code metadata.cq4t} of nothing but zeros, which a
+ * writer killed while creating the journal leaves: readers say so, and the next writer replaces it.
  */
 class DamagedJournalTest {
 
@@ -144,6 +145,44 @@ class DamagedJournalTest {
             assertThat(ring.recovery().lastEpoch()).isEqualTo(WRITES);
         } finally {
             ring.stop();
+        }
+    }
+
+    @Test
+    void shouldReplaceAMetadataFileOfOnlyZerosThatAWriterKilledWhileCreatingTheJournalLeft() throws IOException {
+        for (long length : new long[] {0, 2, 64 << 10}) {
+            Path dir = journal("metadata-unwritten-" + length);
+            // Chronicle creates metadata.cq4t at its mapped size, then writes its header: killed in between, it leaves zeros.
+            Path metadata = dir.resolve(MetadataFileVerifier.FILE_NAME);
+            try (FileChannel file = FileChannel.open(metadata, StandardOpenOption.WRITE)) {
+                file.truncate(0);
+                if (length > 0) {
+                    file.write(ByteBuffer.allocate(1), length - 1);
+                }
+            }
+
+            // The inspector changes nothing, and says what the file is and what replaces it.
+            Map<String, String> before = hashes(dir);
+            JournalCorruptedException inspection = refusal("inspection", dir, () -> JournalInspector.open(dir).close());
+            assertThat(inspection.getMessage()).contains("metadata.cq4t was never written", "holds " + length + " bytes of zeros",
+                                                         "a coordinator opening the journal replaces it");
+            assertThat(hashes(dir)).isEqualTo(before);
+
+            // A coordinator recovers every write and goes on writing; Chronicle wrote a new metadata file.
+            MapDelta delta = new MapDelta();
+            var ring = assertTimeoutPreemptively(HANG, () -> Rings.start(delta, new TestFlusher(), ChronicleJournal.builder(dir).build()));
+            try {
+                assertThat(ring.recovery().lastEpoch()).isEqualTo(WRITES);
+                var write = ring.channel("a").write(new Put("after", 1));
+                assertTimeoutPreemptively(HANG, () -> write.await(io.epochring.DurabilityLevel.JOURNALED));
+                assertThat(write.epoch()).isEqualTo(WRITES + 1);
+            } finally {
+                ring.stop();
+            }
+            assertThat(MetadataFileVerifier.verify(metadata)).as("the new metadata file").isNull();
+            try (JournalInspector inspector = JournalInspector.open(dir)) {
+                assertThat(inspector.summary().writes()).isEqualTo(WRITES + 1);
+            }
         }
     }
 
