@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  *  WAITING ...                  a restart waits for the killed run's Aeron mark files to be 10 s old
  *  STARTED &lt;pid&gt;               the store and the cluster parts are up
  *  ROLE &lt;LEADER|FOLLOWER|CANDIDATE&gt;  the service's role
- *  JOURNALED &lt;epoch&gt;           the ring's JOURNALED watermark
+ *  JOURNALED &lt;epoch&gt;           the ring's JOURNALED watermark; the first, before WAITING and STARTED, is what
+ *                               the store recovered from its own journal
  *  FAILED &lt;message&gt;            the node cannot go on (then the process exits with 2)
  *  STOPPED                      after a line STOP (or the end) on stdin: the cluster parts and the store are closed
  * </pre>
@@ -83,6 +84,8 @@ final class ClusterDemoNode {
         stdin.start();
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         try (KvStore store = KvStore.open(dir.resolve("store"), KvOptions.builder().name("node" + memberId).build())) {
+            // What the store recovered from its own journal, before the cluster log brings more: a restart's starting point.
+            report("JOURNALED " + store.watermark(DurabilityLevel.JOURNALED));
             // A restart after kill -9: Aeron refuses the directory until the killed process's mark files are 10 s old.
             // The store opens (and recovers its journal) first, so that its seconds are spent during that wait.
             ChildNode.awaitStaleMarkFiles(dir, ClusterDemoNode::report);

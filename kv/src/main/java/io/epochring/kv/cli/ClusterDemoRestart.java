@@ -20,21 +20,20 @@ final class ClusterDemoRestart implements AutoCloseable {
     private final ClusterDemoWrites writes;
     private final long killedNs;
     private final long restartNs;
-    private final long journaledBeforeKill;
     private final Thread watcher;
     private volatile boolean writing = true;
     private volatile boolean closed;
+    private volatile long recoveredEpoch = -1;
     private volatile long upNs;
     private volatile long caughtUpNs;
     private volatile long caughtUpEpoch;
     private volatile boolean caughtUpWhileWriting;
 
-    private ClusterDemoRestart(ClusterDemoProcess node, ClusterDemoWrites writes, long killedNs, long journaledBeforeKill) {
+    private ClusterDemoRestart(ClusterDemoProcess node, ClusterDemoWrites writes, long killedNs) {
         this.node = node;
         this.writes = writes;
         this.killedNs = killedNs;
         this.restartNs = System.nanoTime();
-        this.journaledBeforeKill = journaledBeforeKill;
         watcher = new Thread(this::watch, "node" + node.memberId() + "-catch-up");
         watcher.setDaemon(true);
     }
@@ -43,7 +42,7 @@ final class ClusterDemoRestart implements AutoCloseable {
     static ClusterDemoRestart start(ClusterDemoProcess killed, long killedNs, String clusterMembers, ClusterDemoWrites writes)
             throws IOException {
         ClusterDemoProcess node = ClusterDemoProcess.start(killed.memberId(), killed.dir(), clusterMembers);
-        ClusterDemoRestart restart = new ClusterDemoRestart(node, writes, killedNs, killed.journaled());
+        ClusterDemoRestart restart = new ClusterDemoRestart(node, writes, killedNs);
         restart.watcher.start();
         return restart;
     }
@@ -63,6 +62,10 @@ final class ClusterDemoRestart implements AutoCloseable {
             }
             boolean stillWriting = writing;
             long journaled = node.journaled();
+            if (recoveredEpoch < 0 && journaled >= 0) {
+                // The node reports its store's recovered epoch first, and nothing more until it is up.
+                recoveredEpoch = journaled;
+            }
             if (upNs != 0 && journaled >= target) {
                 caughtUpEpoch = journaled;
                 caughtUpWhileWriting = stillWriting;
@@ -98,18 +101,14 @@ final class ClusterDemoRestart implements AutoCloseable {
             "  restart     node " + node.memberId() + " again on its directory (pid " + node.pid() + ") "
             + Format.seconds(restartNs - killedNs) + " after the kill" + up,
             "              (Aeron refuses a node's directory until the killed process's mark files are 10 s old)",
-            "  catch-up    node " + node.memberId() + " journaled epochs " + Format.count(journaledBeforeKill + 1) + ".."
-            + Format.count(caughtUpEpoch) + " (" + Format.count(caughtUpEpoch - journaledBeforeKill) + " epochs) in "
-            + Format.seconds(caughtUpNs - restartNs) + " from the restart, " + Format.seconds(caughtUpNs - upNs) + " from up;",
+            "  catch-up    node " + node.memberId() + " recovered epochs 1.." + Format.count(recoveredEpoch) + " from its journal, then"
+            + " journaled " + Format.count(recoveredEpoch + 1) + ".." + Format.count(caughtUpEpoch) + " (" + Format.count(caughtUpEpoch - recoveredEpoch)
+            + " epochs) from the cluster log: " + Format.seconds(caughtUpNs - restartNs) + " from the restart, "
+            + Format.seconds(caughtUpNs - upNs) + " from up;",
             "              caught up with the acknowledged writes " + (caughtUpWhileWriting
                     ? "(to within " + TimeUnit.NANOSECONDS.toMillis(LAG_NS) + " ms of them) while the writes went on"
                     : "after the writes ended")
         };
-    }
-
-    /** @return the epoch its killed process last reported journaled, and so where its catch-up starts */
-    long journaledBeforeKill() {
-        return journaledBeforeKill;
     }
 
     /** Stops the watcher; the process belongs to the workload's list of nodes, which closes it. */

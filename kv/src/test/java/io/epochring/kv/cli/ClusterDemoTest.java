@@ -36,8 +36,9 @@ class ClusterDemoTest {
                                               + " node [0-2]\n")
                              .containsPattern("\n  restart     node [0-2] again on its directory \\(pid [0-9]+\\) [0-9.]+ s after the kill;"
                                               + " up [0-9.]+ s later\n")
-                             .containsPattern("\n  catch-up    node [0-2] journaled epochs [0-9,]+\\.\\.[0-9,]+ \\([0-9,]+ epochs\\) in [0-9.]+ s"
-                                              + " from the restart, [0-9.]+ s from up;\n              caught up with the acknowledged writes"
+                             .containsPattern("\n  catch-up    node [0-2] recovered epochs 1\\.\\.[0-9,]+ from its journal, then journaled"
+                                              + " [0-9,]+\\.\\.[0-9,]+ \\([0-9,]+ epochs\\) from the cluster log: [0-9.]+ s from the restart,"
+                                              + " [0-9.]+ s from up;\n              caught up with the acknowledged writes"
                                               + " (\\(to within 100 ms of them\\) while the writes went on|after the writes ended)\n")
                              .containsPattern("\n  throughput  before the kill    [0-9,]+ writes in [0-9.]+ s = [0-9,]+ writes/s\n"
                                               + "              after the failover [0-9,]+ writes in [0-9.]+ s = [0-9,]+ writes/s\n")
