@@ -1,13 +1,22 @@
 package io.epochring.cluster;
 
+import io.aeron.archive.ArchiveMarkFile;
+import io.aeron.cluster.service.ClusterMarkFile;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A cluster node running in a child process, as its launcher sees it: what the node reports on its
@@ -15,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * {@code JOURNALED <epoch>}, {@code FAILED <why>}), and killing it. A daemon thread of its own reads
  * the lines and copies each to a log file, for post-mortems; the getters may be called from any
  * thread at any time. Launchers extend it with how they start their node.
+ *
+ * <p>A launcher restarts a killed node by starting it again on its directory; the node's own
+ * process first calls {@link #awaitStaleMarkFiles} (and reports {@code WAITING ...} meanwhile).
  */
 public class ChildNode implements AutoCloseable {
 
@@ -136,6 +148,60 @@ public class ChildNode implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Aeron's archive and consensus module refuse a directory whose mark file was touched within the
+     * last 10 s ("active mark file detected"), which is the case right after a {@code kill -9}: a node
+     * process restarted on {@code dir} (a {@link ClusterMember}'s directory) calls this before it
+     * launches, to wait until the killed process's mark files are that old, as any supervisor
+     * restarting a node must. Returns at once on a directory no process used yet.
+     *
+     * @param report receives one {@code WAITING ...} line per mark file it waits for
+     * @throws IllegalStateException when a mark file stays active for 60 s: another process runs the node
+     */
+    public static void awaitStaleMarkFiles(Path dir, Consumer<String> report) throws IOException {
+        // The archive uses the same 10 s as the cluster, but does not publish its constant.
+        long timeoutMs = ClusteredServiceContainer.Configuration.LIVENESS_TIMEOUT_MS;
+        long deadlineMs = System.currentTimeMillis() + 6 * timeoutMs;
+        Path[] files = {dir.resolve("archive").resolve(ArchiveMarkFile.FILENAME),
+                        dir.resolve("cluster").resolve(ClusterMarkFile.FILENAME),
+                        dir.resolve("cluster").resolve(ClusterMarkFile.markFilenameForService(0))};
+        // Each mark file starts with an SBE message header, then the mark file header.
+        int archiveOffset = io.aeron.archive.codecs.mark.MessageHeaderDecoder.ENCODED_LENGTH
+                + io.aeron.archive.codecs.mark.MarkFileHeaderDecoder.activityTimestampEncodingOffset();
+        int clusterOffset = io.aeron.cluster.codecs.mark.MessageHeaderDecoder.ENCODED_LENGTH
+                + io.aeron.cluster.codecs.mark.MarkFileHeaderDecoder.activityTimestampEncodingOffset();
+        int[] offsets = {archiveOffset, clusterOffset, clusterOffset};
+        for (int i = 0; i < files.length; i++) {
+            long lastActivityMs;
+            boolean reported = false;
+            while ((lastActivityMs = activityTimestamp(files[i], offsets[i])) > System.currentTimeMillis() - timeoutMs) {
+                if (!reported) {
+                    report.accept("WAITING for " + files[i].getFileName() + " of the previous run to be " + timeoutMs + " ms old");
+                    reported = true;
+                }
+                if (System.currentTimeMillis() > deadlineMs) {
+                    throw new IllegalStateException(files[i] + " is still active (last activity " + lastActivityMs + " ms): another "
+                            + "process runs this node; stop it first");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    /** @return the mark file's activity timestamp (epoch ms), or 0 when there is no file or it is too short */
+    private static long activityTimestamp(Path file, int offset) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            if (channel.read(bytes, offset) < Long.BYTES) {
+                return 0;
+            }
+            return bytes.getLong(0);
         }
     }
 

@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -16,10 +17,12 @@ import java.util.concurrent.Callable;
 @Command(name = "cluster-demo", mixinStandardHelpOptions = true, sortOptions = false,
          description = {"Starts a cluster of 3 nodes on 127.0.0.1, each a JVM of its own (Aeron Cluster, and a journaled",
                         "RocksDB store whose ring applies the cluster log), writes puts through a ClusterWriter awaiting REPLICATED,",
-                        "kills the leader with kill -9 half-way, and goes on with the other two. Prints the failover time (from the",
-                        "kill to the first write acknowledged by the new leader), throughput before and after, REPLICATED latency,",
-                        "then stops the nodes and reads every node's journal and store back: exit code 1 unless all hold the same",
-                        "writes in the same order and every acknowledged write is there once, at its epoch."})
+                        "kills the leader with kill -9 half-way, and goes on with the other two. Once a new leader acknowledged a",
+                        "write it restarts the killed node on its directory, which catches up while the writes go on. Prints the",
+                        "failover time (from the kill to the first write acknowledged by the new leader), the catch-up time (from",
+                        "the restart until the node journaled the acknowledged epochs), throughput before and after, REPLICATED",
+                        "latency, then stops the nodes and reads every node's journal and store back: exit code 1 unless all three",
+                        "hold the same writes in the same order and every acknowledged write is there once, at its epoch."})
 final class ClusterDemoCommand implements Callable<Integer> {
 
     /** Above this many writes in flight the cluster no longer recognises a write sent again to a new leader. */
@@ -28,9 +31,18 @@ final class ClusterDemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--writes", paramLabel = "N", converter = Converters.Count.class, defaultValue = "20000",
-            description = "puts in all, the leader is killed after half of them (default: ${DEFAULT-VALUE}); accepts 20_000 or 20k")
-    long writes;
+    /** Puts in all when neither {@code --writes} nor {@code --duration} is given. */
+    static final long DEFAULT_WRITES = 20_000;
+    static final Duration MIN_DURATION = Duration.ofSeconds(2);
+    static final Duration MAX_DURATION = Duration.ofMinutes(10);
+
+    @Option(names = "--writes", paramLabel = "N", converter = Converters.Count.class,
+            description = "puts in all, the leader is killed after half of them (default: 20,000); accepts 20_000 or 20k")
+    Long writes;
+
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Converters.Time.class,
+            description = "instead of --writes: write for this long (2s to 10m, e.g. 30s, 2m), the leader is killed at half time")
+    Duration duration;
 
     @Option(names = "--in-flight", paramLabel = "N", defaultValue = "32",
             description = "writes awaiting REPLICATED at a time, 1 to " + MAX_IN_FLIGHT + " (default: ${DEFAULT-VALUE})")
@@ -52,11 +64,17 @@ final class ClusterDemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        check(writes >= 2 && writes <= 10_000_000, "--writes must be between 2 and 10,000,000, was " + Format.count(writes));
+        check(writes == null || duration == null, "--writes and --duration both say how long to write: give one of them");
+        long count = writes == null ? (duration == null ? DEFAULT_WRITES : 0) : writes;
+        check(duration != null || (count >= 2 && count <= ClusterDemoWrites.MAX_WRITES),
+              "--writes must be between 2 and " + Format.count(ClusterDemoWrites.MAX_WRITES) + ", was " + Format.count(count));
+        check(duration == null || (duration.compareTo(MIN_DURATION) >= 0 && duration.compareTo(MAX_DURATION) <= 0),
+              "--duration must be between " + Format.duration(MIN_DURATION) + " and " + Format.duration(MAX_DURATION) + ", was "
+              + (duration == null ? "" : Format.duration(duration)));
         check(inFlight >= 1 && inFlight <= MAX_IN_FLIGHT, "--in-flight must be between 1 and " + MAX_IN_FLIGHT + ", was " + inFlight);
         check(basePort == 0 || (basePort >= 1024 && basePort <= 65535 - 15),
               "--base-port must be 0 (free ports) or between 1024 and " + (65535 - 15) + ", was " + basePort);
-        ClusterDemoWorkload.Config config = new ClusterDemoWorkload.Config((int) writes, inFlight, basePort, dir, keep);
+        ClusterDemoWorkload.Config config = new ClusterDemoWorkload.Config((int) count, duration, inFlight, basePort, dir, keep);
         return new ClusterDemoWorkload(config, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
     }
 

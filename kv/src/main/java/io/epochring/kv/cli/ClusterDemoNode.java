@@ -2,6 +2,7 @@ package io.epochring.kv.cli;
 
 import io.aeron.cluster.service.Cluster;
 import io.epochring.DurabilityLevel;
+import io.epochring.cluster.ChildNode;
 import io.epochring.cluster.ClusterMember;
 import io.epochring.cluster.ClusterPorts;
 import io.epochring.cluster.ClusterStateException;
@@ -28,15 +29,19 @@ import java.util.concurrent.locks.LockSupport;
  * One node of {@code epochring cluster-demo}, in a JVM of its own: a {@link KvStore} (journal and
  * RocksDB under {@code <node dir>/store}) whose ring applies the cluster log through an
  * {@link EpochRingClusteredService}, and the Aeron parts of a {@link ClusterMember} under the node
- * directory. {@link ClusterDemoProcess} starts it; it is not meant to be run by hand.
+ * directory. {@link ClusterDemoProcess} starts it, and starts it again on the same directory after
+ * a {@code kill -9} (then the store recovers its journal and the cluster log catches it up); it is
+ * not meant to be run by hand.
  *
  * <p>Arguments: member id, node directory, the cluster's members ({@link ClusterPorts#clusterMembers()}).
  *
  * <p>It reports on stdout, one line each, whenever something changes (checked every 5 ms):
  * <pre>
+ *  WAITING ...                  a restart waits for the killed run's Aeron mark files to be 10 s old
  *  STARTED &lt;pid&gt;               the store and the cluster parts are up
  *  ROLE &lt;LEADER|FOLLOWER|CANDIDATE&gt;  the service's role
- *  JOURNALED &lt;epoch&gt;           the ring's JOURNALED watermark
+ *  JOURNALED &lt;epoch&gt;           the ring's JOURNALED watermark; the first, before WAITING and STARTED, is what
+ *                               the store recovered from its own journal
  *  FAILED &lt;message&gt;            the node cannot go on (then the process exits with 2)
  *  STOPPED                      after a line STOP (or the end) on stdin: the cluster parts and the store are closed
  * </pre>
@@ -79,6 +84,11 @@ final class ClusterDemoNode {
         stdin.start();
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         try (KvStore store = KvStore.open(dir.resolve("store"), KvOptions.builder().name("node" + memberId).build())) {
+            // What the store recovered from its own journal, before the cluster log brings more: a restart's starting point.
+            report("JOURNALED " + store.watermark(DurabilityLevel.JOURNALED));
+            // A restart after kill -9: Aeron refuses the directory until the killed process's mark files are 10 s old.
+            // The store opens (and recovers its journal) first, so that its seconds are spent during that wait.
+            ChildNode.awaitStaleMarkFiles(dir, ClusterDemoNode::report);
             EpochRingClusteredService<KvWrite> service = new EpochRingClusteredService<>(store.ring(), KvOptions.DEFAULT_CHANNEL,
                                                                                           KvCodec.INSTANCE);
             try (ClusterMember member = ClusterMember.launch(memberId, dir, ports, service, errors::add)) {

@@ -106,19 +106,23 @@ final class ClusterDemoProcess extends ChildNode {
         super.kill();
     }
 
-    /**
-     * Asks the node to stop cleanly (its store flushes and closes) and waits for it.
-     *
-     * @throws IllegalStateException when it did not stop cleanly within {@code timeoutSeconds}
-     */
-    void stop(long timeoutSeconds) throws InterruptedException {
+    /** Asks the node to stop cleanly (its store flushes and closes); {@link #awaitStopped} waits for it. */
+    void requestStop() {
         try {
             OutputStream stdin = process().getOutputStream();
             stdin.write((ClusterDemoNode.STOP + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
-            // gone already: the exit code below says how it ended
+            // gone already: the exit code awaitStopped reads says how it ended
         }
+    }
+
+    /**
+     * Waits for the node to end after {@link #requestStop()}.
+     *
+     * @throws IllegalStateException when it did not stop cleanly within {@code timeoutSeconds}
+     */
+    void awaitStopped(long timeoutSeconds) throws InterruptedException {
         if (!process().waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("node " + memberId() + " (pid " + pid() + ") did not stop within " + timeoutSeconds
                                             + " s (see " + dir.resolve("node.err") + ")");

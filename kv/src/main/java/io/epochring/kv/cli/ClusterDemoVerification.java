@@ -12,20 +12,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * Reads back what the nodes of {@code cluster-demo} hold once they are stopped, and checks it
  * against what the writer was told: each node's journal holds writes at epochs 1, 2, 3... with no
- * gap; the survivors' journals are the same writes in the same order; the killed node's is a
- * prefix of theirs; no write is there twice; every write acknowledged REPLICATED is there at the
+ * gap; all nodes' journals, the restarted node's too (it caught up before the nodes were stopped),
+ * are the same writes in the same order; no write is there twice; every write acknowledged REPLICATED is there at the
  * epoch it was acknowledged with; no write refused as not sent is there at all; and each node's
  * store, opened (and so recovered) here, holds exactly the writes of its journal.
  */
 final class ClusterDemoVerification {
 
-    /** One node's data directory, and whether it was killed (so may lag). */
-    record Node(int memberId, Path dir, boolean killed) {
+    /** One node's data directory, and whether it was killed and restarted on it. */
+    record Node(int memberId, Path dir, boolean restarted) {
     }
 
     /** The outcome: every problem found (none when it passed), and a line per node saying what it holds. */
@@ -58,39 +59,36 @@ final class ClusterDemoVerification {
         for (Node node : nodes) {
             logs.add(readJournal(node));
         }
-        List<Logged> reference = null;
-        int referenceId = -1;
-        for (int n = 0; n < nodes.size(); n++) {
-            if (!nodes.get(n).killed()) {
-                if (reference == null) {
-                    reference = logs.get(n);
-                    referenceId = nodes.get(n).memberId();
-                } else if (!logs.get(n).equals(reference)) {
-                    problems.add("node " + nodes.get(n).memberId() + " holds other writes than node " + referenceId
-                                 + " (" + logs.get(n).size() + " against " + reference.size() + ")");
-                }
+        // The longest log is the reference, so that a node short of it is named as the one missing the tail.
+        int reference = 0;
+        for (int n = 1; n < nodes.size(); n++) {
+            if (logs.get(n).size() > logs.get(reference).size()) {
+                reference = n;
             }
         }
-        if (reference == null) {
-            problems.add("no node survived to compare with");
-            return;
-        }
-        checkAgainstWriter(reference);
+        List<Logged> referenceLog = logs.get(reference);
+        checkAgainstWriter(referenceLog);
         for (int n = 0; n < nodes.size(); n++) {
             Node node = nodes.get(n);
             List<Logged> log = logs.get(n);
             String held = "journal epochs 1.." + Format.count(log.size());
-            if (node.killed()) {
-                boolean prefix = log.size() <= reference.size() && reference.subList(0, log.size()).equals(log);
-                if (!prefix) {
-                    problems.add("node " + node.memberId() + " (killed) holds writes that are not the start of the others' log");
-                }
-                held += prefix ? ", the first " + Format.count(log.size()) + " of the survivors' (it lags: killed)" : ", NOT a prefix";
+            if (log.equals(referenceLog)) {
+                held += ", the same writes in the same order as every other node";
+            } else if (referenceLog.subList(0, log.size()).equals(log)) {
+                problems.add(describe(node) + " holds epochs 1.." + log.size() + " of node " + nodes.get(reference).memberId()
+                             + "'s 1.." + referenceLog.size() + ": it is missing the last " + (referenceLog.size() - log.size()));
+                held += ", MISSING the last " + Format.count(referenceLog.size() - log.size());
             } else {
-                held += ", the same writes in the same order as every surviving node";
+                problems.add(describe(node) + " holds other writes than node " + nodes.get(reference).memberId() + " (" + log.size()
+                             + " against " + referenceLog.size() + ")");
+                held += ", OTHER writes than node " + nodes.get(reference).memberId();
             }
-            lines.add("node " + node.memberId() + (node.killed() ? " (killed)  " : " (stopped) ") + held + "; store " + checkStore(node, log));
+            lines.add(String.format(Locale.ROOT, "%-18s %s; store %s", describe(node), held, checkStore(node, log)));
         }
+    }
+
+    private static String describe(Node node) {
+        return "node " + node.memberId() + (node.restarted() ? " (restarted)" : " (stopped)");
     }
 
     /** @return the node's journaled writes in epoch order; a gap is a problem */

@@ -17,16 +17,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -34,14 +30,30 @@ import java.util.stream.Stream;
 /**
  * Runs {@code epochring cluster-demo}: three {@link ClusterDemoNode}s in child JVMs, one
  * {@link ClusterWriter} in this JVM (with its own media driver) keeping up to {@code --in-flight}
- * puts awaiting REPLICATED, a {@code kill -9} of the leader once half the puts were submitted,
- * then the rest on the two survivors, a clean stop of the survivors, and
+ * puts awaiting REPLICATED, a {@code kill -9} of the leader once half the puts were submitted (or
+ * half the {@code --duration} went by), then the rest on the two survivors while the killed node,
+ * restarted on its directory once the failover is measured ({@link ClusterDemoRestart}), catches
+ * up; a wait until it journaled the last acknowledged epoch, a clean stop of all three, and
  * {@link ClusterDemoVerification} of every node's journal and store.
  */
 final class ClusterDemoWorkload {
 
-    /** The options, checked. */
-    record Config(int writes, int inFlight, int basePort, Path dir, boolean keep) {
+    /** The options, checked: either {@code writes} (above 0) or {@code duration} (not null). */
+    record Config(int writes, Duration duration, int inFlight, int basePort, Path dir, boolean keep) {
+
+        /** @return whether the leader is to be killed before write {@code i}, {@code elapsedNs} after the first */
+        boolean killDue(int i, long elapsedNs) {
+            return duration == null ? i >= writes / 2 : elapsedNs >= duration.toNanos() / 2;
+        }
+
+        /** @return whether write {@code i}, {@code elapsedNs} after the first, is one too many */
+        boolean done(int i, long elapsedNs) {
+            return duration == null ? i >= writes : elapsedNs >= duration.toNanos() || i >= ClusterDemoWrites.MAX_WRITES;
+        }
+
+        String describe() {
+            return duration == null ? Format.count(writes) + " puts" : "puts for " + Format.duration(duration);
+        }
     }
 
     static final int NODES = 3;
@@ -73,9 +85,9 @@ final class ClusterDemoWorkload {
         }, "epochring-cluster-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
-            out.println(String.format(Locale.ROOT, "EpochRing cluster demo: %d nodes on 127.0.0.1, each a JVM of its own; %s puts awaiting"
-                                      + " REPLICATED, %d in flight; kill -9 of the leader after half", NODES, Format.count(config.writes()),
-                                      config.inFlight()));
+            out.println(String.format(Locale.ROOT, "EpochRing cluster demo: %d nodes on 127.0.0.1, each a JVM of its own; %s awaiting"
+                                      + " REPLICATED, %d in flight; kill -9 of the leader %s, then its restart", NODES, config.describe(),
+                                      config.inFlight(), config.duration() == null ? "after half" : "at half time"));
             out.println("  data        " + dir + " (node<N>/store: journal + RocksDB; node<N>/archive: the cluster log)");
             out.flush();
             return runIn(dir);
@@ -106,8 +118,8 @@ final class ClusterDemoWorkload {
         out.println("              client ingress " + ports.ingressEndpoints());
         out.flush();
 
-        ClusterDemoWrites writes = new ClusterDemoWrites(config.writes());
-        Kill kill;
+        ClusterDemoWrites writes = new ClusterDemoWrites();
+        Kill kill = new Kill();
         long endNs;
         try (MediaDriver client = MediaDriver.launch(new MediaDriver.Context()
                 .aeronDirectoryName(dir.resolve("client-aeron").toString())
@@ -124,19 +136,25 @@ final class ClusterDemoWorkload {
                      .ingressEndpoints(ports.ingressEndpoints())
                      .egressChannel("aeron:udp?endpoint=127.0.0.1:0")
                      .messageTimeoutNs(WAIT.toNanos()), KvCodec.INSTANCE, new BackoffIdleStrategy())) {
-            kill = write(writer, writes);
+            write(writer, writes, ports.clusterMembers(), kill);
             endNs = lastAcknowledgement(writes);
             long lastEpoch = writes.maxEpoch();
-            await("the surviving nodes to journal every acknowledged write (epoch " + lastEpoch + ")", () -> {
-                List<ClusterDemoProcess> survivors = survivors();
-                long first = survivors.get(0).journaled();
-                return first >= lastEpoch && survivors.stream().allMatch(n -> n.journaled() == first);
+            awaitCatchUp(kill.restart, lastEpoch);
+            await("every node to journal the same last epoch, at least " + lastEpoch, () -> {
+                long first = nodes.get(0).journaled();
+                return first >= lastEpoch && nodes.stream().allMatch(n -> n.journaled() == first);
             });
             kill.resent = writer.resentWrites();
             kill.newLeader = writer.leaderMemberId();
+        } finally {
+            if (kill.restart != null) {
+                kill.restart.close();
+            }
         }
-        for (ClusterDemoProcess node : survivors()) {
-            node.stop(WAIT.toSeconds());
+        // All at once: each node's stop is mostly its store's flush and close, which need not wait for the others'.
+        nodes.forEach(ClusterDemoProcess::requestStop);
+        for (ClusterDemoProcess node : nodes) {
+            node.awaitStopped(WAIT.toSeconds());
         }
 
         printRun(writes, kill, endNs);
@@ -154,7 +172,7 @@ final class ClusterDemoWorkload {
         return result.ok() ? EpochRingCli.OK : EpochRingCli.FAILURE;
     }
 
-    /** The leader's kill: who, when, and what the writer had seen by then. */
+    /** The leader's kill and its restart: who, when, and what the writer had seen by then. */
     private static final class Kill {
         int memberId = -1;
         long pid;
@@ -163,17 +181,28 @@ final class ClusterDemoWorkload {
         long leaderChangesBefore;
         long resent;
         int newLeader = -1;
+        ClusterDemoProcess killed;
+        ClusterDemoRestart restart;
+
+        boolean done() {
+            return killed != null;
+        }
     }
 
-    /** Submits every write, keeping {@code --in-flight} awaiting REPLICATED, and kills the leader half-way. */
-    private Kill write(ClusterWriter<KvWrite> writer, ClusterDemoWrites writes) throws Exception {
+    /**
+     * Submits the writes, keeping {@code --in-flight} awaiting REPLICATED; kills the leader half-way, and
+     * restarts it once a new leader has acknowledged a write (the failover is then measured), so that it
+     * catches up while the rest of the writes go on.
+     */
+    private void write(ClusterWriter<KvWrite> writer, ClusterDemoWrites writes, String clusterMembers, Kill kill) throws Exception {
         Semaphore window = new Semaphore(config.inFlight());
-        List<CompletableFuture<?>> recorded = new ArrayList<>(writes.count());
-        Kill kill = new Kill();
-        int killAfter = writes.count() / 2;
-        for (int i = 0; i < writes.count(); i++) {
-            if (i == killAfter) {
+        long firstNs = System.nanoTime();
+        for (int i = 0; !config.done(i, System.nanoTime() - firstNs); i++) {
+            if (!kill.done() && config.killDue(i, System.nanoTime() - firstNs)) {
                 killLeader(writer, writes, kill);
+            }
+            if (kill.done() && kill.restart == null && writes.maxAcknowledgedLeaderChanges() > kill.leaderChangesBefore) {
+                restart(kill, clusterMembers, writes);
             }
             if (!window.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("no write was answered for " + WAIT.toSeconds() + " s: the cluster has no leader;"
@@ -181,20 +210,24 @@ final class ClusterDemoWorkload {
             }
             int index = i;
             writes.submitted(i, System.nanoTime());
-            recorded.add(writer.write(ClusterDemoWrites.write(i)).whenComplete((epoch, error) -> {
+            writer.write(ClusterDemoWrites.write(i)).whenComplete((epoch, error) -> {
                 writes.completed(index, epoch, error, writer.leaderChanges());
                 window.release();
-            }));
+            });
         }
-        try {
-            CompletableFuture.allOf(recorded.toArray(new CompletableFuture<?>[0])).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            // failed writes are outcomes, recorded above
-        } catch (TimeoutException e) {
+        // Every permit back: every write has its answer (failed writes are outcomes, recorded as they complete).
+        if (!window.tryAcquire(config.inFlight(), WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(writer.pendingWrites() + " writes had no answer " + WAIT.toSeconds() + " s after the last"
                                             + " was sent; see the node.err files under the data directory (--keep keeps them)");
         }
-        return kill;
+        if (!kill.done()) {
+            throw new IllegalStateException("the writes ended before the leader was killed; give more --writes or a longer --duration");
+        }
+        if (kill.restart == null) {
+            // So few writes that the last answers came before a new leader's: the failover happened all the same.
+            restart(kill, clusterMembers, writes);
+        }
+        kill.restart.writesEnded();
     }
 
     private void killLeader(ClusterWriter<KvWrite> writer, ClusterDemoWrites writes, Kill kill) throws InterruptedException {
@@ -209,6 +242,31 @@ final class ClusterDemoWorkload {
         kill.leaderChangesBefore = writer.leaderChanges();
         kill.atNs = System.nanoTime();
         leader.kill();
+        kill.killed = leader;
+    }
+
+    /** Starts the killed node again on its directory, in its place in the list of nodes. */
+    private void restart(Kill kill, String clusterMembers, ClusterDemoWrites writes) throws IOException {
+        kill.restart = ClusterDemoRestart.start(kill.killed, kill.atNs, clusterMembers, writes);
+        nodes.set(nodes.indexOf(kill.killed), kill.restart.node());
+    }
+
+    /** Waits until the restarted node journaled {@code lastEpoch}, the highest acknowledged, and has said so. */
+    private void awaitCatchUp(ClusterDemoRestart restart, long lastEpoch) {
+        ClusterDemoProcess node = restart.node();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!restart.caughtUp() || node.journaled() < lastEpoch) {
+            if (node.problem() != null) {
+                throw new IllegalStateException("the restarted " + node.problem());
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("node " + node.memberId() + ", restarted on its directory, journaled epoch "
+                                                + Format.count(Math.max(node.journaled(), 0)) + " but not the last acknowledged, "
+                                                + Format.count(lastEpoch) + ", within " + WAIT.toSeconds() + " s: it did not catch up; see "
+                                                + node.dir().resolve("node.err") + " and node.log there (--keep keeps them)");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     private void printRun(ClusterDemoWrites writes, Kill kill, long endNs) {
@@ -230,11 +288,13 @@ final class ClusterDemoWorkload {
                     + " acknowledged writes; the other two go on");
         if (firstNewLeaderNs == Long.MAX_VALUE) {
             out.println("  failover    no write was acknowledged by a new leader");
+            printRestart(kill);
         } else {
             out.println("  failover    " + Format.millis(firstNewLeaderNs - kill.atNs) + " from the kill to the first write acknowledged by the"
                         + " new leader, node " + kill.newLeader);
             out.println("              (followers wait " + Format.duration(ClusterMember.LEADER_HEARTBEAT_TIMEOUT) + " without heartbeats"
                         + " before they elect one); " + Format.count(kill.resent) + " writes in flight sent again to it");
+            printRestart(kill);
             long after = 0;
             for (int i = 0; i < writes.count(); i++) {
                 if (writes.outcome(i) == ClusterDemoWrites.Outcome.ACKNOWLEDGED && writes.completedNs(i) >= firstNewLeaderNs) {
@@ -251,6 +311,12 @@ final class ClusterDemoWorkload {
                     + Format.count(writes.count(ClusterDemoWrites.Outcome.UNKNOWN)) + " unknown outcome, "
                     + Format.count(writes.count(ClusterDemoWrites.Outcome.NOT_SENT)) + " not sent (refused while no leader was reachable)");
         out.flush();
+    }
+
+    private void printRestart(Kill kill) {
+        for (String line : kill.restart.describe()) {
+            out.println(line);
+        }
     }
 
     /** All acknowledged writes, and those not in flight across the failover (which wait for the election). */
@@ -302,10 +368,6 @@ final class ClusterDemoWorkload {
 
     private ClusterDemoProcess leader() {
         return nodes.stream().filter(ClusterDemoProcess::isLeader).findFirst().orElse(null);
-    }
-
-    private List<ClusterDemoProcess> survivors() {
-        return nodes.stream().filter(ClusterDemoProcess::isAlive).toList();
     }
 
     /** Polls every millisecond until {@code condition} holds; fails at once when a running node failed or ended by itself. */

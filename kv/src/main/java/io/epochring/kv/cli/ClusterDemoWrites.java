@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The writes of {@code cluster-demo} and what the {@link io.epochring.cluster.ClusterWriter} said
  * about each: write {@code i} puts the key {@code key-<i>}, a key no other write touches, so every
  * write can be found in a node's journal and store. Outcomes are recorded on the writer's egress
- * thread and read once every future has completed.
+ * thread and read once every future has completed; the counters (acknowledged, highest epoch) may be
+ * read while writing.
  */
 final class ClusterDemoWrites {
 
@@ -28,26 +31,36 @@ final class ClusterDemoWrites {
         UNKNOWN
     }
 
-    private final int count;
-    private final long[] submittedNs;
-    private final long[] completedNs;
-    private final long[] epochs;
-    private final long[] leaderChanges;
-    private final Outcome[] outcomes;
-    private final AtomicInteger acknowledged = new AtomicInteger();
+    /** The most writes one run makes: {@code --writes} at most, and where a {@code --duration} run stops early. */
+    static final int MAX_WRITES = 10_000_000;
+    private static final int CHUNK_SHIFT = 14;
+    private static final int CHUNK_SIZE = 1 << CHUNK_SHIFT;
 
-    ClusterDemoWrites(int count) {
-        this.count = count;
-        submittedNs = new long[count];
-        completedNs = new long[count];
-        epochs = new long[count];
-        leaderChanges = new long[count];
-        outcomes = new Outcome[count];
-        Arrays.fill(outcomes, Outcome.PENDING);
+    /** One block of writes' records: a {@code --duration} run does not know its count, so storage grows by blocks. */
+    private static final class Chunk {
+        final long[] submittedNs = new long[CHUNK_SIZE];
+        final long[] completedNs = new long[CHUNK_SIZE];
+        final long[] epochs = new long[CHUNK_SIZE];
+        final long[] leaderChanges = new long[CHUNK_SIZE];
+        final Outcome[] outcomes = new Outcome[CHUNK_SIZE];
+
+        Chunk() {
+            Arrays.fill(outcomes, Outcome.PENDING);
+        }
     }
 
+    private final AtomicReferenceArray<Chunk> chunks = new AtomicReferenceArray<>((MAX_WRITES >> CHUNK_SHIFT) + 1);
+    private final AtomicInteger count = new AtomicInteger();
+    private final AtomicInteger acknowledged = new AtomicInteger();
+    private final AtomicLong maxEpoch = new AtomicLong();
+    private final AtomicLong maxAcknowledgedLeaderChanges = new AtomicLong();
+
+    ClusterDemoWrites() {
+    }
+
+    /** @return the writes recorded so far: one more than the highest index submitted or completed */
     int count() {
-        return count;
+        return count.get();
     }
 
     static String key(int i) {
@@ -75,22 +88,36 @@ final class ClusterDemoWrites {
     }
 
     void submitted(int i, long nanos) {
-        submittedNs[i] = nanos;
+        count.accumulateAndGet(i + 1, Math::max);
+        chunk(i).submittedNs[slot(i)] = nanos;
     }
 
     /** Records write {@code i}'s answer; called once per write, on the thread that completes its future. */
     void completed(int i, Long epoch, Throwable error, long leaderChangesNow) {
-        completedNs[i] = System.nanoTime();
-        leaderChanges[i] = leaderChangesNow;
+        count.accumulateAndGet(i + 1, Math::max);
+        Chunk chunk = chunk(i);
+        int slot = slot(i);
+        chunk.completedNs[slot] = System.nanoTime();
+        chunk.leaderChanges[slot] = leaderChangesNow;
         if (error == null) {
-            epochs[i] = epoch;
-            outcomes[i] = Outcome.ACKNOWLEDGED;
+            chunk.epochs[slot] = epoch;
+            chunk.outcomes[slot] = Outcome.ACKNOWLEDGED;
             acknowledged.incrementAndGet();
+            maxEpoch.accumulateAndGet(epoch, Math::max);
+            maxAcknowledgedLeaderChanges.accumulateAndGet(leaderChangesNow, Math::max);
         } else if (error instanceof ClusterWriteException && String.valueOf(error.getMessage()).contains("it was not sent")) {
-            outcomes[i] = Outcome.NOT_SENT;
+            chunk.outcomes[slot] = Outcome.NOT_SENT;
         } else {
-            outcomes[i] = Outcome.UNKNOWN;
+            chunk.outcomes[slot] = Outcome.UNKNOWN;
         }
+    }
+
+    /**
+     * @return the most leader changes the writer had seen when it completed an acknowledged write so far: above the
+     * count at a kill, a new leader has acknowledged a write (safe to read while writing)
+     */
+    long maxAcknowledgedLeaderChanges() {
+        return maxAcknowledgedLeaderChanges.get();
     }
 
     /** @return writes acknowledged so far (safe to read while writing) */
@@ -99,32 +126,56 @@ final class ClusterDemoWrites {
     }
 
     Outcome outcome(int i) {
-        return outcomes[i];
+        return chunk(i).outcomes[slot(i)];
     }
 
     long epoch(int i) {
-        return epochs[i];
+        return chunk(i).epochs[slot(i)];
     }
 
     long submittedNs(int i) {
-        return submittedNs[i];
+        return chunk(i).submittedNs[slot(i)];
     }
 
     long completedNs(int i) {
-        return completedNs[i];
+        return chunk(i).completedNs[slot(i)];
     }
 
     /** @return how many leader changes the writer had seen when write {@code i} completed */
     long leaderChanges(int i) {
-        return leaderChanges[i];
+        return chunk(i).leaderChanges[slot(i)];
     }
 
     long count(Outcome outcome) {
-        return Arrays.stream(outcomes).filter(o -> o == outcome).count();
+        long n = 0;
+        for (int i = 0; i < count(); i++) {
+            if (outcome(i) == outcome) {
+                n++;
+            }
+        }
+        return n;
     }
 
-    /** @return the highest epoch acknowledged, 0 when none was */
+    /** @return the highest epoch acknowledged so far, 0 when none was (safe to read while writing) */
     long maxEpoch() {
-        return Arrays.stream(epochs).max().orElse(0);
+        return maxEpoch.get();
+    }
+
+    /** @return write {@code i}'s block, made by whichever thread first needs it */
+    private Chunk chunk(int i) {
+        if (i < 0 || i >= MAX_WRITES) {
+            throw new IndexOutOfBoundsException("write " + i + " is outside 0.." + (MAX_WRITES - 1));
+        }
+        int c = i >>> CHUNK_SHIFT;
+        Chunk chunk = chunks.get(c);
+        if (chunk == null) {
+            chunks.compareAndSet(c, null, new Chunk());
+            chunk = chunks.get(c);
+        }
+        return chunk;
+    }
+
+    private static int slot(int i) {
+        return i & (CHUNK_SIZE - 1);
     }
 }

@@ -14,8 +14,10 @@
  *                      3 x ClusterDemoProcess --java -cp--> ClusterDemoNode: KvStore + ClusterMember (Aeron Cluster)
  *                        |  ClusterWriter (this JVM, own media driver): puts awaiting REPLICATED, --in-flight at a time
  *                        |  half-way: kill -9 of the leader; the other two elect a new one, the writer resends to it
+ *                        |  new leader acknowledged: ClusterDemoRestart starts the killed node on its directory; it waits
+ *                        |  for its Aeron mark files to be 10 s old, then catches up from the cluster log
  *                        v
- *                      stop the survivors (STOP on stdin) -> ClusterDemoVerification: journals + reopened stores
+ *                      await its catch-up -> stop all three (STOP on stdin) -> ClusterDemoVerification: journals + stores
  *
  *  epochring recover   KvStore.open (replays the journal above its checkpoint) -> report -> close (flush)
  *  epochring inspect   JournalInspector: summary + records, writes decoded with KvCodec or --codec (text or JSON)
