@@ -18,6 +18,7 @@ import org.agrona.DirectBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -521,6 +522,7 @@ public final class ChronicleJournal implements Journal {
                                             + "). Close this journal; open a new one once the journal directory is repaired", fault);
         }
         tail(); // the end as it is before anything is written
+        removeUnfinishedNewestFile();
         SingleChronicleQueue queue = buildQueue(false);
         CheckpointHint hint = null;
         try {
@@ -537,6 +539,34 @@ public final class ChronicleJournal implements Journal {
         }
         closeRecoveryQueue();
         return writeSide;
+    }
+
+    /**
+     * Deletes the newest cycle file when it has no header: Chronicle creates a cycle file at its full
+     * size and writes the header next, so a writer killed in between leaves a file of zeros (or a
+     * header word still marked incomplete) that holds no record. Chronicle's writer would wait for
+     * that header for its timeout (10 s), holding its write lock, in each new appender and again when
+     * it seals the file, and then fail the append; meanwhile this journal's other appending thread
+     * (the flush thread's checkpoints beside the journal thread's writes) gives up on the lock after
+     * 15 s, with the lock "held by current process". The writer lock says no other process is
+     * creating that file, and recovery has read everything before it, so it can go.
+     */
+    private void removeUnfinishedNewestFile() {
+        Optional<Path> unfinished = JournalVerifier.unfinishedNewestFile(directory);
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        Path file = unfinished.get();
+        try {
+            Files.delete(file);
+            JournalLog.LOGGER.log(Level.WARNING, () -> "journal " + directory + ": deleted " + file.getFileName() + ", a cycle file with no"
+                                                       + " header and so no record (a writer was killed while creating it), before writing");
+        } catch (IOException e) {
+            // Chronicle's writer then waits out the header and may fail the first write, which reports itself.
+            JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + ": could not delete " + file + ", a cycle file with no header"
+                                                 + " left by a writer killed while creating it (" + e + "); the first write may wait"
+                                                 + " for its header and fail: delete it by hand while no process has the journal open", e);
+        }
     }
 
     private synchronized void closeRecoveryQueue() {

@@ -103,6 +103,23 @@ final class CycleFileVerifier {
         }
     }
 
+    /**
+     * @return whether {@code file}, a journal's newest cycle file, has no header yet: a writer was
+     *         killed while Chronicle created it (see {@link #readHeader()}), so it holds no record
+     * @throws IOException when the file cannot be read at all
+     */
+    static boolean isUnfinishedNewest(Path file) throws IOException {
+        try (FileBytes in = FileBytes.open(file)) {
+            CycleFileVerifier verifier = new CycleFileVerifier(in, file.getFileName().toString(), true);
+            verifier.size = in.size();
+            try {
+                return !verifier.readHeader();
+            } catch (Damaged d) {
+                return false; // damage, which verify() reports
+            }
+        }
+    }
+
     private FileDamage run() throws IOException {
         try {
             size = in.size();

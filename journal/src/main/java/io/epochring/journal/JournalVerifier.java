@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,26 @@ final class JournalVerifier {
         add(damaged, directory.resolve(MetadataFileVerifier.FILE_NAME), Kind.METADATA);
         if (!damaged.isEmpty()) {
             throw JournalDamage.inStructure(directory, damaged);
+        }
+    }
+
+    /**
+     * @return the newest cycle file when it has no header (a writer was killed while Chronicle created
+     *         it, so it holds no record), else empty
+     * @throws UncheckedIOException when the file cannot be read at all
+     */
+    static Optional<Path> unfinishedNewestFile(Path directory) {
+        List<Path> files = cycleFiles(directory);
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        Path newest = files.get(files.size() - 1);
+        try {
+            return CycleFileVerifier.isUnfinishedNewest(newest) ? Optional.of(newest) : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read journal file " + newest + " (" + e + "): check that it is readable", e);
         }
     }
 

@@ -14,16 +14,31 @@ import io.epochring.journal.support.Rings;
 import io.epochring.journal.support.TestDirs;
 import io.epochring.journal.support.TornRecordMain;
 import io.epochring.testing.Put;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.epochring.DurabilityLevel.APPLIED;
 import static io.epochring.DurabilityLevel.DURABLE;
@@ -101,6 +116,67 @@ class CrashRecoveryTest {
         }
         try (JournalInspector inspector = JournalInspector.open(journalDir)) {
             assertThat(inspector.summary().writes()).isEqualTo(6);
+        }
+    }
+
+    /**
+     * Chronicle creates a cycle file at its full size and then writes its header: a writer killed in
+     * between leaves a newest file of zeros, or one whose header word is still marked incomplete.
+     * Chronicle's writer waits for that header (10 s) holding its write lock, in each new appender,
+     * so the second of the journal's appending threads timed out on a lock "held by current
+     * process", and the first write failed inside Chronicle.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 0x8000_0000})
+    void shouldWriteFromTwoThreadsAtOnceAfterAWriterWasKilledCreatingACycleFile(int headerWord) throws Exception {
+        Path dir = TestDirs.fresh("unfinished-file");
+        SetTimeProvider time = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_700_000_000L));
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(time).build()) {
+            ChronicleJournalTest.append(journal, 1, "a", "v1");
+            journal.commit();
+            journal.checkpoint(1, 1);
+        }
+        // given the next second's file as a writer killed while creating it leaves it
+        String name = DateTimeFormatter.ofPattern(TestRollCycles.TEST_SECONDLY.format()).withZone(ZoneOffset.UTC)
+                                       .format(Instant.ofEpochSecond(1_700_000_001L)) + ".cq4";
+        Path unfinished = dir.resolve(name);
+        ByteBuffer header = ByteBuffer.allocate(256 << 10).order(ByteOrder.LITTLE_ENDIAN).putInt(0, headerWord);
+        Files.write(unfinished, header.array());
+
+        // when a journal opened later writes and checkpoints from two threads at once, as a coordinator's
+        // journal and flush threads do
+        time.advanceMillis(3_000);
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(time).build()) {
+            assertThat(journal.lastEpoch()).isEqualTo(1);
+            CountDownLatch go = new CountDownLatch(1);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                long start = System.nanoTime();
+                Future<?> write = threads.submit(() -> {
+                    go.await();
+                    ChronicleJournalTest.append(journal, 2, "a", "v2");
+                    journal.commit();
+                    return null;
+                });
+                Future<?> checkpoint = threads.submit(() -> {
+                    go.await();
+                    journal.checkpoint(1, 1);
+                    return null;
+                });
+                go.countDown();
+                write.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                checkpoint.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+                // then neither waited for the header that never comes: the file is gone, and both records are there
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(unfinished).doesNotExist();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            assertThat(ChronicleJournalTest.replay(journal, 0)).extracting(ChronicleJournalTest.Replayed::payload).containsExactly("v1", "v2");
+            assertThat(journal.lastCheckpoint().durableEpoch()).isEqualTo(1);
         }
     }
 
