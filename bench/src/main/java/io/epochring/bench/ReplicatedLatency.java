@@ -50,11 +50,10 @@ import java.util.concurrent.TimeUnit;
  * ({@link Rings#JOURNAL_WAIT_STRATEGY}).
  *
  * <p>Which idle strategy on two cores: all three run without starving the machine for good. The
- * sleeping one adds about a millisecond per hop (p50 8 ms in the committed runs); backoff gave a
- * p50 of 2.4 ms in both; yielding the lowest, 1.1 ms in both, but 41 ms in a one-fork trial
- * before them, where twelve yielding agents took turns on the two cores. The tails swapped between
- * the two runs (p99.9 17 ms backoff and 46 ms yielding, then 101 and 13 ms), so run all three and
- * compare p50s.
+ * sleeping one adds about a millisecond per hop (p50 7.9 ms in the committed run); backoff gave a
+ * p50 of 2.1 ms; yielding the lowest, 0.56 ms, though twelve yielding agents take turns on the two
+ * cores (a one-fork trial of an earlier version had a 41 ms p50 with it). The tails swap between
+ * runs, so run all three and compare p50s.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
