@@ -57,11 +57,13 @@ final class Conductor<W, R, F, S> {
             EngineEvents.Recovery event = EngineEvents.recoveryStarted();
             JournalRecovery.Recovered recovered = null;
             try {
+                // The ring's slots need nothing from recovery: with a journal to replay, they are allocated meanwhile.
+                RingAllocation ring = RingAllocation.begin(config, threads, config.journal != null);
                 recovered = new JournalRecovery<>(config.journal, config.codec, config.delta, config.flusher, config.sinks,
                                                   config.syncEveryFlush, config.acceptJournalLoss).run();
                 recovery = recovered.report();
                 recovered(event, recovery, null);
-                pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads);
+                pipeline = new Pipeline<>(this, channels.values().toArray(new Channel<?, ?>[0]), recovered, threads, ring.await());
             } catch (RuntimeException | Error e) {
                 if (recovered == null) {
                     recovered(event, RecoveryReport.NONE, e);

@@ -5,7 +5,6 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.EventHandlerGroup;
-import com.lmax.disruptor.dsl.ProducerType;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -38,7 +37,8 @@ final class Pipeline<W, R, F, S> {
     private final FlushProcessor<F, S> flushProcessor;
     private final Thread flushThread;
 
-    Pipeline(Conductor<W, R, F, S> ring, Channel<?, ?>[] channels, JournalRecovery.Recovered recovered, NamedThreadFactory threads) {
+    Pipeline(Conductor<W, R, F, S> ring, Channel<?, ?>[] channels, JournalRecovery.Recovered recovered, NamedThreadFactory threads,
+             RingAllocation.Ring built) {
         EngineConfig<W, R, F, S> config = ring.config;
         Watermarks watermarks = ring.watermarks();
         this.ring = ring;
@@ -70,15 +70,11 @@ final class Pipeline<W, R, F, S> {
         PublishStage publish = new PublishStage(handoff, ring);
 
         CommandInbox inbox = null;
-        if (config.singleProducer) {
-            // One thread claims slots, without atomics; commands from any thread take the inbox beside the ring.
-            BlockingQueue<CommandInbox.Queued> queue = CommandInbox.newQueue();
-            InboxWaitStrategy wait = new InboxWaitStrategy(config.waitStrategy, queue);
-            disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.SINGLE, wait);
-            inbox = new CommandInbox(queue, disruptor.getRingBuffer(), wait);
+        disruptor = built.disruptor();
+        if (built.inbox() != null) {
+            inbox = new CommandInbox(built.inbox(), disruptor.getRingBuffer(), built.inboxWait());
             commands = inbox;
         } else {
-            disruptor = new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy);
             commands = new SlotCommands(disruptor.getRingBuffer());
         }
         disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler, ring));

@@ -55,7 +55,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Fixed costs: the {@code epochRing} row also pays, once per invocation, what {@code start()}
  * does besides replaying (checking every file's structure, allocating the ring's slots, starting its
  * threads); with {@value #RECORDS} records they were about a tenth of the row's time before replay
- * read in runs. They are part of what a restarting user waits for, so they stay in the row.
+ * read in runs. They are part of what a restarting user waits for, so they stay in the row; the
+ * slots are now allocated on another thread while replay runs, and that thread's start and join are
+ * in the row too. So is opening the journal afresh each invocation: replay reads every byte of a
+ * journal it has just opened, while the tailer's queue stays open, and mapped, for the whole trial.
  *
  * <p>The journal is written once per trial ({@link Journaled}) with {@code ChronicleJournal}
  * itself, exactly as the coordinator's journal stage appends (same records, one commit per

@@ -43,8 +43,9 @@ import static io.epochring.journal.DocumentHeader.next;
  * is a complete metadata document inside the file; and every index entry points, in increasing
  * order, at a complete record no later than the last one, whose first bytes are a journal
  * record's format version and type. The records' contents are not verified here (the journal's
- * reader checks each record it reads), so this costs one read per indexed record (every 256th
- * with Chronicle's usual index spacing), not a read of the file.
+ * reader checks each record it reads), so this looks at one word per indexed record (every 16th
+ * with the default roll cycle), read {@value FileBytes#READ_AHEAD} bytes at a time (see
+ * {@link FileBytes}), not a check of every record.
  */
 final class CycleFileVerifier {
 
@@ -239,6 +240,7 @@ final class CycleFileVerifier {
             return false;
         }
         headerReread = true;
+        in.discardReadAhead(); // a writer alongside has moved on: bytes read ahead before now may be stale
         size = in.size();
         long before = writePosition;
         parseHeader();
@@ -399,6 +401,8 @@ final class CycleFileVerifier {
     }
 
     private void checkIndexEntries() throws IOException, Damaged {
+        // A read per entry, and a large file has tens of thousands, a kilobyte or so apart: read ahead.
+        in.readAhead();
         long previous = 0;
         for (int k = 0; k < secondaries.length; k++) {
             LongArray slots = secondaries[k];
@@ -416,20 +420,19 @@ final class CycleFileVerifier {
     }
 
     private void checkIndexEntry(long record, long at, long position, long previous) throws IOException, Damaged {
-        String entry = "Chronicle's index entry for record " + record + " (at byte offset " + at + ") points to byte offset " + position;
         if (!within(position + SIZE)) {
-            throw damaged(record, at, entry + ", past the end of the file (" + size + " bytes)");
+            throw damaged(record, at, entry(record, at, position) + ", past the end of the file (" + size + " bytes)");
         }
         if (position < headerEnd || (position & 3) != 0) {
-            throw damaged(record, at, entry + ", which cannot be the start of a record");
+            throw damaged(record, at, entry(record, at, position) + ", which cannot be the start of a record");
         }
         if (position <= previous) {
-            throw damaged(record, at, entry + ", not after the entry for an earlier record (byte offset " + previous + ")");
+            throw damaged(record, at, entry(record, at, position) + ", not after the entry for an earlier record (byte offset " + previous + ")");
         }
         while (position > writePosition || lastRecord >= 0 && record > lastRecord) {
             if (!rereadHeader()) {
-                throw damaged(record, at, entry + ", but the file's header says its last record is record " + (lastRecord >= 0 ? lastRecord : "?")
-                                          + " at byte offset " + writePosition);
+                throw damaged(record, at, entry(record, at, position) + ", but the file's header says its last record is record "
+                                          + (lastRecord >= 0 ? lastRecord : "?") + " at byte offset " + writePosition);
             }
         }
         // One read: the header word, then the record's format version and type. A pointer into the middle of
@@ -437,16 +440,21 @@ final class CycleFileVerifier {
         long head = position + 8 <= size ? in.longAt(position) : in.intAt(position);
         int word = (int) head;
         if (!isComplete(word) || isMetaData(word) || !within(position + SIZE + length(word))) {
-            throw damaged(record, at, entry + ", where there is no complete record (header word " + hex(word) + ")");
+            throw damaged(record, at, entry(record, at, position) + ", where there is no complete record (header word " + hex(word) + ")");
         }
         byte version = (byte) (head >>> 8 * (SIZE + RecordFormat.VERSION_OFFSET));
         byte type = (byte) (head >>> 8 * (SIZE + RecordFormat.TYPE_OFFSET));
         if (length(word) < RecordFormat.CHECKPOINT_LENGTH || version != RecordFormat.VERSION
             || type != RecordFormat.TYPE_WRITE && type != RecordFormat.TYPE_CHECKPOINT && type != RecordFormat.TYPE_REJECTED_WRITE
                && type != RecordFormat.TYPE_LOST) {
-            throw damaged(record, at, entry + ", which is not the start of a journal record (there: header word " + hex(word)
-                                      + ", format version " + version + ", record type " + type + ")");
+            throw damaged(record, at, entry(record, at, position) + ", which is not the start of a journal record (there: header word "
+                                      + hex(word) + ", format version " + version + ", record type " + type + ")");
         }
+    }
+
+    /** The start of a damaged index entry's description: built only for damage, as a large file has tens of thousands of entries. */
+    private static String entry(long record, long at, long position) {
+        return "Chronicle's index entry for record " + record + " (at byte offset " + at + ") points to byte offset " + position;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.epochring.journal;
 
 import io.epochring.JournalCorruptedException;
 import net.openhft.chronicle.bytes.Bytes;
-import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.TailerDirection;
@@ -26,7 +25,8 @@ import java.util.NavigableSet;
  * {@link #readsRuns}, after each document the tailer opens, the records that follow it in the same
  * mapped chunk are read where they lie, one header word each, with every check of a record read
  * through its own document; the tailer is then moved past the run, and must find its last record
- * where the run did.
+ * where the run did. The records of a run are read from the file with plain reads rather than
+ * from Chronicle's fresh mapping of it ({@link RunWindow} says why).
  *
  * <p>Chronicle tailers belong to the thread that creates them: create, use and close a cursor on
  * one thread.
@@ -41,6 +41,8 @@ final class JournalCursor implements AutoCloseable {
     private final ExcerptTailer tailer;
     private final RollCycle rollCycle;
     final RecordReader record = new RecordReader();
+    /** Where runs are read from; made by the first run. */
+    private RunWindow runs;
     /** Read write records' headers only (see {@link RecordReader#readHeader}); for locating the end. */
     boolean headersOnly;
     /**
@@ -295,7 +297,13 @@ final class JournalCursor implements AutoCloseable {
 
     @Override
     public void close() {
-        tailer.close();
+        try {
+            tailer.close();
+        } finally {
+            if (runs != null) {
+                runs.close();
+            }
+        }
     }
 
     // ---- reading ----------------------------------------------------------------------------
@@ -331,9 +339,8 @@ final class JournalCursor implements AutoCloseable {
                 visiting = false;
             }
             if (readsRuns && inSequence && visitor != null && !headersOnly && record.readInPlace()) {
-                BytesStore<?, ?> store = bytes.bytesStore();
                 long first = index;
-                if (store != null && readRunInPlace(store, visitor) != first) {
+                if (readRunInPlace(visitor) != first) {
                     runEnd = index; // the tailer is past the document only: move it past the run
                 }
             }
@@ -356,42 +363,48 @@ final class JournalCursor implements AutoCloseable {
 
 
     /**
-     * Replay's fast path: reads on, in place, through the documents that follow the open one in the
-     * same mapped chunk ({@code store}, which the open document keeps mapped), each exactly as
-     * {@link #readRecord} would: read and verified, checked in sequence, handed to the visitor.
-     * Chronicle's per-document work (a document context, its header and index bookkeeping) is what
-     * a raw tailer spends most of its time on; here a document costs one header word.
+     * Replay's fast path: reads on, in place, through the documents that follow the open one in its
+     * file (read into {@link #runs}), each exactly as {@link #readRecord} would: read and verified,
+     * checked in sequence, handed to the visitor. Chronicle's per-document work (a document context,
+     * its header and index bookkeeping) is what a raw tailer spends most of its time on; here a
+     * document costs one header word.
      *
-     * <p>It stops before anything that is not a plain complete record lying whole in the chunk: an
+     * <p>It stops before anything that is not a plain complete record lying whole in the window: an
      * incomplete or empty header (the end of what was written), Chronicle's own metadata (an index
-     * array, the end-of-file marker of a rolled file), a document crossing the chunk's end, one too
-     * short to be a record. Chronicle's tailer then reads on from there as usual: see
-     * {@link #moveTailerPast}, which also checks that Chronicle finds the last record of the run
+     * array, the end-of-file marker of a rolled file), a document longer than the window or past the
+     * file's end, one too short to be a record. Chronicle's tailer then reads on from there as usual:
+     * see {@link #moveTailerPast}, which also checks that Chronicle finds the last record of the run
      * where this found it.
      *
      * @return the Chronicle index of the last record read (the open document's when none followed)
      */
-    private long readRunInPlace(BytesStore<?, ?> store, RecordVisitor visitor) {
-        long header = position - DOCUMENT_HEADER_LENGTH;
-        if (!store.inside(header, DOCUMENT_HEADER_LENGTH)) {
+    private long readRunInPlace(RecordVisitor visitor) {
+        if (runs == null) {
+            runs = new RunWindow();
+        }
+        if (!runs.readFrom(tailer.currentFile())) {
             return index;
         }
-        int word = store.readVolatileInt(header);
+        long header = position - DOCUMENT_HEADER_LENGTH;
+        if (!runs.holds(header, DOCUMENT_HEADER_LENGTH)) {
+            return index;
+        }
+        int word = runs.intAt(header);
         if (DocumentHeader.length(word) != record.length) {
             return index; // not laid out as expected: leave it all to Chronicle
         }
         while (true) {
             header = DocumentHeader.next(header, word);
-            if (!store.inside(header, DOCUMENT_HEADER_LENGTH)) {
+            if (!runs.holds(header, DOCUMENT_HEADER_LENGTH)) {
                 return index;
             }
-            word = store.readVolatileInt(header);
+            word = runs.intAt(header);
             if (!DocumentHeader.isComplete(word) || DocumentHeader.isMetaData(word)) {
                 return index;
             }
             int length = DocumentHeader.length(word);
             long content = header + DOCUMENT_HEADER_LENGTH;
-            if (length < RecordFormat.CHECKPOINT_LENGTH || !store.inside(content, length)) {
+            if (length < RecordFormat.CHECKPOINT_LENGTH || !runs.holds(content, length)) {
                 return index;
             }
             // The next record of this file: Chronicle numbers data documents one after another.
@@ -400,7 +413,7 @@ final class JournalCursor implements AutoCloseable {
             recordsRead++;
             recordsReadInRuns++;
             recordsSinceMove++;
-            String problem = record.readAt(store.addressForRead(content), length);
+            String problem = record.readAt(runs.addressOf(content), length);
             if (problem != null) {
                 throw corrupted(problem);
             }

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
  * each cycle file ({@link CycleFileVerifier}) and {@code metadata.cq4t}
  * ({@link MetadataFileVerifier}), with plain reads that change nothing. Recovery and
  * {@link JournalInspector} both run it, so a damaged file gets one verdict whichever looks first.
- * Every damaged file is named; the oldest is described in full. It costs about a read per 256
- * records (Chronicle's index entries), and a read of the newest file only when it has no header.
+ * Every damaged file is named; the oldest is described in full. It looks at a word per indexed
+ * record (Chronicle's index entries, every 16th record with the default roll cycle), reading ahead
+ * in 64 KiB reads, and reads the newest file through only when it has no header.
  */
 final class JournalVerifier {
 
