@@ -381,8 +381,12 @@ public final class ClusterWriter<W> implements AutoCloseable {
                         nextReplyCheckNs = now + Math.max(replyTimeoutNs / 4, TimeUnit.MILLISECONDS.toNanos(1));
                         resendOverdue(now);
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // This thread is what completes futures: without it every pending write would wait for ever.
                     failAll("the cluster client failed (" + e + ")");
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                     return;
                 }
             }
@@ -417,13 +421,14 @@ public final class ClusterWriter<W> implements AutoCloseable {
     private void resendOverdue(long now) {
         for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
             InFlight write = e.getValue();
-            if (write.resendDue || now - write.sentAtNs < replyTimeoutNs) {
+            // Also a write still waiting to be sent again (the ingress refusing it all along): each timeout counts as a send.
+            if (now - write.sentAtNs < replyTimeoutNs) {
                 continue;
             }
             if (write.resends == MAX_RESENDS) {
                 if (pending.remove(e.getKey(), write)) {
                     write.future.completeExceptionally(new ClusterWriteException("no reply came for this write within "
-                            + Duration.ofNanos(replyTimeoutNs) + " of each of its " + (MAX_RESENDS + 1) + " sends; its outcome is "
+                            + Duration.ofNanos(replyTimeoutNs) + " of each of its " + (MAX_RESENDS + 1) + " sends (or tries to send it); its outcome is "
                             + "unknown: it may or may not be in the cluster log. Check that the cluster has a leader and keeps up, "
                             + "and whether the write was applied before writing it again"));
                 }
@@ -431,6 +436,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
             }
             write.resends++;
             write.resendDue = true;
+            write.sentAtNs = now; // its next timeout runs from here, whether or not the ingress takes it at once
             resendsDue = true;
             replyTimeouts++;
         }
@@ -452,6 +458,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
             }
             write.resends++;
             write.resendDue = true;
+            write.sentAtNs = System.nanoTime(); // the reply timeout runs from the new leader on
             resendsDue = true;
         }
     }
@@ -483,7 +490,7 @@ public final class ClusterWriter<W> implements AutoCloseable {
         return leaderChanges;
     }
 
-    /** @return how many writes this writer sent again to a new leader (a write sent again twice counts twice) */
+    /** @return how many writes this writer sent again, to a new leader or after a reply timeout (a write sent again twice counts twice) */
     public long resentWrites() {
         return resent;
     }
