@@ -114,6 +114,9 @@ public final class ChronicleJournal implements Journal {
     private final boolean rollCycleSet;
     /** Files to keep with retention on; 0 when it is off. */
     private final int retainFiles;
+    /** Appended to the name of a header-less newest cycle file that is not all zeros, when it is moved aside. */
+    static final String SET_ASIDE_SUFFIX = ".unfinished";
+
     private final WriterLock lock;
     private final CodecBinding codec;
     private final int maxPayloadLength;
@@ -485,7 +488,7 @@ public final class ChronicleJournal implements Journal {
         try {
             if (MetadataFileVerifier.replaceIfNeverWritten(directory)) {
                 JournalLog.LOGGER.log(System.Logger.Level.WARNING, "journal " + directory + ": Chronicle Queue's "
-                        + MetadataFileVerifier.FILE_NAME + " held only zeros (a writer was killed while creating the journal); "
+                        + MetadataFileVerifier.FILE_NAME + " held only zeros (as a writer killed while creating the journal leaves it); "
                         + "it held no records or settings and was deleted, Chronicle Queue writes a new one");
             }
         } catch (IOException e) {
@@ -542,14 +545,17 @@ public final class ChronicleJournal implements Journal {
     }
 
     /**
-     * Deletes the newest cycle file when it has no header: Chronicle creates a cycle file at its full
+     * Removes the newest cycle file when it has no header: Chronicle creates a cycle file at its full
      * size and writes the header next, so a writer killed in between leaves a file of zeros (or a
      * header word still marked incomplete) that holds no record. Chronicle's writer would wait for
      * that header for its timeout (10 s), holding its write lock, in each new appender and again when
      * it seals the file, and then fail the append; meanwhile this journal's other appending thread
      * (the flush thread's checkpoints beside the journal thread's writes) gives up on the lock after
      * 15 s, with the lock "held by current process". The writer lock says no other process is
-     * creating that file, and recovery has read everything before it, so it can go.
+     * creating that file, and recovery has read everything before it, so it can go: deleted when
+     * nothing but zeros follows its header word, else moved aside under a name Chronicle ignores
+     * ({@value #SET_ASIDE_SUFFIX}), since one flipped bit in a header word in front of records would
+     * read the same way, and those bytes are kept for diagnosis.
      */
     private void removeUnfinishedNewestFile() {
         Optional<Path> unfinished = JournalVerifier.unfinishedNewestFile(directory);
@@ -558,14 +564,24 @@ public final class ChronicleJournal implements Journal {
         }
         Path file = unfinished.get();
         try {
-            Files.delete(file);
-            JournalLog.LOGGER.log(Level.WARNING, () -> "journal " + directory + ": deleted " + file.getFileName() + ", a cycle file with no"
-                                                       + " header and so no record (a writer was killed while creating it), before writing");
+            if (CycleFileVerifier.isBlankAfterHeaderWord(file)) {
+                Files.delete(file);
+                JournalLog.LOGGER.log(Level.WARNING, () -> "journal " + directory + ": deleted " + file.getFileName() + ", a cycle file"
+                                                           + " with no header and nothing else (a writer was killed while creating it),"
+                                                           + " before writing");
+            } else {
+                Path aside = file.resolveSibling(file.getFileName() + SET_ASIDE_SUFFIX);
+                Files.move(file, aside);
+                JournalLog.LOGGER.log(Level.WARNING, () -> "journal " + directory + ": moved " + file.getFileName() + " to "
+                                                           + aside.getFileName() + " before writing: its header was never completed, so"
+                                                           + " Chronicle reads no record in it, but it is not all zeros; kept for diagnosis");
+            }
         } catch (IOException e) {
             // Chronicle's writer then waits out the header and may fail the first write, which reports itself.
-            JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + ": could not delete " + file + ", a cycle file with no header"
+            JournalLog.LOGGER.log(Level.WARNING, "journal " + directory + ": could not remove " + file + ", a cycle file with no header"
                                                  + " left by a writer killed while creating it (" + e + "); the first write may wait"
-                                                 + " for its header and fail: delete it by hand while no process has the journal open", e);
+                                                 + " for its header and fail: move it out of the journal directory while no process"
+                                                 + " has the journal open", e);
         }
     }
 

@@ -121,6 +121,18 @@ final class CycleFileVerifier {
         }
     }
 
+    /**
+     * @return whether nothing but zeros follows the first 4 bytes (the header word) of an unfinished
+     *         newest file: Chronicle never wrote any of its header, let alone a record, so deleting it
+     *         loses nothing. Anything else (header bytes, or a damaged header word in front of records)
+     *         is kept.
+     */
+    static boolean isBlankAfterHeaderWord(Path file) throws IOException {
+        try (FileBytes in = FileBytes.open(file)) {
+            return in.holdsOnlyZerosFrom(SIZE);
+        }
+    }
+
     private FileDamage run() throws IOException {
         try {
             size = in.size();

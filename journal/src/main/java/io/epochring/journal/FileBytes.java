@@ -99,9 +99,14 @@ final class FileBytes implements AutoCloseable {
 
     /** @return whether every byte of the file is zero; reads it through, a block at a time, up to the first that is not */
     boolean holdsOnlyZeros() throws IOException {
+        return holdsOnlyZerosFrom(0);
+    }
+
+    /** @return whether every byte of the file from {@code from} on is zero (true when the file ends before it) */
+    boolean holdsOnlyZerosFrom(long from) throws IOException {
         ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
         long size = size();
-        for (long at = 0; at < size; at += block.limit()) {
+        for (long at = from; at < size; at += block.limit()) {
             block.clear().limit((int) Math.min(block.capacity(), size - at));
             readFully(block, at);
             block.flip();

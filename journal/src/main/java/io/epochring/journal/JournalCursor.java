@@ -23,7 +23,7 @@ import java.util.NavigableSet;
  * document itself (a document context, finding and checking the header, index bookkeeping), so
  * replay opening a document per record cost as much again as all of its own checks. With
  * {@link #readsRuns}, after each document the tailer opens, the records that follow it in the same
- * mapped chunk are read where they lie, one header word each, with every check of a record read
+ * file are read one header word each, with every check of a record read
  * through its own document; the tailer is then moved past the run, and must find its last record
  * where the run did. The records of a run are read from the file with plain reads rather than
  * from Chronicle's fresh mapping of it ({@link RunWindow} says why).
@@ -46,8 +46,8 @@ final class JournalCursor implements AutoCloseable {
     /** Read write records' headers only (see {@link RecordReader#readHeader}); for locating the end. */
     boolean headersOnly;
     /**
-     * Read on in place past each document {@link #next(RecordVisitor)} opens, through the records
-     * that follow it in the same mapped chunk (see {@link #readRunInPlace}); for replay.
+     * Read on past each document {@link #next(RecordVisitor)} opens, through the records that follow
+     * it in the same file, read into a window of it (see {@link #readRunInPlace}); for replay.
      */
     boolean readsRuns;
 
@@ -311,7 +311,7 @@ final class JournalCursor implements AutoCloseable {
     /**
      * Reads and verifies the next record and, before its document closes (the record may be read
      * in place: see {@link RecordReader}), checks its sequence and hands it to {@code visitor};
-     * with {@link #readsRuns}, the records after it in the same mapped chunk too.
+     * with {@link #readsRuns}, the records after it in the same file too.
      */
     private boolean readRecord(boolean inSequence, RecordVisitor visitor) {
         visiting = false;

@@ -120,8 +120,8 @@ final class RecordReader {
 
     /**
      * Reads the {@code length} bytes at {@code address} as one record, in place: for records that
-     * lie in mapped memory the caller keeps mapped (the documents after an open one in the same
-     * mapped chunk, see {@code JournalCursor}) until {@link #release}. Only where {@link #readsInPlace}.
+     * lie in native memory the caller keeps valid (the documents after an open one, read from the
+     * file into a window, see {@code JournalCursor}) until {@link #release}. Only where {@link #readsInPlace}.
      *
      * @return null when the record is valid, else what is wrong with it (the same text {@link #read} gives)
      */

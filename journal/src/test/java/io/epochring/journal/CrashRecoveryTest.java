@@ -18,10 +18,11 @@ import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,8 +128,8 @@ class CrashRecoveryTest {
      * process", and the first write failed inside Chronicle.
      */
     @ParameterizedTest
-    @ValueSource(ints = {0, 0x8000_0000})
-    void shouldWriteFromTwoThreadsAtOnceAfterAWriterWasKilledCreatingACycleFile(int headerWord) throws Exception {
+    @CsvSource({"0, false", "-2147483648, false", "-2147483648, true"}) // 0x8000_0000: the header word marked incomplete
+    void shouldWriteFromTwoThreadsAtOnceAfterAWriterWasKilledCreatingACycleFile(int headerWord, boolean headerBytes) throws Exception {
         Path dir = TestDirs.fresh("unfinished-file");
         SetTimeProvider time = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_700_000_000L));
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(time).build()) {
@@ -141,6 +142,9 @@ class CrashRecoveryTest {
                                        .format(Instant.ofEpochSecond(1_700_000_001L)) + ".cq4";
         Path unfinished = dir.resolve(name);
         ByteBuffer header = ByteBuffer.allocate(256 << 10).order(ByteOrder.LITTLE_ENDIAN).putInt(0, headerWord);
+        if (headerBytes) {
+            header.put(4, "header: !SCQStore {".getBytes(StandardCharsets.US_ASCII)); // killed half-way through the header
+        }
         Files.write(unfinished, header.array());
 
         // when a journal opened later writes and checkpoints from two threads at once, as a coordinator's
@@ -173,6 +177,12 @@ class CrashRecoveryTest {
                 threads.shutdownNow();
             }
             assertThat(unfinished).doesNotExist();
+            Path aside = dir.resolve(name + ChronicleJournal.SET_ASIDE_SUFFIX);
+            if (headerBytes) {
+                assertThat(aside).as("a file that is not all zeros is kept beside the journal").exists();
+            } else {
+                assertThat(aside).as("a file of zeros is deleted").doesNotExist();
+            }
         }
         try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
             assertThat(ChronicleJournalTest.replay(journal, 0)).extracting(ChronicleJournalTest.Replayed::payload).containsExactly("v1", "v2");
