@@ -545,7 +545,14 @@ final class JournalCursor implements AutoCloseable {
         if (first == Integer.MAX_VALUE || last < first) {
             return new long[0];
         }
-        NavigableSet<Long> cycles = queue.listCyclesBetween(first, last);
+        NavigableSet<Long> cycles;
+        try {
+            cycles = queue.listCyclesBetween(first, last);
+        } catch (IllegalStateException staleListing) {
+            // Chronicle's listing names a file that is gone: retention deletes a file, then updates the
+            // listing, and a writer killed in between leaves it so; a read-only queue never refreshes it.
+            cycles = RollCycleNames.cyclesOnDisk(queue.file().toPath(), queue.rollCycle(), queue.epoch());
+        }
         long[] result = new long[cycles.size()];
         int i = 0;
         for (Long c : cycles) {

@@ -10,10 +10,17 @@ import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
 import java.io.File;
 import java.nio.file.Path;
 import java.text.ParsePosition;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 /**
  * Tells an existing journal's roll cycle from its file names (each of Chronicle's roll cycles
@@ -53,6 +60,37 @@ final class RollCycleNames {
             }
         }
         return found;
+    }
+
+    /**
+     * @return the cycle numbers of the directory's files, oldest first, as Chronicle numbers them:
+     *         the time a file's name gives, less the queue's epoch, divided by the cycle's length
+     * @throws IllegalArgumentException naming a file whose name is not of {@code rollCycle}'s pattern
+     */
+    static NavigableSet<Long> cyclesOnDisk(Path directory, RollCycle rollCycle, long epoch) {
+        File[] files = directory.toFile().listFiles((dir, name) -> name.endsWith(SUFFIX));
+        NavigableSet<Long> cycles = new TreeSet<>();
+        if (files == null) {
+            return cycles;
+        }
+        // Fields a pattern leaves out (an hourly cycle's minutes, a daily one's hours) are the start of the cycle.
+        DateTimeFormatter format = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
+                .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+                .toFormatter()
+                .withZone(ZoneOffset.UTC);
+        for (File file : files) {
+            String name = file.getName();
+            try {
+                long millis = Instant.from(format.parse(name.substring(0, name.length() - SUFFIX.length()))).toEpochMilli();
+                cycles.add((millis - epoch) / rollCycle.lengthInMillis());
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("journal file " + file + " is not named by the journal's roll cycle "
+                                                   + rollCycle + " (" + e.getMessage() + ")", e);
+            }
+        }
+        return cycles;
     }
 
     private static boolean fitsAll(RollCycle cycle, File[] files) {

@@ -190,6 +190,45 @@ class CrashRecoveryTest {
         }
     }
 
+    /**
+     * Retention deletes a file and then updates Chronicle's listing of the directory (its lowest and
+     * highest cycle, in {@code metadata.cq4t}): a writer killed in between leaves a listing that names
+     * a file no longer there. A read-only queue never refreshes its listing, so recovery, which reads
+     * through one, must not take the listing's word for which files exist.
+     */
+    @Test
+    void shouldRecoverWhenAWriterWasKilledBetweenRetentionDeletingAFileAndUpdatingChroniclesListing() throws Exception {
+        Path dir = TestDirs.fresh("stale-listing");
+        SetTimeProvider time = new SetTimeProvider(TimeUnit.SECONDS.toNanos(1_700_000_000L));
+        String oldest;
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(time).build()) {
+            ChronicleJournalTest.append(journal, 1, "a", "v1");
+            ChronicleJournalTest.append(journal, 2, "a", "v2");
+            journal.commit();
+            time.advanceMillis(1_000);
+            ChronicleJournalTest.append(journal, 3, "a", "v3");
+            journal.commit();
+            journal.checkpoint(2, 2);
+            time.advanceMillis(1_000);
+            ChronicleJournalTest.append(journal, 4, "a", "v4");
+            journal.commit();
+            oldest = TestDirs.queueFiles(dir).get(0);
+        }
+        // given the oldest file (epochs 1 and 2, below the checkpoint) deleted and the listing not updated
+        Files.delete(dir.resolve(oldest));
+
+        // then a journal opened on it replays what is above the checkpoint, and goes on writing
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(time).build()) {
+            assertThat(ChronicleJournalTest.replay(journal, 2)).extracting(ChronicleJournalTest.Replayed::payload).containsExactly("v3", "v4");
+            ChronicleJournalTest.append(journal, 5, "a", "v5");
+            journal.commit();
+        }
+        try (ChronicleJournal journal = ChronicleJournal.builder(dir).build()) {
+            assertThat(ChronicleJournalTest.replay(journal, 2)).extracting(ChronicleJournalTest.Replayed::payload)
+                    .containsExactly("v3", "v4", "v5");
+        }
+    }
+
     /** @return {acknowledged writes, writes recovered by replay, 1 if a recovery was killed half-way} */
     private int[] runRound(Random random, String context) throws Exception {
         Path dir = TestDirs.fresh("crash");
