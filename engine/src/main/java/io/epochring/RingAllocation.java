@@ -60,7 +60,7 @@ final class RingAllocation {
         if (allocating == null) {
             allocate();
         } else {
-            join(allocating);
+            Uninterruptibles.join(allocating);
         }
         if (failure instanceof RuntimeException e) {
             throw e;
@@ -88,19 +88,5 @@ final class RingAllocation {
             return new Ring(new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.SINGLE, wait), queue, wait);
         }
         return new Ring(new Disruptor<>(Slot::new, config.ringSize, threads, ProducerType.MULTI, config.waitStrategy), null, null);
-    }
-
-    private static void join(Thread thread) {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

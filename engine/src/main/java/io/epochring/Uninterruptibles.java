@@ -24,8 +24,18 @@ final class Uninterruptibles {
         restore(interrupted);
     }
 
+    /** Waits until {@code thread} has ended, through interrupts (the interrupt is kept). */
     static void join(Thread thread) {
-        join(thread, Long.MAX_VALUE);
+        // Not join(thread, Long.MAX_VALUE): System.nanoTime() may be negative, and that deadline would then overflow.
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        restore(interrupted);
     }
 
     /** @return false when {@code thread} was still alive at {@link System#nanoTime()} {@code deadlineNanos} */

@@ -1,13 +1,12 @@
 package io.epochring;
 
+import io.epochring.testing.EngineThreads;
 import io.epochring.testing.MapDelta;
 import io.epochring.testing.Put;
 import io.epochring.testing.TestFlusher;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,7 +21,7 @@ class LifecycleTest {
             String name = "lifecycle-" + mode;
             var ring = mode.on(EpochRing.builder(new MapDelta(), flusher)).name(name)
                                 .flushInterval(Duration.ofHours(1)).syncEveryFlush(false).build().start();
-            assertThat(threadsNamed(name)).isNotEmpty();
+            assertThat(EngineThreads.named(name)).isNotEmpty();
             WriteHandle<Long> pending = ring.channel("default").write(new Put("a", 1));
             ring.channel("default").tryPublish(new Put("b", 2));
 
@@ -31,7 +30,7 @@ class LifecycleTest {
             assertThat(pending.future(DurabilityLevel.DURABLE)).isCompleted();
             assertThat(flusher.storage()).containsOnlyKeys("a", "b");
             assertThat(flusher.syncs()).isEqualTo(1);
-            assertThat(threadsNamed(name)).as("threads left after stop in %s", mode).isEmpty();
+            assertThat(EngineThreads.named(name)).as("threads left after stop in %s", mode).isEmpty();
             ring.stop();
         }
     }
@@ -58,7 +57,7 @@ class LifecycleTest {
             .isInstanceOf(FlushFailedException.class)
             .hasMessageContaining("disk on fire");
         assertThatThrownBy(() -> write.await(DurabilityLevel.WRITTEN)).isInstanceOf(FlushFailedException.class);
-        assertThat(threadsNamed("failing-stop")).isEmpty();
+        assertThat(EngineThreads.named("failing-stop")).isEmpty();
     }
 
     @Test
@@ -87,13 +86,6 @@ class LifecycleTest {
         ring.stop();
     }
 
-    private static Set<String> threadsNamed(String fragment) {
-        return Thread.getAllStackTraces().keySet().stream()
-                     .filter(Thread::isAlive)
-                     .map(Thread::getName)
-                     .filter(n -> n.startsWith("epochring-") && n.contains(fragment))
-                     .collect(Collectors.toSet());
-    }
 
     @Test
     void shouldTreatATimeoutTooLongToRepresentAsNoDeadline() {

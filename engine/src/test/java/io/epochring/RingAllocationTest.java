@@ -1,5 +1,6 @@
 package io.epochring;
 
+import io.epochring.testing.EngineThreads;
 import io.epochring.testing.MapDelta;
 import io.epochring.testing.MemoryJournal;
 import io.epochring.testing.Put;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,13 +37,13 @@ class RingAllocationTest {
             try {
                 // then it replayed them, the allocating thread has ended, and the ring takes writes
                 assertThat(ring.recovery().replayed()).isEqualTo(100);
-                assertThat(threadsNamed(name + "-ring-allocation")).as("in %s", shape).isEmpty();
+                assertThat(EngineThreads.named(name + "-ring-allocation")).as("in %s", shape).isEmpty();
                 WriteHandle<Long> write = ring.channel("default").write(new Put("after", 1));
                 assertThat(write.await(DurabilityLevel.JOURNALED, WAIT)).as("the delta's 101st apply").isEqualTo(101);
             } finally {
                 ring.stop();
             }
-            assertThat(threadsNamed(name)).as("threads left after stop in %s", shape).isEmpty();
+            assertThat(EngineThreads.named(name)).as("threads left after stop in %s", shape).isEmpty();
         }
     }
 
@@ -59,7 +58,7 @@ class RingAllocationTest {
 
         // when it starts, then recovery fails, and no thread of the coordinator is left, the allocating one included
         assertThatThrownBy(ring::start).isInstanceOf(RecoveryFailedException.class).hasMessageContaining("refuses every write");
-        assertThat(threadsNamed(name)).isEmpty();
+        assertThat(EngineThreads.named(name)).isEmpty();
     }
 
     /** @return a journal holding {@code writes} writes ({@code key-1} ... at epochs 1...), as after a crash */
@@ -99,13 +98,5 @@ class RingAllocationTest {
         public Map<String, Long> freeze() {
             return Map.of();
         }
-    }
-
-    private static Set<String> threadsNamed(String fragment) {
-        return Thread.getAllStackTraces().keySet().stream()
-                     .filter(Thread::isAlive)
-                     .map(Thread::getName)
-                     .filter(n -> n.startsWith("epochring-") && n.contains(fragment))
-                     .collect(Collectors.toSet());
     }
 }
