@@ -7,6 +7,7 @@ import io.aeron.cluster.service.ClusteredServiceContainer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -14,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -54,6 +58,48 @@ public class ChildNode implements AutoCloseable {
         Thread reader = new Thread(this::readLines, "node" + memberId + "-stdout-" + process.pid());
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /**
+     * Starts {@code main} in a JVM of its own with {@code flags}, a small heap and the serial
+     * collector (several nodes, their launcher and often a build share the machine), this JVM's
+     * class path, and the arguments every node main takes: member id, directory, member list. Its
+     * stderr is appended to {@code dir/node.err}.
+     *
+     * @param flags JVM flags, for example this JVM's own (see {@link #inheritedFlags}); any {@code -Xmx} is replaced
+     */
+    protected static Process launch(Class<?> main, Collection<String> flags, int memberId, Path dir, String clusterMembers)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : flags) {
+            if (!flag.startsWith("-Xmx")) {
+                command.add(flag);
+            }
+        }
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.add(String.valueOf(memberId));
+        command.add(dir.toString());
+        command.add(clusterMembers);
+        return new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("node.err").toFile()))
+                .start();
+    }
+
+    /** @return this JVM's flags, without a debugger's or an agent's, which a second JVM could not share */
+    protected static List<String> inheritedFlags() {
+        List<String> flags = new ArrayList<>();
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent")) {
+                flags.add(arg);
+            }
+        }
+        return flags;
     }
 
     /** @return the child process, for launchers that talk to it */

@@ -5,9 +5,7 @@ import io.epochring.cluster.ChildNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,37 +36,18 @@ final class ClusterDemoProcess extends ChildNode {
 
     /** Starts node {@code memberId} in {@code dir}. */
     static ClusterDemoProcess start(int memberId, Path dir, String clusterMembers) throws IOException {
-        Files.createDirectories(dir);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Set<String> flags = new LinkedHashSet<>(jvmOptions());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent") && !arg.startsWith("-Xmx")) {
-                flags.add(arg);
-            }
-        }
-        command.addAll(flags);
+        flags.addAll(inheritedFlags());
         // The tool's own log levels (set as properties when it starts), so a node's stderr holds what matters.
         for (String property : LOG_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {
-                command.add("-D" + property + "=" + value);
+                flags.add("-D" + property + "=" + value);
             }
         }
-        // Three nodes and the tool share the machine: keep each node small.
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
         // C1 only: a short run on two cores does better without C2's compile work.
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ClusterDemoNode.class.getName());
-        command.add(String.valueOf(memberId));
-        command.add(dir.toString());
-        command.add(clusterMembers);
-        Process process = new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("node.err").toFile()))
-                .start();
+        flags.add("-XX:TieredStopAtLevel=1");
+        Process process = launch(ClusterDemoNode.class, flags, memberId, dir, clusterMembers);
         return new ClusterDemoProcess(memberId, process, dir);
     }
 
