@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -25,7 +24,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Runs {@code epochring cluster-demo}: three {@link ClusterDemoNode}s in child JVMs, one
@@ -37,6 +35,8 @@ import java.util.stream.Stream;
  * {@link ClusterDemoVerification} of every node's journal and store.
  */
 final class ClusterDemoWorkload {
+
+    private static final String WHY_EMPTY = "the cluster demo starts new nodes, so it needs a new or empty directory";
 
     /** The options, checked: either {@code writes} (above 0) or {@code duration} (not null). */
     record Config(int writes, Duration duration, int inFlight, int basePort, Path dir, boolean keep) {
@@ -74,7 +74,7 @@ final class ClusterDemoWorkload {
     /** @return OK when the verification passed, FAILURE otherwise */
     int run() throws Exception {
         boolean temporary = config.dir() == null;
-        Path dir = temporary ? Files.createTempDirectory("epochring-cluster-demo-") : prepare(config.dir());
+        Path dir = temporary ? Files.createTempDirectory("epochring-cluster-demo-") : StoreDirectory.prepareEmpty(config.dir(), WHY_EMPTY);
         boolean keep = config.keep() || !temporary;
         // Ctrl-C: the nodes would stop by themselves at the end of their stdin; this also removes a temporary directory.
         Thread interrupted = new Thread(() -> {
@@ -388,26 +388,9 @@ final class ClusterDemoWorkload {
         }
     }
 
-    private static Path prepare(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UsageException("--dir " + dir + " is a file: pass a new or empty directory");
-            }
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new UsageException("--dir " + dir + " is not empty: the cluster demo starts new nodes, so it needs a new or"
-                                             + " empty directory");
-                }
-            }
-        }
-        return Files.createDirectories(dir);
-    }
-
     private void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            DemoShutdown.deleteTree(dir);
         } catch (IOException e) {
             err.println("epochring cluster-demo: could not delete " + dir + " (" + e.getMessage() + "); delete it by hand");
         }

@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  */
 final class DemoWorkload {
 
+    private static final String WHY_EMPTY = "the demo verifies every key, so it needs a new or empty directory"
+                                            + " (use 'epochring recover' on an existing store)";
+
     /** The checked demo options, and the ring and channel sizes {@link DemoMemory} chose for them. */
     record Config(int writesPerProducer, int producers, int keys, int valueSize, boolean journal, SyncMode sync,
                   Duration syncInterval, Path dir, boolean keep, Duration flushInterval, long flushBytes,
@@ -87,7 +90,7 @@ final class DemoWorkload {
      */
     int run() throws Exception {
         boolean temporary = config.dir() == null;
-        Path dir = temporary ? Files.createTempDirectory("epochring-demo-") : prepare(config.dir());
+        Path dir = temporary ? Files.createTempDirectory("epochring-demo-") : StoreDirectory.prepareEmpty(config.dir(), WHY_EMPTY);
         boolean keep = config.keep() || !temporary;
         try (DemoShutdown shutdown = new DemoShutdown(dir, !keep, err).register()) {
             try {
@@ -321,21 +324,6 @@ final class DemoWorkload {
 
     private static List<DurabilityLevel> levels(boolean journal) {
         return Stream.of(DurabilityLevel.values()).filter(l -> journal || l != DurabilityLevel.JOURNALED).toList();
-    }
-
-    private static Path prepare(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            if (!Files.isDirectory(dir)) {
-                throw new UsageException("--dir " + dir + " is a file: pass a new or empty directory");
-            }
-            try (Stream<Path> entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new UsageException("--dir " + dir + " is not empty: the demo verifies every key, so it needs a new or empty"
-                                             + " directory (use 'epochring recover' on an existing store)");
-                }
-            }
-        }
-        return Files.createDirectories(dir);
     }
 
     private static boolean isEmpty(Path dir) {

@@ -4,10 +4,12 @@ import io.epochring.journal.DirectoryLock;
 import io.epochring.journal.JournalInspector;
 import io.epochring.journal.JournalSummary;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
-/** Checks the {@code --dir} of the commands that read an existing store. */
+/** Checks the {@code --dir} of the commands: an existing store to read, or a new directory to run a demo in. */
 final class StoreDirectory {
 
     private StoreDirectory() {
@@ -77,6 +79,26 @@ final class StoreDirectory {
         requireDirectory(dir);
         Path journal = dir.resolve("journal");
         return Files.isDirectory(journal) ? journal : dir;
+    }
+
+    /**
+     * Creates {@code dir} for a run that writes from nothing, or takes it when it is empty.
+     *
+     * @param why why the command needs it new or empty, said when it is not
+     * @throws UsageException when {@code dir} is a file or holds anything
+     */
+    static Path prepareEmpty(Path dir, String why) throws IOException {
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new UsageException("--dir " + dir + " is a file: pass a new or empty directory");
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new UsageException("--dir " + dir + " is not empty: " + why);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
     }
 
     private static void requireDirectory(Path dir) {
