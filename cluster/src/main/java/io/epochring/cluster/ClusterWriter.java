@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Submits writes to the cluster from any process that reaches it (a node or a client), and tells
@@ -420,47 +421,46 @@ public final class ClusterWriter<W> implements AutoCloseable {
      */
     private void resendOverdue(long now) {
         for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
-            InFlight write = e.getValue();
             // Also a write still waiting to be sent again (the ingress refusing it all along): each timeout counts as a send.
-            if (now - write.sentAtNs < replyTimeoutNs) {
-                continue;
+            if (now - e.getValue().sentAtNs >= replyTimeoutNs
+                && sendAgain(e, now, () -> "no reply came for this write within " + Duration.ofNanos(replyTimeoutNs) + " of each of its "
+                        + (MAX_RESENDS + 1) + " sends (or tries to send it); its outcome is unknown: it may or may not be in the cluster "
+                        + "log. Check that the cluster has a leader and keeps up, and whether the write was applied before writing it again")) {
+                replyTimeouts++;
             }
-            if (write.resends == MAX_RESENDS) {
-                if (pending.remove(e.getKey(), write)) {
-                    write.future.completeExceptionally(new ClusterWriteException("no reply came for this write within "
-                            + Duration.ofNanos(replyTimeoutNs) + " of each of its " + (MAX_RESENDS + 1) + " sends (or tries to send it); its outcome is "
-                            + "unknown: it may or may not be in the cluster log. Check that the cluster has a leader and keeps up, "
-                            + "and whether the write was applied before writing it again"));
-                }
-                continue;
-            }
-            write.resends++;
-            write.resendDue = true;
-            write.sentAtNs = now; // its next timeout runs from here, whether or not the ingress takes it at once
-            resendsDue = true;
-            replyTimeouts++;
         }
     }
 
     /** A new leader: every write without an answer may or may not be in the log, so all go again, to the new leader. */
     private void onNewLeader(int leaderMemberId) {
         leaderChanges++;
+        long now = System.nanoTime(); // the reply timeout runs from the new leader on
         for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
-            InFlight write = e.getValue();
-            if (write.resends == MAX_RESENDS) {
-                if (pending.remove(e.getKey(), write)) {
-                    write.future.completeExceptionally(new ClusterWriteException("the cluster elected a new leader (member "
-                            + leaderMemberId + ") for the " + (MAX_RESENDS + 1) + "th time while this write was in flight, and "
-                            + "it was sent again " + MAX_RESENDS + " times; its outcome is unknown: it may or may not be in the "
-                            + "cluster log. Check whether it was applied before writing it again"));
-                }
-                continue;
-            }
-            write.resends++;
-            write.resendDue = true;
-            write.sentAtNs = System.nanoTime(); // the reply timeout runs from the new leader on
-            resendsDue = true;
+            sendAgain(e, now, () -> "the cluster elected a new leader (member " + leaderMemberId + ") for the " + (MAX_RESENDS + 1)
+                    + "th time while this write was in flight, and it was sent again " + MAX_RESENDS + " times; its outcome is "
+                    + "unknown: it may or may not be in the cluster log. Check whether it was applied before writing it again");
         }
+    }
+
+    /**
+     * Marks a pending write to be sent again, its reply timeout running from {@code now}; or, when it
+     * was sent again {@link #MAX_RESENDS} times already, fails it with {@code whyGivingUp}. Holds the lock.
+     *
+     * @return whether it was marked
+     */
+    private boolean sendAgain(Map.Entry<Long, InFlight> entry, long now, Supplier<String> whyGivingUp) {
+        InFlight write = entry.getValue();
+        if (write.resends == MAX_RESENDS) {
+            if (pending.remove(entry.getKey(), write)) {
+                write.future.completeExceptionally(new ClusterWriteException(whyGivingUp.get()));
+            }
+            return false;
+        }
+        write.resends++;
+        write.resendDue = true;
+        write.sentAtNs = now;
+        resendsDue = true;
+        return true;
     }
 
     /**
