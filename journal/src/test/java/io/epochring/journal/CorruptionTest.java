@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
+import static io.epochring.journal.support.FileEdits.flipByte;
+import static io.epochring.journal.support.FileEdits.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -176,21 +178,6 @@ class CorruptionTest {
 
     private static long sequence(JournalEntry entry) {
         return RollCycles.FAST_HOURLY.toSequenceNumber(entry.index());
-    }
-
-    private static void flipByte(Path file, long position) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, position);
-            one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
-            channel.write(one, position);
-        }
-    }
-
-    private static void write(Path file, long position, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(bytes), position);
-        }
     }
 
     private static void truncate(Path file, long length) throws IOException {

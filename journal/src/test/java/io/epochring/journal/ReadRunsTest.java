@@ -11,16 +11,15 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static io.epochring.journal.support.FileEdits.flipByte;
+import static io.epochring.journal.support.FileEdits.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -181,21 +180,6 @@ class ReadRunsTest {
             JournalEntry entry = inspector.records(epoch, 1).get(0);
             assertThat(entry.epoch()).isEqualTo(epoch);
             return new long[] {entry.index(), entry.position()};
-        }
-    }
-
-    private static void flipByte(Path file, long position) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer one = ByteBuffer.allocate(1);
-            channel.read(one, position);
-            one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
-            channel.write(one, position);
-        }
-    }
-
-    private static void write(Path file, long position, byte[] bytes) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(bytes), position);
         }
     }
 }
