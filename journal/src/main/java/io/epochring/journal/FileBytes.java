@@ -104,8 +104,12 @@ final class FileBytes implements AutoCloseable {
 
     /** @return whether every byte of the file from {@code from} on is zero (true when the file ends before it) */
     boolean holdsOnlyZerosFrom(long from) throws IOException {
-        ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
         long size = size();
+        if (from >= size) {
+            return true;
+        }
+        // No bigger than the file: a header word or a 64 KiB metadata file is not worth a 1 MiB native buffer.
+        ByteBuffer block = ByteBuffer.allocateDirect((int) Math.min(1 << 20, size - from));
         for (long at = from; at < size; at += block.limit()) {
             block.clear().limit((int) Math.min(block.capacity(), size - at));
             readFully(block, at);

@@ -46,8 +46,8 @@ final class RollCycleNames {
 
     /** @return the one known roll cycle whose pattern fits every file in {@code directory}, or null */
     static RollCycle of(Path directory) {
-        File[] files = directory.toFile().listFiles((dir, name) -> name.endsWith(SUFFIX));
-        if (files == null || files.length == 0) {
+        File[] files = cycleFiles(directory);
+        if (files.length == 0) {
             return null;
         }
         RollCycle found = null;
@@ -68,11 +68,8 @@ final class RollCycleNames {
      * @throws IllegalArgumentException naming a file whose name is not of {@code rollCycle}'s pattern
      */
     static NavigableSet<Long> cyclesOnDisk(Path directory, RollCycle rollCycle, long epoch) {
-        File[] files = directory.toFile().listFiles((dir, name) -> name.endsWith(SUFFIX));
         NavigableSet<Long> cycles = new TreeSet<>();
-        if (files == null) {
-            return cycles;
-        }
+        File[] files = cycleFiles(directory);
         // Fields a pattern leaves out (an hourly cycle's minutes, a daily one's hours) are the start of the cycle.
         DateTimeFormatter format = new DateTimeFormatterBuilder().appendPattern(rollCycle.format())
                 .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
@@ -91,6 +88,12 @@ final class RollCycleNames {
             }
         }
         return cycles;
+    }
+
+    /** @return the directory's cycle files, none when it cannot be listed */
+    private static File[] cycleFiles(Path directory) {
+        File[] files = directory.toFile().listFiles((dir, name) -> name.endsWith(SUFFIX));
+        return files == null ? new File[0] : files;
     }
 
     private static boolean fitsAll(RollCycle cycle, File[] files) {
