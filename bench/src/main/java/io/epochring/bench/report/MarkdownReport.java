@@ -3,9 +3,11 @@ package io.epochring.bench.report;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -70,10 +72,23 @@ final class MarkdownReport {
         line("| JDK | " + run.jdkVersion() + " (" + run.vmName() + " " + run.vmVersion() + ") |");
         line("| JMH | " + run.jmhVersion() + " |");
         line("| cores | " + cores + " |");
-        line("| forks × iterations | " + run.forks() + " × (" + run.warmupIterations() + " warm-up of " + run.warmupTime()
-             + ", " + run.measurementIterations() + " measured of " + run.measurementTime() + ") |");
-        line("| JVM flags | `" + String.join(" ", run.jvmArgs()) + "` |");
+        runSetting("forks × iterations", r -> r.forks() + " × (" + r.warmupIterations() + " warm-up of " + r.warmupTime()
+                                               + ", " + r.measurementIterations() + " measured of " + r.measurementTime() + ")");
+        runSetting("JVM flags", r -> "`" + String.join(" ", r.jvmArgs()) + "`");
         line("");
+    }
+
+    /**
+     * One row for a setting all benchmarks share; else one row per value, naming the benchmark
+     * classes that ran with it (a class's {@code @Fork} can set its own forks and flags).
+     */
+    private void runSetting(String label, Function<JmhResult.Run, String> setting) {
+        Map<String, Set<String>> classesByValue = new LinkedHashMap<>();
+        for (JmhResult row : results) {
+            classesByValue.computeIfAbsent(setting.apply(row.run()), value -> new LinkedHashSet<>()).add(row.benchmarkClass());
+        }
+        classesByValue.forEach((value, classes) -> line("| " + label + (classesByValue.size() == 1 ? "" : ", " + String.join(", ", classes))
+                                                        + " | " + value + " |"));
     }
 
     private void targetsSection() {

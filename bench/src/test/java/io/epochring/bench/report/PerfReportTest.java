@@ -52,6 +52,28 @@ class PerfReportTest {
     }
 
     @Test
+    void shouldNameTheBenchmarksThatRanWithTheirOwnJvmFlags() throws Exception {
+        // given: the ping-pong twice, once in a JVM with flags of its own (as PingPongApplyLatencyTunedJvm's @Fork sets)
+        String tuned = "[\"-Xmx1g\", \"-XX:+AlwaysPreTouch\"]";
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-flags.json");
+        Files.writeString(json, "[" + String.join(",",
+            latency("PingPongApplyLatency.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"waitStrategy\":\"sleeping\"", 2.0, 30.0, 73),
+            latency("PingPongApplyLatency.peer", null, 30.0, 100.0, 170),
+            latency("PingPongApplyLatencyTunedJvm.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"waitStrategy\":\"sleeping\"", 2.0, 9.0, 73)
+                .replace("[\"-Xmx1g\"]", tuned),
+            latency("PingPongApplyLatencyTunedJvm.peer", null, 25.0, 80.0, 170).replace("[\"-Xmx1g\"]", tuned)) + "]");
+
+        // when
+        String md = Files.readString(PerfReport.render(json, folder.resolve("out")));
+
+        // then: one row per set of flags, and the settings both share in one row
+        assertThat(md).contains("| JVM flags, PingPongApplyLatency | `-Xmx1g` |");
+        assertThat(md).contains("| JVM flags, PingPongApplyLatencyTunedJvm | `-Xmx1g -XX:+AlwaysPreTouch` |");
+        assertThat(md).contains("| forks × iterations | 2 × (");
+        assertThat(md).contains("| 3. latency p99, JVM tuned for latency: <= 0.1x the peer's | **missed**: 0 of 1 | 0.11× (EpochRing SINGLE_THREAD sleeping) |");
+    }
+
+    @Test
     void shouldCompareTheJournalBenchmarksWithACeilingThatHasAParameterOfItsOwn() throws Exception {
         // given: DurableGroupCommit's ceiling has syncEvery, which the EpochRing row has not
         Path json = folder.resolve("2026-01-01-jdk17-2cores-quick.json");
