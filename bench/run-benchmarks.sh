@@ -20,7 +20,8 @@ case "$profile" in
   quick) options=(-f 1 -wi 1 -i 2 -w 1s -r 1s -p ringSize=65536) ;;
   # Ring size 65536 unless RING_SIZES says otherwise (RING_SIZES=1024,65536 doubles the run).
   full)  options=(-p "ringSize=${RING_SIZES:-65536}") ;;
-  # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong) in the default
+  # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong in the default JVM and
+  # in one tuned for latency, PingPongApplyLatencyTunedJvm) in the default
   # configuration: one consumer thread, the sleeping wait strategy. Benchmarks without a parameter ignore it.
   apply) options=(-p ringSize=65536 -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
                   'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
