@@ -40,7 +40,7 @@ final class Conductor<W, R, F, S> {
     Conductor(EngineConfig<W, R, F, S> config) {
         this.config = config;
         this.watermarks = new Watermarks(config.journal != null);
-        this.threads = new NamedThreadFactory("epochring-" + config.name);
+        this.threads = new NamedThreadFactory("epochring-" + config.name, config.onThreadStart, this::threadStartFailed);
         int id = 0;
         for (Map.Entry<String, Integer> channel : config.channels.entrySet()) {
             channels.put(channel.getKey(), new Channel<>(channel.getKey(), id++, channel.getValue(), this, config.producerIdleStrategy));
@@ -76,6 +76,13 @@ final class Conductor<W, R, F, S> {
                 throw e;
             }
             state = State.RUNNING;
+            openChannels();
+        }
+    }
+
+    /** Under the monitor fail() takes: a fault while start() ran (a thread start hook's) keeps them closed. */
+    private synchronized void openChannels() {
+        if (failure == null) {
             channels.values().forEach(Channel::open);
         }
     }
@@ -224,6 +231,13 @@ final class Conductor<W, R, F, S> {
     /** @return the first fault, or null while there has been none */
     CoordinatorFaultException failureCause() {
         return failure;
+    }
+
+    /** A coordinator thread's start hook threw: the thread goes on with its work, the coordinator fails. */
+    private void threadStartFailed(String thread, Throwable e) {
+        fail(new StageFailedException(EpochRange.emptyAfter(watermarks.get(DurabilityLevel.APPLIED)),
+                                      "the start hook (EpochRingBuilder.onThreadStart) threw on thread " + thread
+                                      + "; the coordinator takes no more writes: fix the hook, or remove it, and start a new one", e));
     }
 
     /**

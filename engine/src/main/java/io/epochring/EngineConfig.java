@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -43,6 +44,8 @@ final class EngineConfig<W, R, F, S> {
     final List<FlushListener> listeners;
     final Map<String, EpochRingBuilder.SinkSpec<F>> sinks;
     final ErrorHandler errorHandler;
+    /** Null when none was set. */
+    final Consumer<String> onThreadStart;
 
     EngineConfig(EpochRingBuilder<W, R, F, S> b, Map<String, Integer> channels, WaitStrategy waitStrategy, ErrorHandler errorHandler) {
         this.delta = b.delta;
@@ -66,5 +69,6 @@ final class EngineConfig<W, R, F, S> {
         this.listeners = List.copyOf(b.listeners);
         this.sinks = Collections.unmodifiableMap(new LinkedHashMap<>(b.sinks));
         this.errorHandler = errorHandler;
+        this.onThreadStart = b.onThreadStart;
     }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -67,6 +68,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     final List<FlushListener> listeners = new ArrayList<>();
     final Map<String, SinkSpec<F>> sinks = new LinkedHashMap<>();
     ErrorHandler errorHandler;
+    Consumer<String> onThreadStart;
     private final List<String> problems = new ArrayList<>();
     private boolean built;
 
@@ -238,6 +240,22 @@ public final class EpochRingBuilder<W, R, F, S> {
      */
     public EpochRingBuilder<W, R, F, S> errorHandler(ErrorHandler errorHandler) {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /**
+     * Runs first on each of the coordinator's threads, with the thread's role: {@code pipeline}
+     * (the ring thread in {@link ThreadingMode#SINGLE_THREAD}), {@code sequence}, {@code apply},
+     * {@code journal} and {@code publish} (one ring thread per stage otherwise), {@code flush},
+     * {@code sink-<name>}, {@code ring-allocation}. The thread is named
+     * {@code epochring-<name>-<role>}. For what only the thread itself can do: pin it to a core
+     * (a ring thread and its producer on cores of their own keep a ping-pong's tail off the
+     * scheduler), raise its priority, register it with a profiler. A throw fails the coordinator
+     * with {@link StageFailedException} naming the thread, and the thread then does its work as
+     * usual, so nothing waits on a thread that never began.
+     */
+    public EpochRingBuilder<W, R, F, S> onThreadStart(Consumer<String> onThreadStart) {
+        this.onThreadStart = onThreadStart;
         return this;
     }
 
