@@ -24,6 +24,8 @@ final class Jvm {
      * or the ring thread for about 10 us. The dirty cards are then processed at the next pause.
      */
     static final String NO_G1_REFINEMENT_THREADS = "-XX:G1ConcRefinementThreads=0";
+    /** The ping-pong's producer and applying thread on cores of their own: see {@link CorePinning}. */
+    static final String PIN_CORES = "-D" + CorePinning.PROPERTY + "=true";
     /** For AWT-free forks even if a class touches java.awt by accident. */
     static final String HEADLESS = "-Djava.awt.headless=true";
 

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * samples it (p50, p99, p99.9, max). The result is the running count, so the handle path is
  * measured with its real result.
  *
- * <p>The ring size does not matter with one write in flight, so it is fixed.
+ * <p>The ring size does not matter with one write in flight, so it is fixed. With
+ * {@code -Depochring.bench.pin-cores=true} the producer and the applying thread run on cores of
+ * their own ({@link CorePinning}).
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -56,7 +58,9 @@ public class PingPongApplyLatency {
 
         @Setup(Level.Trial)
         public void start() {
-            ring = Rings.epochRing(CounterDelta.countingResults(), threadingMode, waitStrategy, RING_SIZE, CHANNEL);
+            ring = Rings.configured(CounterDelta.countingResults(), new NoopFlusher<>(), threadingMode, waitStrategy, RING_SIZE, CHANNEL)
+                        .onThreadStart(CorePinning::pinApplyingRingThread).build().start();
+            CorePinning.pinCurrentThread(CorePinning.PRODUCER_CORE); // after start: the coordinator's other threads stay unpinned
             channel = ring.channel(CHANNEL);
         }
 
@@ -73,7 +77,8 @@ public class PingPongApplyLatency {
 
         @Setup(Level.Trial)
         public void start() {
-            peer = Rings.peer(CounterDelta.countingResults(), RING_SIZE, CHANNEL);
+            peer = Rings.peer(CounterDelta.countingResults(), RING_SIZE, () -> CorePinning.pinCurrentThread(CorePinning.APPLY_CORE), CHANNEL);
+            CorePinning.pinCurrentThread(CorePinning.PRODUCER_CORE);
             channel = peer.channel(CHANNEL);
         }
 

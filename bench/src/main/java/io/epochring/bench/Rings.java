@@ -71,7 +71,14 @@ final class Rings {
     }
 
     static BlockingQueueCoordinator<Long, Long, Counter, Long> peer(CounterDelta delta, int queueCapacity, String... channels) {
+        return peer(delta, queueCapacity, () -> { }, channels);
+    }
+
+    /** {@link #peer(CounterDelta, int, String...)} whose apply thread runs {@code onApplyThreadStart} first. */
+    static BlockingQueueCoordinator<Long, Long, Counter, Long> peer(CounterDelta delta, int queueCapacity, Runnable onApplyThreadStart,
+                                                                   String... channels) {
         var builder = BlockingQueueCoordinator.builder(delta, new NoopFlusher<Counter>())
+                                              .onApplyThreadStart(onApplyThreadStart)
                                               .name("bench")
                                               .queueCapacity(queueCapacity)
                                               .flushInterval(FLUSH_INTERVAL)

@@ -73,7 +73,11 @@ public final class BlockingQueueCoordinator<W, R, F, S> implements AutoCloseable
                                                        config.errorHandler, config.flushInterval.toNanos(),
                                                        config.flushThresholdBytes, config.syncEveryFlush);
         FlushLoop<F, S> flushLoop = new FlushLoop<>(handoff, config.flusher, written, durable, this::fail);
-        applyThread = new Thread(applyLoop, "peer-" + config.name + "-apply");
+        Runnable onApplyThreadStart = config.onApplyThreadStart;
+        applyThread = new Thread(() -> {
+            onApplyThreadStart.run();
+            applyLoop.run();
+        }, "peer-" + config.name + "-apply");
         flushThread = new Thread(flushLoop, "peer-" + config.name + "-flush");
         applyThread.setDaemon(true);
         flushThread.setDaemon(true);

@@ -23,6 +23,7 @@ public final class BlockingQueueCoordinatorBuilder<W, R, F, S> {
     long flushThresholdBytes = 64L << 20;
     boolean syncEveryFlush = true;
     Consumer<Throwable> errorHandler;
+    Runnable onApplyThreadStart = () -> { };
 
     BlockingQueueCoordinatorBuilder(Delta<W, R, F> delta, Flusher<F, S> flusher) {
         this.delta = delta;
@@ -65,6 +66,12 @@ public final class BlockingQueueCoordinatorBuilder<W, R, F, S> {
     /** Receives apply errors of fire-and-forget writes (no one else could see them). */
     public BlockingQueueCoordinatorBuilder<W, R, F, S> errorHandler(Consumer<Throwable> errorHandler) {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    /** Runs first on the apply thread (to pin it to a core, as EpochRing's {@code onThreadStart} can). */
+    public BlockingQueueCoordinatorBuilder<W, R, F, S> onApplyThreadStart(Runnable onApplyThreadStart) {
+        this.onApplyThreadStart = onApplyThreadStart;
         return this;
     }
 
