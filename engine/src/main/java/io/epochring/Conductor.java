@@ -178,6 +178,11 @@ final class Conductor<W, R, F, S> {
     void channelCommand(byte kind, Channel<?, ?> channel) {
         publishCommand(kind == Slot.PAUSE ? "pause" : "resume",
                        () -> pipeline.commands().tryCommand(kind, channel));
+        if (failure != null) {
+            // A fault that freed the slot between the check and the claim: the command went into a failed
+            // ring, which does nothing with it, so the caller hears of the fault as if it had come first.
+            throw refusal(null);
+        }
     }
 
     /**
