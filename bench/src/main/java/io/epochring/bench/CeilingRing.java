@@ -27,11 +27,19 @@ public final class CeilingRing implements AutoCloseable {
     }
 
     public CeilingRing(int ringSize, WaitStrategy waitStrategy, ProducerType producers) {
+        this(ringSize, waitStrategy, producers, () -> { });
+    }
+
+    /** @param onConsumerStart runs first on the handler's thread (to pin it to a core, as the rows it is compared with do) */
+    public CeilingRing(int ringSize, WaitStrategy waitStrategy, ProducerType producers, Runnable onConsumerStart) {
         ring = RingBuffer.create(producers, Event::new, ringSize, waitStrategy);
         processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), new EmptyHandler());
         processed = processor.getSequence();
         ring.addGatingSequences(processed);
-        consumer = new Thread(processor, "ceiling-handler");
+        consumer = new Thread(() -> {
+            onConsumerStart.run();
+            processor.run();
+        }, "ceiling-handler");
         consumer.setDaemon(true);
         consumer.start();
     }

@@ -1,5 +1,6 @@
 package io.epochring.bench;
 
+import com.lmax.disruptor.dsl.ProducerType;
 import io.epochring.Channel;
 import io.epochring.DurabilityLevel;
 import io.epochring.EpochRing;
@@ -30,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * operation's time is the round trip from the producer through the apply thread and back; JMH
  * samples it (p50, p99, p99.9, max). The result is the running count, so the handle path is
  * measured with its real result.
+ *
+ * <p>{@code ceiling} is the floor of the machine and JVM the rows run on: one value through a bare
+ * Disruptor ring and its empty handler, and back, waited for with the same {@link Backoff} as the
+ * other benchmarks' producers.
  *
  * <p>The ring size does not matter with one write in flight, so it is fixed. With
  * {@code -Depochring.bench.pin-cores=true} the producer and the applying thread run on cores of
@@ -88,6 +93,27 @@ public class PingPongApplyLatency {
         }
     }
 
+    @State(Scope.Benchmark)
+    public static class CeilingState {
+        @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
+        public String waitStrategy;
+
+        CeilingRing ring;
+        final Backoff backoff = new Backoff();
+
+        @Setup(Level.Trial)
+        public void start() {
+            ring = new CeilingRing(RING_SIZE, WaitStrategies.create(waitStrategy), ProducerType.SINGLE,
+                                   () -> CorePinning.pinCurrentThread(CorePinning.APPLY_CORE));
+            CorePinning.pinCurrentThread(CorePinning.PRODUCER_CORE);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            ring.close();
+        }
+    }
+
     @Benchmark
     public Long epochRing(EpochRingState state) {
         return state.channel.write(CounterDelta.ONE).await(DurabilityLevel.APPLIED, Rings.STUCK);
@@ -100,5 +126,11 @@ public class PingPongApplyLatency {
         } catch (Exception e) {
             throw new IllegalStateException("the peer did not apply a write: " + e, e);
         }
+    }
+
+    /** The floor of this machine and JVM: one value through a bare single-producer ring and its empty handler, and back. */
+    @Benchmark
+    public long ceiling(CeilingState state) {
+        return state.ring.publishAndAwait(1, state.backoff);
     }
 }
