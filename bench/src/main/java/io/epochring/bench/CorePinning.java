@@ -17,7 +17,7 @@ final class CorePinning {
     static final int PRODUCER_CORE = 0;
     static final int APPLY_CORE = 1;
     /**
-     * Decided once, before any thread is pinned: a thread pinned to one core (and the threads it
+     * Whether this fork pins, on a machine with the two cores it pins to. Decided once, before any thread is pinned: a thread pinned to one core (and the threads it
      * creates) sees {@code availableProcessors()} as 1.
      */
     private static final boolean ENABLED = Boolean.getBoolean(PROPERTY) && Runtime.getRuntime().availableProcessors() > APPLY_CORE;
@@ -25,22 +25,17 @@ final class CorePinning {
     private CorePinning() {
     }
 
-    /** @return true when this fork pins, on a machine with the two cores it pins to */
-    static boolean enabled() {
-        return ENABLED;
-    }
-
     /**
-     * Pins the calling thread to {@code core}, if {@link #enabled()}. Threads it creates afterwards
+     * Pins the calling thread to {@code core}, if {@link #ENABLED}. Threads it creates afterwards
      * inherit the pin, so pin a producer after starting the coordinator.
      */
     static void pinCurrentThread(int core) {
-        if (enabled()) {
+        if (ENABLED) {
             Affinity.setAffinity(core);
         }
     }
 
-    /** For {@code EpochRingBuilder.onThreadStart}: pins the ring thread that applies, if {@link #enabled()}. */
+    /** For {@code EpochRingBuilder.onThreadStart}: pins the ring thread that applies, if {@link #ENABLED}. */
     static void pinApplyingRingThread(String role) {
         if (role.equals("pipeline") || role.equals("apply")) {
             pinCurrentThread(APPLY_CORE);

@@ -6,7 +6,7 @@
  *  OneToOneApplyThroughput   1 producer --tryPublish x 1000--> [coordinator] --apply--> APPLIED watermark polled
  *  TwoToOneApplyThroughput   2 producers, own channel each --> [coordinator] --apply--> last write of each batch polled
  *  PingPongApplyLatency      1 producer: write(w) --> [coordinator] --apply--> await(APPLIED), one at a time
- *  PingPongApplyLatencyTunedJvm   the same, in a JVM with a pre-touched heap and no G1 refinement threads
+ *  PingPongApplyLatencyTunedJvm   the same, pre-touched heap, no G1 refinement threads, producer and applier pinned
  *
  *  [coordinator] is one of (rows of every table):
  *    epochRing  EpochRing, SINGLE_THREAD or THREAD_PER_STAGE, with a Disruptor wait strategy
