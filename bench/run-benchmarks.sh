@@ -3,7 +3,8 @@
 #
 #   bench/run-benchmarks.sh quick [extra JMH options]   # every benchmark once, short iterations (~3 min)
 #   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~35 min)
-#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~16 min)
+#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~18 min)
+#   bench/run-benchmarks.sh pingpong [extra JMH options] # full settings, the ping-pong only, default JVM and tuned (~5 min)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
 #
 # Build first: ./mvnw -q package -pl bench -am -DskipTests
@@ -25,7 +26,8 @@ case "$profile" in
   # configuration: one consumer thread, the sleeping wait strategy. Benchmarks without a parameter ignore it.
   apply) options=(-p ringSize=65536 -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
                   'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
-  *) echo "usage: $0 quick|full|apply [JMH options]" >&2; exit 2 ;;
+  pingpong) options=(-p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping 'PingPongApplyLatency') ;;
+  *) echo "usage: $0 quick|full|apply|pingpong [JMH options]" >&2; exit 2 ;;
 esac
 if [[ ! -f "$jar" ]]; then
   echo "no $jar: build it first with  ./mvnw -q package -pl bench -am -DskipTests" >&2
@@ -42,5 +44,7 @@ name="$(date +%Y-%m-%d)-jdk${version}-$(nproc)cores-${profile}"
 mkdir -p "$root/perf-results"
 cd "$root"   # JMH writes jmh.lock into java.io.tmpdir; results go where we say
 
-"$java" -jar "$jar" "${options[@]}" -prof gc -rf json -rff "perf-results/$name.json" "$@" | tee "perf-results/$name.txt"
+# RoundTripProfiler: the latency benchmarks record every round trip, and the report reads their percentiles
+# rather than JMH's SampleTime samples, whose halving buffer over-weights rare values (see RoundTrips).
+"$java" -jar "$jar" "${options[@]}" -prof gc -prof io.epochring.bench.RoundTripProfiler -rf json -rff "perf-results/$name.json" "$@" | tee "perf-results/$name.txt"
 "$java" -cp "$jar" io.epochring.bench.report.PerfReport "perf-results/$name.json" perf-results

@@ -110,7 +110,7 @@ final class Charts {
         for (JmhResult row : ordered) {
             String series = row.configuration().isEmpty() ? row.series() : row.series() + " " + row.configuration();
             PERCENTILES.forEach((p, label) -> {
-                double value = row.percentile(p);
+                double value = row.latency(p);
                 if (value > 0) {
                     dataset.addValue(value, series, label);
                 }
@@ -134,7 +134,7 @@ final class Charts {
         }
         CategoryPlot plot = new CategoryPlot(dataset, new CategoryAxis("percentile"), latency, renderer);
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true);
-        chart.addSubtitle(new TextTitle("JMH SampleTime percentiles over all samples of " + measured(rows)
+        chart.addSubtitle(new TextTitle(JmhResult.latencySource(rows) + " of " + measured(rows)
                                         + ", the values of the report's latency table", SUBTITLE_FONT));
         return chart;
     }

@@ -17,16 +17,21 @@ import java.util.TreeMap;
  * @param scoreError     its 99.9% confidence half-width (NaN with too few samples)
  * @param unit           the primary score's unit
  * @param percentiles    the primary metric's percentiles (0-100) to values; for SampleTime these
- *                       are latency percentiles
- * @param secondary      secondary metrics by name (the leading "·" of older JMH versions removed)
+ *                       are the percentiles of JMH's latency samples
+ * @param secondary      secondary metrics by name (the leading "·" of older JMH versions removed);
+ *                       {@value #ROUND_TRIP} holds the percentiles of every round trip when the run
+ *                       recorded them (RoundTripProfiler)
  * @param run            how the run was made
  */
 record JmhResult(String benchmarkClass, String method, String mode, Map<String, String> params, double score,
                  double scoreError, String unit, TreeMap<Double, Double> percentiles, Map<String, Metric> secondary,
                  Run run) {
 
-    /** A secondary metric: score, error and unit. */
-    record Metric(double score, double error, String unit) {
+    /** The secondary metric with the percentiles of every round trip (io.epochring.bench.RoundTripProfiler). */
+    static final String ROUND_TRIP = "roundTrip";
+
+    /** A secondary metric: score, error, unit, and the percentiles (0-100) of its distribution. */
+    record Metric(double score, double error, String unit, TreeMap<Double, Double> percentiles) {
     }
 
     /** What the run was: JVM, JDK, JMH settings. */
@@ -108,10 +113,40 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
         return percentile(100.0);
     }
 
-    /** @return the latency at percentile {@code p} (0-100), or NaN */
+    /** @return the primary metric at percentile {@code p} (0-100), or NaN; for SampleTime, JMH's sampled latency */
     double percentile(double p) {
         Double value = percentiles.get(p);
         return value == null ? Double.NaN : value;
+    }
+
+    /** @return true when the run recorded every round trip of this row ({@value #ROUND_TRIP}) */
+    boolean hasRoundTrips() {
+        Metric roundTrips = secondary.get(ROUND_TRIP);
+        return roundTrips != null && !roundTrips.percentiles().isEmpty();
+    }
+
+    /**
+     * @return the latency at percentile {@code p} (0-100), or NaN: over every round trip when the
+     *         run recorded them, else over JMH's samples. JMH's SampleTime keeps a value seen once at
+     *         full weight each time it halves its buffer, so its tail percentiles run high, the more
+     *         so the more operations an iteration has; see io.epochring.bench.RoundTrips.
+     */
+    double latency(double p) {
+        if (!hasRoundTrips()) {
+            return percentile(p);
+        }
+        Double value = secondary.get(ROUND_TRIP).percentiles().get(p);
+        return value == null ? Double.NaN : value;
+    }
+
+    /** @return what {@link #latency} of these rows is taken over, for a table's or chart's caption */
+    static String latencySource(List<JmhResult> rows) {
+        long recorded = rows.stream().filter(JmhResult::hasRoundTrips).count();
+        if (recorded == rows.size()) {
+            return "percentiles of every round trip (HdrHistogram, RoundTripProfiler)";
+        }
+        return recorded == 0 ? "JMH SampleTime percentiles over all samples"
+                             : "percentiles of every round trip where recorded, else of JMH's SampleTime samples";
     }
 
     /**
@@ -145,7 +180,8 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
         rawSecondary.forEach((name, value) -> {
             Map<String, Object> metric = (Map<String, Object>) value;
             secondary.put(name.startsWith("·") ? name.substring(1) : name,
-                          new Metric(number(metric.get("score")), number(metric.get("scoreError")), (String) metric.get("scoreUnit")));
+                          new Metric(number(metric.get("score")), number(metric.get("scoreError")), (String) metric.get("scoreUnit"),
+                                     percentiles(metric.get("scorePercentiles"))));
         });
 
         Run run = new Run((String) row.get("jmhVersion"), (String) row.get("jdkVersion"), (String) row.get("vmName"),

@@ -112,7 +112,7 @@ final class MarkdownReport {
             for (JmhResult row : epochRingRows(target.benchmarkClass())) {
                 JmhResult peer = comparison(row, "peer");
                 if (peer != null) {
-                    ratios.add(row.percentile(target.percentile()) / peer.percentile(target.percentile()));
+                    ratios.add(row.latency(target.percentile()) / peer.latency(target.percentile()));
                     labels.add(row.series() + " " + row.configuration());
                 }
             }
@@ -196,10 +196,15 @@ final class MarkdownReport {
         line("");
         chart(benchmark);
         String unit = rows.get(0).unit();
+        boolean sampledColumn = rows.stream().anyMatch(JmhResult::hasRoundTrips);
         StringBuilder header = new StringBuilder("| row | configuration");
         StringBuilder rule = new StringBuilder("|---|---");
         for (String label : Charts.PERCENTILES.values()) {
             header.append(" | ").append(label);
+            rule.append("|---:");
+        }
+        if (sampledColumn) {
+            header.append(" | p99 of JMH's samples");
             rule.append("|---:");
         }
         line(header.append(" | p99 ÷ peer p99 | target |").toString());
@@ -207,7 +212,10 @@ final class MarkdownReport {
         for (JmhResult row : rows) {
             StringBuilder s = new StringBuilder("| " + row.series() + " | " + (row.configuration().isEmpty() ? "-" : row.configuration()));
             for (double p : Charts.PERCENTILES.keySet()) {
-                s.append(" | ").append(number(row.percentile(p)));
+                s.append(" | ").append(number(row.latency(p)));
+            }
+            if (sampledColumn) {
+                s.append(" | ").append(number(row.percentile(99.0)));
             }
             JmhResult peer = row.isEpochRing() ? comparison(row, "peer") : null;
             String verdict = "-";
@@ -215,7 +223,7 @@ final class MarkdownReport {
             if (peer != null) {
                 for (Targets.Latency target : Targets.LATENCIES) {
                     if (target.benchmarkClass().equals(benchmark)) {
-                        double r = row.percentile(target.percentile()) / peer.percentile(target.percentile());
+                        double r = row.latency(target.percentile()) / peer.latency(target.percentile());
                         ratio = ratio(r);
                         verdict = (r <= target.atMost() ? "met" : "**missed**") + " (≤ " + ratio(target.atMost()) + ")";
                     }
@@ -224,7 +232,9 @@ final class MarkdownReport {
             line(s.append(" | ").append(ratio).append(" | ").append(verdict).append(" |").toString());
         }
         line("");
-        line("Latencies in " + unit + "; JMH SampleTime percentiles over all measured samples.");
+        line("Latencies in " + unit + "; " + JmhResult.latencySource(rows) + "."
+             + (sampledColumn ? " JMH's SampleTime p99 is shown beside them: each time JMH halves its sample buffer a value seen once"
+                                + " keeps its full weight, so its tail runs high, the more so the more round trips an iteration has." : ""));
         line("");
     }
 
@@ -252,11 +262,11 @@ final class MarkdownReport {
             StringBuilder s = new StringBuilder("| " + row.series() + " | " + (row.configuration().isEmpty() ? "-" : row.configuration()));
             if (latency) {
                 for (double p : percentiles) {
-                    s.append(" | ").append(number(row.percentile(p)));
+                    s.append(" | ").append(number(row.latency(p)));
                 }
-                s.append(" | ").append(number(row.percentile(100.0)));
+                s.append(" | ").append(number(row.latency(100.0)));
                 for (double p : percentiles) {
-                    s.append(" | ").append(base == null ? "-" : ratio(row.percentile(p) / base.percentile(p)));
+                    s.append(" | ").append(base == null ? "-" : ratio(row.latency(p) / base.latency(p)));
                 }
             } else {
                 s.append(" | ").append(score(row)).append(" | ").append(base == null ? "-" : ratio(row.median() / base.median()));
@@ -264,7 +274,7 @@ final class MarkdownReport {
             line(s.append(" |").toString());
         }
         line("");
-        line(latency ? "Latencies in " + unit + "; JMH SampleTime percentiles over all measured samples; ratios are the row's "
+        line(latency ? "Latencies in " + unit + "; " + JmhResult.latencySource(rows) + "; ratios are the row's "
                        + "percentile ÷ the `" + baseline + "` row's with the same parameters (above 1: slower)."
                      : "Ratios divide medians: the row's ÷ the `" + baseline + "` row's with the same parameters (below 1: fewer per second).");
         line("");

@@ -95,6 +95,26 @@ class PerfReportTest {
     }
 
     @Test
+    void shouldReadLatenciesFromEveryRoundTripWhenTheRunRecordedThem() throws Exception {
+        // given: JMH's samples put our p99 at 20 us (0.20x the peer's 100); every round trip puts it at 6 (0.075x of 80)
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-roundtrips.json");
+        Files.writeString(json, "[" + String.join(",",
+            withRoundTrips(latency("PingPongApplyLatencyTunedJvm.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"waitStrategy\":\"sleeping\"", 2.0, 20.0, 73), 1.9, 6.0),
+            withRoundTrips(latency("PingPongApplyLatencyTunedJvm.peer", null, 30.0, 100.0, 170), 29.0, 80.0)) + "]");
+
+        // when
+        Path report = PerfReport.render(json, folder.resolve("out"));
+
+        // then: the table, the ratio and the verdict read every round trip; JMH's sampled p99 stands beside them
+        String md = Files.readString(report);
+        assertThat(md).contains("| EpochRing SINGLE_THREAD | sleeping | 1.90 | 3.80 | 6.00 | 18.00 | 60.00 | 600 | 20.00 | 0.08× | met (≤ 0.10×) |");
+        assertThat(md).contains("| peer | - | 29.00 | 58.00 | 80.00 | 240 | 800 | 8000 | 100 | - | - |");
+        assertThat(md).contains("| 3. latency p99, JVM tuned for latency: <= 0.1x the peer's | met: 1 of 1 | 0.08× ");
+        assertThat(md).contains("percentiles of every round trip (HdrHistogram, RoundTripProfiler)");
+        assertThat(ImageIO.read(folder.resolve("out/2026-01-01-jdk17-2cores-roundtrips-PingPongApplyLatencyTunedJvm.png").toFile())).isNotNull();
+    }
+
+    @Test
     void shouldJudgeThroughputTargetsOnMediansNotOnMeansPulledByOneSlowFork() throws Exception {
         // given: a mean dragged down by a slow fork (median 24 M, mean 15 M) against a steady peer
         Path json = folder.resolve("2026-01-01-jdk17-2cores-modes.json");
@@ -168,6 +188,14 @@ class PerfReportTest {
             "\"primaryMetric\": {\"score\": %s, \"scoreError\": \"NaN\", \"scoreUnit\": \"us/op\", \"scorePercentiles\": "
             + "{\"0.0\": 0.1, \"50.0\": %s, \"90.0\": %s, \"99.0\": %s, \"99.9\": %s, \"99.99\": %s, \"100.0\": %s}}",
             p50, p50, p50 * 2, p99, p99 * 3, p99 * 10, p99 * 100), allocBytes);
+    }
+
+    /** Adds the {@code roundTrip} secondary metric (RoundTripProfiler) with the same shape of percentiles as {@link #latency}. */
+    private static String withRoundTrips(String row, double p50, double p99) {
+        return row.replace("\"secondaryMetrics\": {", String.format(Locale.ROOT,
+            "\"secondaryMetrics\": {\"roundTrip\": {\"score\": %s, \"scoreError\": 0.01, \"scoreUnit\": \"us/op\", \"scorePercentiles\": "
+            + "{\"0.0\": 0.1, \"50.0\": %s, \"90.0\": %s, \"99.0\": %s, \"99.9\": %s, \"99.99\": %s, \"100.0\": %s}}, ",
+            p50, p50, p50 * 2, p99, p99 * 3, p99 * 10, p99 * 100));
     }
 
     private static String row(String benchmark, String mode, String params, String primary, double allocBytes) {
