@@ -92,7 +92,14 @@ final class ApplyStage<W, R, F> implements Stage {
                 break;
             case Slot.FLUSH:
                 EpochRange range = cut(slot, slot.sync);
-                slot.handle.complete(range);
+                CoordinatorFaultException fault = ring.failureCause();
+                if (fault == null) {
+                    slot.handle.complete(range);
+                } else {
+                    // Queued before the fault, or its own freeze failed: nothing was cut, so the flush
+                    // must not look done at any level.
+                    slot.handle.fail(new CoordinatorFailedException(fault, null));
+                }
                 break;
             case Slot.TICK:
                 timer.tickDone();

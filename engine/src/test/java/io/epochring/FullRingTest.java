@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A full ring whose apply stage is stuck: callers waiting for a slot (a flush, a pause, a
  * blocking write) wait as backpressure asks, but stop() still ends within its timeout, and the
- * halted ring or a coordinator failure refuses them with the cause; nothing waits for ever.
+ * halted ring or a coordinator failure refuses them with the cause; nothing waits for ever. A
+ * flush that got into the ring behind the fault fails with it too, rather than looking done.
  */
 class FullRingTest {
 
@@ -167,13 +168,29 @@ class FullRingTest {
                 .isInstanceOf(EpochRingException.class).hasMessageContaining("injected at the gate");
         } else if (refused == null && waiting.get() instanceof WriteHandle<?> accepted) {
             // The one interleaving where the slot freed between the waiter's check and its claim:
-            // the write is then taken, and its handle carries the failure.
+            // the write or flush is then taken, and its handle carries the failure.
             assertThatThrownBy(() -> accepted.await(DurabilityLevel.APPLIED, Duration.ofSeconds(BOUND_SECONDS)))
                 .isInstanceOf(EpochRingException.class).hasMessageContaining("injected at the gate");
         } else if (refused != null || (waiter != Waiter.PUBLISH && waiter != Waiter.PUBLISH_ALL)) {
             assertThat(refused).isInstanceOf(CoordinatorFailedException.class).hasMessageContaining("injected at the gate");
         }
         assertThat(ring.failure()).get().isInstanceOf(DeltaFailedException.class);
+        assertThatThrownBy(() -> ring.stop(Duration.ofSeconds(BOUND_SECONDS))).isInstanceOf(DeltaFailedException.class);
+    }
+
+    @Test
+    void shouldFailAFlushQueuedBehindAFaultInsteadOfReportingItDone() throws Exception {
+        ring = EpochRing.builder(delta, new TestFlusher()).flushInterval(Duration.ofHours(1))
+                        .retryPolicy(FlushRetryPolicy.none()).errorHandler(e -> { }).build().start();
+        ring.channel("default").tryWrite(new Put(GatedDelta.GATE, 1));
+        assertThat(delta.entered().await(BOUND_SECONDS, TimeUnit.SECONDS)).as("the apply stage reached the gate").isTrue();
+        WriteHandle<EpochRange> flush = ring.flush(); // queued in the ring behind the gated write
+
+        delta.open(new InternalError("injected at the gate"));
+
+        assertThatThrownBy(() -> flush.await(DurabilityLevel.APPLIED, Duration.ofSeconds(BOUND_SECONDS)))
+            .as("nothing was cut after the fault").isInstanceOf(CoordinatorFailedException.class)
+            .hasMessageContaining("injected at the gate");
         assertThatThrownBy(() -> ring.stop(Duration.ofSeconds(BOUND_SECONDS))).isInstanceOf(DeltaFailedException.class);
     }
 
