@@ -3,7 +3,7 @@
 #
 #   bench/run-benchmarks.sh quick [extra JMH options]   # every benchmark once, short iterations (~3 min)
 #   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~35 min)
-#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~18 min)
+#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~14 min)
 #   bench/run-benchmarks.sh pingpong [extra JMH options] # full settings, the ping-pong only, default JVM and tuned (~5 min)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
 #
@@ -23,8 +23,9 @@ case "$profile" in
   full)  options=(-p "ringSize=${RING_SIZES:-65536}") ;;
   # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong in the default JVM and
   # in one tuned for latency, PingPongApplyLatencyTunedJvm) in the default
-  # configuration: one consumer thread, the sleeping wait strategy. Benchmarks without a parameter ignore it.
-  apply) options=(-p ringSize=65536 -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
+  # configuration: one consumer thread, the sleeping wait strategy, the builder's default ring of 4096 slots
+  # (RING_SIZES overrides it). Benchmarks without a parameter ignore it.
+  apply) options=(-p "ringSize=${RING_SIZES:-4096}" -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
                   'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
   pingpong) options=(-p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping 'PingPongApplyLatency') ;;
   *) echo "usage: $0 quick|full|apply|pingpong [JMH options]" >&2; exit 2 ;;
