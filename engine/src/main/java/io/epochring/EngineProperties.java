@@ -28,11 +28,12 @@ final class EngineProperties {
     static final String THREADING = PREFIX + "threading";
     static final String WAIT_STRATEGY = PREFIX + "wait.strategy";
     static final String SINGLE_PRODUCER = PREFIX + "single-producer";
+    static final String LINGER = PREFIX + "linger";
     static final String CHANNEL = PREFIX + "channel.";
     static final String CAPACITY = ".capacity";
     static final String ACCEPT_JOURNAL_LOSS = PREFIX + "recovery.accept-journal-loss";
     static final List<String> KEYS = List.of(NAME, RING_SIZE, FLUSH_INTERVAL, FLUSH_BYTES, FLUSH_SYNC, THREADING,
-                                             WAIT_STRATEGY, SINGLE_PRODUCER, CHANNEL + "<name>" + CAPACITY, ACCEPT_JOURNAL_LOSS);
+                                             WAIT_STRATEGY, LINGER, SINGLE_PRODUCER, CHANNEL + "<name>" + CAPACITY, ACCEPT_JOURNAL_LOSS);
 
     static final Map<String, ThreadingMode> THREADING_NAMES = ThreadingMode.byConfigName();
     private static final Map<String, Supplier<WaitStrategy>> WAIT_NAMES = new LinkedHashMap<>();
@@ -51,6 +52,7 @@ final class EngineProperties {
     private final Boolean flushSync;
     private final ThreadingMode threading;
     private final Supplier<WaitStrategy> waitStrategy;
+    private final Duration linger;
     private final Boolean singleProducer;
     private final Map<String, Integer> channels = new LinkedHashMap<>();
     private final Boolean acceptJournalLoss;
@@ -66,6 +68,7 @@ final class EngineProperties {
         flushSync = in.bool(FLUSH_SYNC);
         threading = in.choice(THREADING, THREADING_NAMES);
         waitStrategy = in.choice(WAIT_STRATEGY, WAIT_NAMES);
+        linger = in.duration(LINGER, ChronoUnit.MICROS);
         singleProducer = in.bool(SINGLE_PRODUCER);
         for (String channel : in.names(CHANNEL, CAPACITY)) {
             channels.put(channel, in.intIn(CHANNEL + channel + CAPACITY, 1, Integer.MAX_VALUE));
@@ -100,6 +103,9 @@ final class EngineProperties {
         }
         if (waitStrategy != null) {
             builder.waitStrategy(waitStrategy.get());
+        }
+        if (linger != null) {
+            builder.linger(linger);
         }
         if (singleProducer != null) {
             builder.singleProducer(singleProducer);

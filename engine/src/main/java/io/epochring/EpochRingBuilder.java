@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *   <tr><td>threading</td><td>{@link ThreadingMode#SINGLE_THREAD}</td></tr>
  *   <tr><td>producers</td><td>any number of threads ({@link #singleProducer(boolean)}: one)</td></tr>
  *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
+ *   <tr><td>linger</td><td>none ({@link #linger(Duration)})</td></tr>
  *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
  *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
  *   <tr><td>error handler</td><td>{@link LoggingErrorHandler}: System.Logger {@code "io.epochring"}, repeats counted every 10 s</td></tr>
@@ -59,6 +60,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
     boolean singleProducer;
     WaitStrategy waitStrategy;
+    Duration linger = Duration.ZERO;
     Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
     NanoClock clock = SystemNanoClock.INSTANCE;
     Journal journal;
@@ -142,6 +144,26 @@ public final class EpochRingBuilder<W, R, F, S> {
     /** How ring consumer threads wait for work (Disruptor's strategies: blocking, sleeping, yielding, busy-spin). */
     public EpochRingBuilder<W, R, F, S> waitStrategy(WaitStrategy waitStrategy) {
         this.waitStrategy = waitStrategy;
+        return this;
+    }
+
+    /**
+     * How long the ring thread keeps off the ring once it has caught up with the producers, before
+     * it waits for the next write with the {@link #waitStrategy wait strategy}; zero, the default,
+     * is no linger. Writes published meanwhile are taken as one batch, so a producer writing back to
+     * back no longer meets the ring thread on every slot: single writes ran at about 2.5 to 3.5
+     * times their rate without a linger in the benchmarks (5 µs, 2-core VM).
+     *
+     * <p>The cost is latency. A write that comes within the linger after the ring thread caught up
+     * waits for the linger to end (a write after a longer gap does not), so a thread that writes,
+     * awaits APPLIED and writes again waits about a linger per write. Commands wait the same way,
+     * except in a {@link #singleProducer(boolean) single-producer} ring, where a queued command
+     * (flush, pause, resume, stop) ends the linger at once.
+     *
+     * @param linger from zero to 1 ms; a few microseconds is what batches writes
+     */
+    public EpochRingBuilder<W, R, F, S> linger(Duration linger) {
+        this.linger = linger;
         return this;
     }
 
@@ -281,6 +303,8 @@ public final class EpochRingBuilder<W, R, F, S> {
      *       {@code per-stage} (one thread per stage)</td></tr>
      *   <tr><td>{@code epochring.wait.strategy}</td><td>sleeping</td><td>how consumer threads wait: {@code blocking},
      *       {@code sleeping}, {@code yielding} or {@code busy-spin} (Disruptor's strategies)</td></tr>
+     *   <tr><td>{@code epochring.linger}</td><td>none</td><td>see {@link #linger(Duration)}; a plain number is
+     *       microseconds</td></tr>
      *   <tr><td>{@code epochring.single-producer}</td><td>false</td><td>see {@link #singleProducer(boolean)}</td></tr>
      *   <tr><td>{@code epochring.channel.<name>.capacity}</td><td>one channel, default, 1024</td><td>adds a channel
      *       admitting this many writes not yet applied; channels are added sorted by name (properties have no order)</td></tr>
@@ -331,6 +355,9 @@ public final class EpochRingBuilder<W, R, F, S> {
         require(!singleProducer || threadingMode == ThreadingMode.SINGLE_THREAD,
                 "singleProducer(true) runs commands between slots on the ring's one thread: it needs threadingMode(SINGLE_THREAD), was "
                 + threadingMode);
+        require(linger != null, "linger must not be null (Duration.ZERO for none)");
+        require(!linger.isNegative() && linger.compareTo(LingeringWaitStrategy.MAX_LINGER) <= 0,
+                "linger must be from 0 to 1 ms (a few microseconds batches writes), was " + linger);
         require(producerIdleStrategy != null, "producerIdleStrategy must not be null");
         require(clock != null, "clock must not be null");
         require(retryPolicy != null, "retryPolicy must not be null");
@@ -341,6 +368,9 @@ public final class EpochRingBuilder<W, R, F, S> {
         built = true;
         Map<String, Integer> concludedChannels = channels.isEmpty() ? Map.of("default", 1024) : channels;
         WaitStrategy concludedWait = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
+        if (!linger.isZero()) {
+            concludedWait = new LingeringWaitStrategy(concludedWait, linger, SystemNanoClock.INSTANCE);
+        }
         ErrorHandler concludedErrors = errorHandler != null ? errorHandler
                                        : new LoggingErrorHandler(System.getLogger(LoggingErrorHandler.LOGGER_NAME), "epochring-" + name + ": ",
                                                                  LoggingErrorHandler.DEFAULT_INTERVAL, clock);

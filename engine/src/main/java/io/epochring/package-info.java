@@ -67,6 +67,16 @@
  *  the wait strategy stops waiting while the inbox holds a command (onTimeout runs it)
  * </pre>
  *
+ * <p>Design note (linger): the first stage's thread waits for the next slot with the configured
+ * Disruptor wait strategy, optionally after a linger ({@code EpochRingBuilder.linger}) in which it
+ * keeps off the ring, so a producer writing back to back hands over runs of slots instead of meeting
+ * the ring thread on every one:
+ *
+ * <pre>
+ *  ring thread: [batch: slots 1..k] caught up -> linger (no look at the ring) -> [batch: k+1..m] ...
+ *  producer:     fills k+1, k+2, ... m meanwhile, on lines the ring thread is not reading
+ * </pre>
+ *
  * <p>Design note (permits and the ring): channel capacity is a counter of writes accepted but
  * not yet applied, taken by producers with one CAS before they claim a ring slot and given back by
  * the apply stage. The ring bounds all writes in flight; the permits bound each channel's share,

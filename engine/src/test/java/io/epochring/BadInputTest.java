@@ -32,6 +32,12 @@ class BadInputTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flushInterval must be at most 106751 days");
         assertThatThrownBy(() -> builder().flushThresholdBytes(0).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("flushThresholdBytes");
+        assertThatThrownBy(() -> builder().linger(Duration.ofNanos(-1)).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger must be from 0 to 1 ms").hasMessageContaining("PT-0.000000001S");
+        assertThatThrownBy(() -> builder().linger(Duration.ofMillis(2)).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger must be from 0 to 1 ms").hasMessageContaining("PT0.002S");
+        assertThatThrownBy(() -> builder().linger(null).build())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger must not be null");
         assertThatThrownBy(() -> builder().channel("a", 1).channel("a", 2).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a' is configured twice");
         assertThatThrownBy(() -> EpochRing.builder(null, new TestFlusher()).build())

@@ -52,10 +52,19 @@ class EpochRingPropertiesTest {
     }
 
     @Test
+    void shouldBindTheLinger() {
+        var b = builder().properties(Map.of("epochring.linger", "5us"));
+
+        assertThat(b.linger).isEqualTo(Duration.ofNanos(5_000));
+        b.build().close();
+    }
+
+    @Test
     void shouldReadPlainNumbersInTheirDocumentedUnits() {
-        var b = builder().properties(Map.of("epochring.flush.interval", "50", "epochring.flush.bytes", "4096"));
+        var b = builder().properties(Map.of("epochring.flush.interval", "50", "epochring.flush.bytes", "4096", "epochring.linger", "3"));
 
         assertThat(b.flushInterval).isEqualTo(Duration.ofMillis(50));
+        assertThat(b.linger).isEqualTo(Duration.ofNanos(3_000));
         assertThat(b.flushThresholdBytes).isEqualTo(4096);
     }
 
@@ -99,6 +108,7 @@ class EpochRingPropertiesTest {
         assertBad("epochring.flush.sync", "yes", "true or false");
         assertBad("epochring.threading", "many", "single, per-stage");
         assertBad("epochring.wait.strategy", "lazy", "blocking, sleeping, yielding, busy-spin");
+        assertBad("epochring.linger", "0", "above zero");
         assertBad("epochring.ring.size", "1000", "power of two");
         assertBad("epochring.ring.size", "abc", "whole number");
         assertBad("epochring.channel.a.capacity", "0", "from 1");

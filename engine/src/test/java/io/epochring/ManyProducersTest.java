@@ -4,7 +4,8 @@ import io.epochring.testing.Put;
 import io.epochring.testing.RecordingDelta;
 import io.epochring.testing.TestFlusher;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,23 +16,30 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 8 producers on 3 channels, 100,000 writes, every way to write mixed in; every
- * accepted write applies exactly once, each producer's order holds, epochs are contiguous.
+ * accepted write applies exactly once, each producer's order holds, epochs are contiguous. In both
+ * threading modes, without a linger and with one (the ring thread then takes writes in batches).
  */
 class ManyProducersTest {
 
     private static final int PRODUCERS = 8;
     private static final int PER_PRODUCER = 12_500;
 
-    @ParameterizedTest
-    @EnumSource(ThreadingMode.class)
-    void shouldApplyEveryWriteOnceInProducerOrderWithContiguousEpochs(ThreadingMode mode) throws Exception {
+    static Stream<Arguments> shapes() {
+        return Stream.of(ThreadingMode.values())
+                     .flatMap(mode -> Stream.of(Arguments.of(mode, Duration.ZERO), Arguments.of(mode, Duration.ofNanos(5_000))));
+    }
+
+    @ParameterizedTest(name = "{0}, linger {1}")
+    @MethodSource("shapes")
+    void shouldApplyEveryWriteOnceInProducerOrderWithContiguousEpochs(ThreadingMode mode, Duration linger) throws Exception {
         RecordingDelta delta = new RecordingDelta();
-        var ring = EpochRing.builder(delta, new TestFlusher()).threadingMode(mode).ringSize(1024)
+        var ring = EpochRing.builder(delta, new TestFlusher()).threadingMode(mode).linger(linger).ringSize(1024)
                             .channel("c0", 256).channel("c1", 256).channel("c2", 64)
                             .flushInterval(Duration.ofMillis(5)).build().start();
         ExecutorService pool = Executors.newFixedThreadPool(PRODUCERS);

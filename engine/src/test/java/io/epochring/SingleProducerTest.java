@@ -12,6 +12,7 @@ import io.epochring.testing.GatedDelta;
 import io.epochring.testing.Put;
 import io.epochring.testing.RecordingDelta;
 import io.epochring.testing.TestFlusher;
+import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -163,6 +164,29 @@ class SingleProducerTest {
             Arguments.of("yielding", (Supplier<WaitStrategy>) YieldingWaitStrategy::new),
             Arguments.of("busy-spin", (Supplier<WaitStrategy>) BusySpinWaitStrategy::new),
             Arguments.of("phased-backoff", (Supplier<WaitStrategy>) () -> PhasedBackoffWaitStrategy.withLiteLock(1, 1, TimeUnit.MILLISECONDS)));
+    }
+
+    @Test
+    void shouldEndALingerForACommandFromAnotherThread() throws Exception {
+        // A linger far beyond the test's bound (the builder allows at most 1 ms; the strategy itself
+        // takes any): a write waits it out, so only the queued commands can end it in time.
+        WaitStrategy lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), Duration.ofHours(1), SystemNanoClock.INSTANCE);
+        RecordingDelta delta = new RecordingDelta();
+        TestFlusher flusher = new TestFlusher();
+        var ring = builder(delta, flusher).waitStrategy(lingering).build().start();
+        Channel<Put, Long> a = ring.channel("a");
+        WriteHandle<Long> write = a.write(new Put("one", 1));
+
+        WriteHandle<EpochRange> flush = onOtherThread("flusher-caller", () -> ring.flush(true));
+
+        assertThat(flush.await(DurabilityLevel.DURABLE, BOUND)).isEqualTo(new EpochRange(1, 1));
+        assertThat(write.await(DurabilityLevel.APPLIED, BOUND)).isEqualTo(1L);
+        // stop() queues its commands too, and halts the ring: it ends the lingers it meets.
+        onOtherThread("stopper", () -> {
+            ring.stop();
+            return null;
+        });
+        assertThat(delta.applied()).extracting(RecordingDelta.Applied::epoch).containsExactly(1L);
     }
 
     @ParameterizedTest(name = "{0}")
