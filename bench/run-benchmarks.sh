@@ -24,8 +24,9 @@ case "$profile" in
   # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong in the default JVM and
   # in one tuned for latency, PingPongApplyLatencyTunedJvm) in the default
   # configuration: one consumer thread, the sleeping wait strategy, the builder's default ring of 4096 slots
-  # (RING_SIZES overrides it). Benchmarks without a parameter ignore it.
-  apply) options=(-p "ringSize=${RING_SIZES:-4096}" -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping
+  # (RING_SIZES overrides it); every EpochRing row without a linger and with one of 5 µs (EpochRingBuilder.linger).
+  # Benchmarks without a parameter ignore it.
+  apply) options=(-p "ringSize=${RING_SIZES:-4096}" -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping -p lingerMicros=0,5
                   'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
   pingpong) options=(-p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping 'PingPongApplyLatency') ;;
   *) echo "usage: $0 quick|full|apply|pingpong [JMH options]" >&2; exit 2 ;;

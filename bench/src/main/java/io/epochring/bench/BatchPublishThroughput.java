@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -87,6 +88,9 @@ public class BatchPublishThroughput {
         public String waitStrategy;
         @Param({"MULTI", "SINGLE"})
         public ProducerType producers;
+        /** {@link io.epochring.EpochRingBuilder#linger}: 0, the default, is none. */
+        @Param({"0"})
+        public long lingerMicros;
 
         EpochRing<Long, Long, Counter, Long> ring;
         Channel<Long, Long> channel;
@@ -95,7 +99,7 @@ public class BatchPublishThroughput {
         @Setup(Level.Trial)
         public void start(Batch batch) {
             ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, batch.ringSize, CHANNEL)
-                        .singleProducer(producers == ProducerType.SINGLE).build().start();
+                        .singleProducer(producers == ProducerType.SINGLE).linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
             channel = ring.channel(CHANNEL);
             accepted = 0;
         }

@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +57,9 @@ public class OneToOneApplyThroughput {
         public ThreadingMode threadingMode;
         @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
+        /** {@link io.epochring.EpochRingBuilder#linger}: 0, the default, is none. */
+        @Param({"0"})
+        public long lingerMicros;
         @Param({"1024", "65536"})
         public int ringSize;
 
@@ -66,7 +70,8 @@ public class OneToOneApplyThroughput {
 
         @Setup(Level.Trial)
         public void start() {
-            ring = Rings.epochRing(CounterDelta.withoutResults(), threadingMode, waitStrategy, ringSize, CHANNEL);
+            ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, ringSize, CHANNEL)
+                        .linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
             channel = ring.channel(CHANNEL);
             accepted = 0;
         }

@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +60,9 @@ public class PingPongApplyLatency {
         public ThreadingMode threadingMode;
         @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
+        /** {@link io.epochring.EpochRingBuilder#linger}: 0, the default, is none. */
+        @Param({"0"})
+        public long lingerMicros;
 
         EpochRing<Long, Long, Counter, Long> ring;
         Channel<Long, Long> channel;
@@ -66,7 +70,7 @@ public class PingPongApplyLatency {
         @Setup(Level.Trial)
         public void start() {
             ring = Rings.configured(CounterDelta.countingResults(), new NoopFlusher<>(), threadingMode, waitStrategy, RING_SIZE, CHANNEL)
-                        .onThreadStart(CorePinning::pinApplyingRingThread).build().start();
+                        .onThreadStart(CorePinning::pinApplyingRingThread).linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
             CorePinning.pinCurrentThread(CorePinning.PRODUCER_CORE); // after start: the coordinator's other threads stay unpinned
             channel = ring.channel(CHANNEL);
         }

@@ -57,12 +57,15 @@ record JmhResult(String benchmarkClass, String method, String mode, Map<String, 
         return method.equals("epochRing");
     }
 
-    /** @return the parameters other than the threading mode, as "yielding / 65536" (empty when none) */
+    /**
+     * @return the parameters other than the threading mode, as "yielding / 65536" (empty when none);
+     *         the linger, whose bare number would read like a count, as "linger 5 µs"
+     */
     String configuration() {
         StringBuilder s = new StringBuilder();
         params.forEach((name, value) -> {
             if (!name.equals("threadingMode")) {
-                s.append(s.length() == 0 ? "" : " / ").append(value);
+                s.append(s.length() == 0 ? "" : " / ").append(name.equals("lingerMicros") ? "linger " + value + " µs" : value);
             }
         });
         return s.toString();

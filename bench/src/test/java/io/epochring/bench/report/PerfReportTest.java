@@ -173,6 +173,18 @@ class PerfReportTest {
                                                     .hasMessageContaining("offset 4");
     }
 
+    @Test
+    void shouldNameTheLingerInTheConfiguration() throws Exception {
+        Path json = folder.resolve("2026-01-01-jdk17-2cores-apply.json");
+        Files.writeString(json, "[" + String.join(",",
+            throughput("OneToOneApplyThroughput.epochRing", "\"threadingMode\":\"SINGLE_THREAD\",\"lingerMicros\":\"5\",\"ringSize\":\"4096\"", 30e6, 1e6, 0.02),
+            throughput("OneToOneApplyThroughput.peer", "\"ringSize\":\"4096\"", 12e6, 0.5e6, 25)) + "]");
+
+        String md = Files.readString(PerfReport.render(json, folder.resolve("out")));
+
+        assertThat(md).contains("| EpochRing SINGLE_THREAD | linger 5 µs / 4096 | 30.00 M (30.00 M ± 1.00 M) | 12.00 M (12.00 M ± 500.0 k) | 2.50× |");
+    }
+
     private static String throughput(String benchmark, String params, double score, double error, double allocBytes) {
         return throughput(benchmark, params, score, error, score, allocBytes);
     }
