@@ -3,7 +3,7 @@
 #
 #   bench/run-benchmarks.sh quick [extra JMH options]   # every benchmark once, short iterations (~3 min)
 #   bench/run-benchmarks.sh full  [extra JMH options]   # the annotations' settings, ring 65536 (~35 min)
-#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration (~14 min)
+#   bench/run-benchmarks.sh apply [extra JMH options]   # full settings, apply paths only, default configuration, without and with a linger (~20 min)
 #   bench/run-benchmarks.sh pingpong [extra JMH options] # full settings, the ping-pong only, default JVM and tuned (~5 min)
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/run-benchmarks.sh full   # on another JDK
 #
