@@ -121,76 +121,82 @@ class LingeringWaitStrategyTest {
         }
     }
 
+    /** A linger in front of a recording strategy, both on a clock moving {@code step} ns per read. */
+    private static final class Rig {
+        final SteppingClock clock;
+        final RecordingStrategy configured;
+        final LingeringWaitStrategy lingering;
+
+        Rig(long step) {
+            clock = new SteppingClock(step);
+            configured = new RecordingStrategy(clock);
+            lingering = new LingeringWaitStrategy(configured, LINGER, clock);
+        }
+    }
+
+    private static AlertingBarrier neverAlerted() {
+        return new AlertingBarrier(Integer.MAX_VALUE);
+    }
+
     @Test
     void shouldTakePublishedSlotsAtOnceWithoutLingering() throws Exception {
-        SteppingClock clock = new SteppingClock(1);
-        RecordingStrategy configured = new RecordingStrategy(clock);
+        Rig rig = new Rig(1);
         WatchedSequence cursor = new WatchedSequence(41);
-        LingeringWaitStrategy lingering = new LingeringWaitStrategy(configured, LINGER, clock);
 
-        long available = lingering.waitFor(40, cursor, cursor, new AlertingBarrier(Integer.MAX_VALUE));
+        long available = rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
 
         assertThat(available).isEqualTo(41);
-        assertThat(clock.reads).isZero();
-        assertThat(configured.calledAt).isEmpty();
+        assertThat(rig.clock.reads).isZero();
+        assertThat(rig.configured.calledAt).isEmpty();
     }
 
     @Test
     void shouldKeepOffTheCursorForTheWholeLingerThenWaitWithTheConfiguredStrategy() throws Exception {
-        SteppingClock clock = new SteppingClock(1_000);
-        RecordingStrategy configured = new RecordingStrategy(clock);
+        Rig rig = new Rig(1_000);
         WatchedSequence cursor = new WatchedSequence(39);
-        LingeringWaitStrategy lingering = new LingeringWaitStrategy(configured, LINGER, clock);
-        long start = clock.now;
+        long start = rig.clock.now;
 
-        long available = lingering.waitFor(40, cursor, cursor, new AlertingBarrier(Integer.MAX_VALUE));
+        long available = rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
 
         assertThat(available).isEqualTo(40);
         // One look at the cursor to find it caught up; none while lingering; the rest is the configured strategy's.
         assertThat(cursor.reads).isEqualTo(1);
-        assertThat(configured.calledAt).hasSize(1);
-        assertThat(configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos())
-                                                       .isLessThanOrEqualTo(LINGER.toNanos() + 2 * clock.step);
+        assertThat(rig.configured.calledAt).hasSize(1);
+        assertThat(rig.configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos())
+                                                           .isLessThanOrEqualTo(LINGER.toNanos() + 2 * rig.clock.step);
     }
 
     @Test
     void shouldNotLingerInALaterStage() throws Exception {
-        SteppingClock clock = new SteppingClock(1_000);
-        RecordingStrategy configured = new RecordingStrategy(clock);
-        WatchedSequence cursor = new WatchedSequence(39);
+        Rig rig = new Rig(1_000);
+        Sequence cursor = new Sequence(39);
         Sequence stageBefore = new Sequence(39);
-        LingeringWaitStrategy lingering = new LingeringWaitStrategy(configured, LINGER, clock);
 
-        lingering.waitFor(40, cursor, stageBefore, new AlertingBarrier(Integer.MAX_VALUE));
+        rig.lingering.waitFor(40, cursor, stageBefore, neverAlerted());
 
-        assertThat(clock.reads).isZero();
-        assertThat(configured.calledAt).hasSize(1);
+        assertThat(rig.clock.reads).isZero();
+        assertThat(rig.configured.calledAt).hasSize(1);
     }
 
     @Test
     void shouldEndTheLingerOnAnAlert() {
-        // A clock that never moves: only the alert can end the linger.
-        SteppingClock stopped = new SteppingClock(0);
-        RecordingStrategy configured = new RecordingStrategy(stopped);
+        Rig stopped = new Rig(0); // a clock that never moves: only the alert can end the linger
         Sequence cursor = new Sequence(39);
         AlertingBarrier barrier = new AlertingBarrier(5);
-        LingeringWaitStrategy lingering = new LingeringWaitStrategy(configured, LINGER, stopped);
 
-        assertTimeoutPreemptively(BOUND, () -> assertThatThrownBy(() -> lingering.waitFor(40, cursor, cursor, barrier))
+        assertTimeoutPreemptively(BOUND, () -> assertThatThrownBy(() -> stopped.lingering.waitFor(40, cursor, cursor, barrier))
             .isSameAs(AlertException.INSTANCE));
         assertThat(barrier.checks).isEqualTo(5);
-        assertThat(configured.calledAt).isEmpty();
+        assertThat(stopped.configured.calledAt).isEmpty();
     }
 
     @Test
     void shouldPassWakeUpsToTheConfiguredStrategy() {
-        SteppingClock clock = new SteppingClock(1);
-        RecordingStrategy configured = new RecordingStrategy(clock);
-        LingeringWaitStrategy lingering = new LingeringWaitStrategy(configured, LINGER, clock);
+        Rig rig = new Rig(1);
 
-        lingering.signalAllWhenBlocking();
+        rig.lingering.signalAllWhenBlocking();
 
-        assertThat(configured.signals).isEqualTo(1);
-        assertThat(lingering).hasToString(configured + " after a linger of 10000 ns");
+        assertThat(rig.configured.signals).isEqualTo(1);
+        assertThat(rig.lingering).hasToString(rig.configured + " after a linger of 10000 ns");
     }
 }
