@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -99,7 +98,7 @@ public class BatchPublishThroughput {
         @Setup(Level.Trial)
         public void start(Batch batch) {
             ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, batch.ringSize, CHANNEL)
-                        .singleProducer(producers == ProducerType.SINGLE).linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
+                        .singleProducer(producers == ProducerType.SINGLE).linger(Rings.linger(lingerMicros)).build().start();
             channel = ring.channel(CHANNEL);
             accepted = 0;
         }

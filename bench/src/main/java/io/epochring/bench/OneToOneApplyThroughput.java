@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,8 +69,7 @@ public class OneToOneApplyThroughput {
 
         @Setup(Level.Trial)
         public void start() {
-            ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, ringSize, CHANNEL)
-                        .linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
+            ring = Rings.epochRing(CounterDelta.withoutResults(), threadingMode, waitStrategy, ringSize, lingerMicros, CHANNEL);
             channel = ring.channel(CHANNEL);
             accepted = 0;
         }

@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +69,7 @@ public class PingPongApplyLatency {
         @Setup(Level.Trial)
         public void start() {
             ring = Rings.configured(CounterDelta.countingResults(), new NoopFlusher<>(), threadingMode, waitStrategy, RING_SIZE, CHANNEL)
-                        .onThreadStart(CorePinning::pinApplyingRingThread).linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
+                        .onThreadStart(CorePinning::pinApplyingRingThread).linger(Rings.linger(lingerMicros)).build().start();
             CorePinning.pinCurrentThread(CorePinning.PRODUCER_CORE); // after start: the coordinator's other threads stay unpinned
             channel = ring.channel(CHANNEL);
         }

@@ -13,6 +13,7 @@ import io.epochring.bench.peer.BlockingQueueCoordinator;
 import io.epochring.bench.peer.PeerChannel;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Builds the coordinators under test with one configuration, so every benchmark compares like
@@ -37,9 +38,15 @@ final class Rings {
     private Rings() {
     }
 
+    /** A coordinator as {@link #configured} makes it, with a linger of {@code lingerMicros} (0: none); started. */
     static EpochRing<Long, Long, Counter, Long> epochRing(CounterDelta delta, ThreadingMode mode, String waitStrategy,
-                                                          int ringSize, String... channels) {
-        return configured(delta, new NoopFlusher<>(), mode, waitStrategy, ringSize, channels).build().start();
+                                                          int ringSize, long lingerMicros, String... channels) {
+        return configured(delta, new NoopFlusher<>(), mode, waitStrategy, ringSize, channels).linger(linger(lingerMicros)).build().start();
+    }
+
+    /** The benchmarks' {@code lingerMicros} parameter as the builder takes it. */
+    static Duration linger(long micros) {
+        return Duration.of(micros, ChronoUnit.MICROS);
     }
 
     /**

@@ -24,7 +24,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -68,8 +67,7 @@ public class TwoToOneApplyThroughput {
 
         @Setup(Level.Trial)
         public void start() {
-            ring = Rings.configured(CounterDelta.withoutResults(), new NoopFlusher<>(), threadingMode, waitStrategy, ringSize, CHANNELS)
-                        .linger(Duration.ofNanos(lingerMicros * 1_000)).build().start();
+            ring = Rings.epochRing(CounterDelta.withoutResults(), threadingMode, waitStrategy, ringSize, lingerMicros, CHANNELS);
             producers.set(0);
         }
 
