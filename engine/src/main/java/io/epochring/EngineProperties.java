@@ -68,7 +68,7 @@ final class EngineProperties {
         flushSync = in.bool(FLUSH_SYNC);
         threading = in.choice(THREADING, THREADING_NAMES);
         waitStrategy = in.choice(WAIT_STRATEGY, WAIT_NAMES);
-        linger = in.duration(LINGER, ChronoUnit.MICROS);
+        linger = in.durationOrZero(LINGER, ChronoUnit.MICROS);
         singleProducer = in.bool(SINGLE_PRODUCER);
         for (String channel : in.names(CHANNEL, CAPACITY)) {
             channels.put(channel, in.intIn(CHANNEL + channel + CAPACITY, 1, Integer.MAX_VALUE));

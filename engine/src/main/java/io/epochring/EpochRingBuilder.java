@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  *   <tr><td>threading</td><td>{@link ThreadingMode#SINGLE_THREAD}</td></tr>
  *   <tr><td>producers</td><td>any number of threads ({@link #singleProducer(boolean)}: one)</td></tr>
  *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
- *   <tr><td>linger</td><td>none ({@link #linger(Duration)})</td></tr>
+ *   <tr><td>linger</td><td>5 µs, after fire-and-forget writes only ({@link #linger(Duration)})</td></tr>
  *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
  *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
  *   <tr><td>error handler</td><td>{@link LoggingErrorHandler}: System.Logger {@code "io.epochring"}, repeats counted every 10 s</td></tr>
@@ -60,7 +60,7 @@ public final class EpochRingBuilder<W, R, F, S> {
     ThreadingMode threadingMode = ThreadingMode.SINGLE_THREAD;
     boolean singleProducer;
     WaitStrategy waitStrategy;
-    Duration linger = Duration.ZERO;
+    Duration linger = LingeringWaitStrategy.DEFAULT_LINGER;
     Supplier<IdleStrategy> producerIdleStrategy = () -> new BackoffIdleStrategy(64, 64, 1_000, 100_000);
     NanoClock clock = SystemNanoClock.INSTANCE;
     Journal journal;
@@ -148,17 +148,22 @@ public final class EpochRingBuilder<W, R, F, S> {
     }
 
     /**
-     * How long the ring thread keeps off the ring once it has caught up with the producers, before
-     * it waits for the next write with the {@link #waitStrategy wait strategy}; zero, the default,
-     * is no linger. Writes published meanwhile are taken as one batch, so a producer writing back to
-     * back no longer meets the ring thread on every slot: in the same benchmark runs on a 2-vCPU VM,
-     * single writes ran at 24 to 42 M/s with a linger of 5 µs and at 3.5 to 21 M/s without one.
+     * How long the ring thread keeps off the ring once it has caught up with the producers after a
+     * batch of fire-and-forget writes ({@link Channel#publish}, {@link Channel#tryPublish} and their
+     * batch forms), before it waits for the next write with the {@link #waitStrategy wait strategy};
+     * 5 µs by default, zero for none. Writes published meanwhile are taken as one batch, so a
+     * producer writing back to back no longer meets the ring thread on every slot: in the same
+     * benchmark runs on a 2-vCPU VM, single writes ran at 24 to 42 M/s with a linger of 5 µs and at
+     * 3.5 to 21 M/s without one.
      *
-     * <p>The cost is latency. A write that comes within the linger after the ring thread caught up
-     * waits for the linger to end (a write after a longer gap does not), so a thread that writes,
-     * awaits APPLIED and writes again waits about a linger per write. Commands wait the same way,
-     * except in a {@link #singleProducer(boolean) single-producer} ring, where a queued command
-     * (flush, pause, resume, stop) ends the linger at once.
+     * <p>After a batch that held a write or a flush with a handle ({@link Channel#write},
+     * {@link EpochRing#flush}) the ring thread does not linger: its caller may be waiting on that
+     * handle and about to write again, so a thread that writes, awaits and writes again pays nothing
+     * for the linger. What pays is a write that comes within the linger after a batch of
+     * fire-and-forget writes: it waits for the linger to end (one after a longer gap does not).
+     * Commands wait the same way, except in a {@link #singleProducer(boolean) single-producer} ring,
+     * where a queued command (flush, pause, resume, stop) ends the linger at once. Zero suits a
+     * caller who publishes fire-and-forget and then watches a watermark or a view for each write.
      *
      * @param linger from zero to 1 ms; a few microseconds is what batches writes
      */
@@ -303,8 +308,8 @@ public final class EpochRingBuilder<W, R, F, S> {
      *       {@code per-stage} (one thread per stage)</td></tr>
      *   <tr><td>{@code epochring.wait.strategy}</td><td>sleeping</td><td>how consumer threads wait: {@code blocking},
      *       {@code sleeping}, {@code yielding} or {@code busy-spin} (Disruptor's strategies)</td></tr>
-     *   <tr><td>{@code epochring.linger}</td><td>none</td><td>see {@link #linger(Duration)}; a plain number is
-     *       microseconds</td></tr>
+     *   <tr><td>{@code epochring.linger}</td><td>5us</td><td>see {@link #linger(Duration)}; {@code 0} for none; a
+     *       plain number is microseconds</td></tr>
      *   <tr><td>{@code epochring.single-producer}</td><td>false</td><td>see {@link #singleProducer(boolean)}</td></tr>
      *   <tr><td>{@code epochring.channel.<name>.capacity}</td><td>one channel, default, 1024</td><td>adds a channel
      *       admitting this many writes not yet applied; channels are added sorted by name (properties have no order)</td></tr>

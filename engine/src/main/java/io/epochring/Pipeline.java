@@ -78,12 +78,13 @@ final class Pipeline<W, R, F, S> {
             commands = new SlotCommands(disruptor.getRingBuffer());
         }
         disruptor.setDefaultExceptionHandler(new StageExceptionHandler(config.errorHandler, ring));
+        LingeringWaitStrategy linger = config.waitStrategy instanceof LingeringWaitStrategy lingering ? lingering : null;
         if (config.threadingMode == ThreadingMode.SINGLE_THREAD) {
             threads.nextNames("pipeline");
-            disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish, inbox));
+            disruptor.handleEventsWith(new StageHandler(sequence, apply, journal, publish, inbox, linger));
         } else {
             threads.nextNames("sequence", "apply", journal == null ? null : "journal", "publish");
-            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null))
+            EventHandlerGroup<Slot> chain = disruptor.handleEventsWith(new StageHandler(sequence, null, null, null, null, linger))
                                                      .then(new StageHandler(null, apply, null, null));
             if (journal != null) {
                 chain = chain.then(new StageHandler(null, null, journal, null));

@@ -165,7 +165,17 @@ public final class PropertyReader {
      */
     public Duration duration(String key, ChronoUnit plainUnit) {
         String value = raw(key);
-        return value == null ? null : parseDuration(key, value, value, plainUnit);
+        return value == null ? null : parseDuration(key, value, value, plainUnit, false);
+    }
+
+    /**
+     * As {@link #duration}, for a setting that zero turns off.
+     *
+     * @return a duration of zero or more, or null when absent
+     */
+    public Duration durationOrZero(String key, ChronoUnit plainUnit) {
+        String value = raw(key);
+        return value == null ? null : parseDuration(key, value, value, plainUnit, true);
     }
 
     /**
@@ -174,7 +184,12 @@ public final class PropertyReader {
      * @return a duration above zero parsed from {@code text}
      */
     public Duration parseDuration(String key, String value, String text, ChronoUnit plainUnit) {
-        String expected = "a duration above zero such as 200ms, 2s or 1m (units " + String.join(", ", DURATION_UNITS.keySet())
+        return parseDuration(key, value, text, plainUnit, false);
+    }
+
+    private Duration parseDuration(String key, String value, String text, ChronoUnit plainUnit, boolean zeroAllowed) {
+        String expected = (zeroAllowed ? "a duration, zero or more, such as 0, 5us or 1ms" : "a duration above zero such as 200ms, 2s or 1m")
+                          + " (units " + String.join(", ", DURATION_UNITS.keySet())
                           + "; a plain number is in " + plainUnit.toString().toLowerCase() + "; at most " + Long.MAX_VALUE + " ns)";
         Matcher m = NUMBER_AND_UNIT.matcher(text);
         if (!m.matches()) {
@@ -185,7 +200,7 @@ public final class PropertyReader {
             throw bad(key, value, expected);
         }
         long nanos = multiply(key, value, m.group(1), unitNanos, expected);
-        if (nanos == 0) {
+        if (nanos == 0 && !zeroAllowed) {
             throw bad(key, value, expected);
         }
         return Duration.ofNanos(nanos);

@@ -22,18 +22,22 @@ final class StageHandler implements EventHandler<Slot> {
     private final PublishStage publish;
     /** Null unless the ring has a single producer (then this handler runs every stage). */
     private final CommandInbox inbox;
+    /** Null unless the ring lingers and this handler runs the first stage: told of every handle taken. */
+    private final LingeringWaitStrategy linger;
 
     /** Any stage may be null: it then runs on another handler's thread. */
     StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish) {
-        this(sequence, apply, journal, publish, null);
+        this(sequence, apply, journal, publish, null, null);
     }
 
-    StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish, CommandInbox inbox) {
+    StageHandler(SequenceStage sequence, ApplyStage<?, ?, ?> apply, JournalStage journal, PublishStage publish, CommandInbox inbox,
+                 LingeringWaitStrategy linger) {
         this.sequence = sequence;
         this.apply = apply;
         this.journal = journal;
         this.publish = publish;
         this.inbox = inbox;
+        this.linger = linger;
     }
 
     @Override
@@ -71,6 +75,9 @@ final class StageHandler implements EventHandler<Slot> {
     }
 
     private void process(Slot slot, boolean endOfBatch) {
+        if (linger != null && slot.handle != null) {
+            linger.handleTaken(); // someone may be waiting on this one: the ring thread must not linger after it
+        }
         if (sequence != null) {
             sequence.onSlot(slot);
         }

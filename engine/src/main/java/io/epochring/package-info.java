@@ -68,13 +68,16 @@
  * </pre>
  *
  * <p>Design note (linger): the first stage's thread waits for the next slot with the configured
- * Disruptor wait strategy, optionally after a linger ({@code EpochRingBuilder.linger}) in which it
- * keeps off the ring, so a producer writing back to back hands over runs of slots instead of meeting
- * the ring thread on every one:
+ * Disruptor wait strategy, after a batch of fire-and-forget writes first a linger
+ * ({@code EpochRingBuilder.linger}, 5 µs unless set) in which it keeps off the ring, so a producer
+ * writing back to back hands over runs of slots instead of meeting the ring thread on every one.
+ * After a batch that held a handle it does not linger: the handle's holder may be waiting to write
+ * again.
  *
  * <pre>
  *  ring thread: [batch: slots 1..k] caught up -> linger (no look at the ring) -> [batch: k+1..m] ...
  *  producer:     fills k+1, k+2, ... m meanwhile, on lines the ring thread is not reading
+ *  ring thread: [batch with a handle] caught up -> wait strategy at once (its caller awaits it)
  * </pre>
  *
  * <p>Design note (permits and the ring): channel capacity is a counter of writes accepted but

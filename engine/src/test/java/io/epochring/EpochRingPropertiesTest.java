@@ -53,10 +53,17 @@ class EpochRingPropertiesTest {
 
     @Test
     void shouldBindTheLinger() {
-        var b = builder().properties(Map.of("epochring.linger", "5us"));
+        var b = builder().properties(Map.of("epochring.linger", "7us"));
 
-        assertThat(b.linger).isEqualTo(Duration.ofNanos(5_000));
+        assertThat(b.linger).isEqualTo(Duration.ofNanos(7_000));
         b.build().close();
+    }
+
+    @Test
+    void shouldLingerFiveMicrosecondsByDefaultAndTakeZeroForNone() {
+        assertThat(builder().linger).isEqualTo(Duration.ofNanos(5_000));
+        assertThat(builder().properties(Map.of("epochring.linger", "0")).linger).isEqualTo(Duration.ZERO);
+        assertThat(builder().properties(Map.of("epochring.linger", "0us")).linger).isEqualTo(Duration.ZERO);
     }
 
     @Test
@@ -108,7 +115,7 @@ class EpochRingPropertiesTest {
         assertBad("epochring.flush.sync", "yes", "true or false");
         assertBad("epochring.threading", "many", "single, per-stage");
         assertBad("epochring.wait.strategy", "lazy", "blocking, sleeping, yielding, busy-spin");
-        assertBad("epochring.linger", "0", "above zero");
+        assertBad("epochring.linger", "-5us", "zero or more");
         assertBad("epochring.ring.size", "1000", "power of two");
         assertBad("epochring.ring.size", "abc", "whole number");
         assertBad("epochring.channel.a.capacity", "0", "from 1");

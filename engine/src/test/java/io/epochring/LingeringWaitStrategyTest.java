@@ -167,6 +167,52 @@ class LingeringWaitStrategyTest {
     }
 
     @Test
+    void shouldNotLingerAfterTakingAHandleButAgainAfterTheNextBatch() throws Exception {
+        Rig rig = new Rig(1_000);
+        WatchedSequence cursor = new WatchedSequence(39);
+
+        rig.lingering.handleTaken();
+        rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
+
+        assertThat(rig.clock.reads).as("no linger after a batch with a handle").isZero();
+        assertThat(rig.configured.calledAt).hasSize(1);
+
+        long start = rig.clock.now;
+        rig.lingering.waitFor(41, cursor, cursor, neverAlerted());
+
+        assertThat(rig.configured.calledAt.get(1) - start).as("a fire-and-forget batch lingers again")
+                                                          .isGreaterThanOrEqualTo(LINGER.toNanos());
+    }
+
+    @Test
+    void shouldForgetAHandleOnceTheNextSlotsWereAlreadyPublished() throws Exception {
+        Rig rig = new Rig(1_000);
+        WatchedSequence cursor = new WatchedSequence(41);
+
+        rig.lingering.handleTaken();
+        assertThat(rig.lingering.waitFor(40, cursor, cursor, neverAlerted())).isEqualTo(41);
+        long start = rig.clock.now;
+        rig.lingering.waitFor(42, cursor, cursor, neverAlerted());
+
+        // The batch after the handle's held only fire-and-forget writes.
+        assertThat(rig.configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos());
+    }
+
+    @Test
+    void shouldKeepAHandleForTheFirstStageWhileALaterStageWaits() throws Exception {
+        Rig rig = new Rig(1_000);
+        Sequence cursor = new Sequence(39);
+        Sequence stageBefore = new Sequence(39);
+
+        rig.lingering.handleTaken();
+        rig.lingering.waitFor(40, cursor, stageBefore, neverAlerted());
+        rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
+
+        assertThat(rig.clock.reads).isZero();
+        assertThat(rig.configured.calledAt).hasSize(2);
+    }
+
+    @Test
     void shouldNotLingerInALaterStage() throws Exception {
         Rig rig = new Rig(1_000);
         Sequence cursor = new Sequence(39);

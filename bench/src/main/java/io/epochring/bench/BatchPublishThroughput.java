@@ -87,8 +87,8 @@ public class BatchPublishThroughput {
         public String waitStrategy;
         @Param({"MULTI", "SINGLE"})
         public ProducerType producers;
-        /** {@link io.epochring.EpochRingBuilder#linger}: 0, the default, is none. */
-        @Param({"0"})
+        /** {@link io.epochring.EpochRingBuilder#linger} in µs: 5 is the builder's default, 0 none. */
+        @Param({"5"})
         public long lingerMicros;
 
         EpochRing<Long, Long, Counter, Long> ring;

@@ -56,8 +56,8 @@ public class OneToOneApplyThroughput {
         public ThreadingMode threadingMode;
         @Param({WaitStrategies.SLEEPING, WaitStrategies.YIELDING, WaitStrategies.BUSY_SPIN, WaitStrategies.BLOCKING})
         public String waitStrategy;
-        /** {@link io.epochring.EpochRingBuilder#linger}: 0, the default, is none. */
-        @Param({"0"})
+        /** {@link io.epochring.EpochRingBuilder#linger} in µs: 5 is the builder's default, 0 none. */
+        @Param({"5"})
         public long lingerMicros;
         @Param({"1024", "65536"})
         public int ringSize;
