@@ -24,7 +24,7 @@ case "$profile" in
   # The write paths to APPLIED (single writes, batches, one or many producers, ping-pong in the default JVM and
   # in one tuned for latency, PingPongApplyLatencyTunedJvm) in the default
   # configuration: one consumer thread, the sleeping wait strategy, the builder's default ring of 4096 slots
-  # (RING_SIZES overrides it); every EpochRing row without a linger and with one of 5 µs (EpochRingBuilder.linger).
+  # (RING_SIZES overrides it); every EpochRing row without a linger and with the default one of 5 µs (EpochRingBuilder.linger).
   # Benchmarks without a parameter ignore it.
   apply) options=(-p "ringSize=${RING_SIZES:-4096}" -p threadingMode=SINGLE_THREAD -p waitStrategy=sleeping -p lingerMicros=0,5
                   'OneToOneApplyThroughput|TwoToOneApplyThroughput|BatchPublishThroughput|PingPongApplyLatency') ;;
