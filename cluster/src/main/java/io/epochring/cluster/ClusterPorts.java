@@ -1,12 +1,12 @@
 package io.epochring.cluster;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The UDP ports of a cluster whose members all run on 127.0.0.1, five per member (client ingress,
@@ -23,21 +23,43 @@ public final class ClusterPorts {
         this.ports = ports;
     }
 
-    /** @return ports picked free by the system, so that concurrent runs do not collide (free now, not reserved) */
+    /**
+     * The range {@link #free} picks from: below the range the system hands out for binds to port 0
+     * (from 32768 on Linux, 49152 on macOS and Windows).
+     */
+    static final int FREE_FROM = 10_000;
+    static final int FREE_TO = 32_767;
+
+    /**
+     * @return ports that were free when picked (not reserved), at a random place below the system's
+     *         ephemeral range, so that concurrent runs do not collide: a port from the ephemeral range
+     *         could be handed to any bind to port 0 (the members' own Aeron endpoints, a client's
+     *         egress, another process) between this pick and the member's bind, which then fails
+     *         with "Address already in use"
+     */
     public static ClusterPorts free(int members) {
-        List<DatagramSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[members * PER_MEMBER];
-            for (int i = 0; i < ports.length; i++) {
-                DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
+        int[] ports = new int[members * PER_MEMBER];
+        int span = FREE_TO - FREE_FROM + 1;
+        int start = ThreadLocalRandom.current().nextInt(span);
+        int found = 0;
+        for (int tried = 0; tried < span && found < ports.length; tried++) {
+            int port = FREE_FROM + (start + tried) % span;
+            if (isFree(port)) {
+                ports[found++] = port;
             }
-            return new ClusterPorts(ports);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            sockets.forEach(DatagramSocket::close);
+        }
+        if (found < ports.length) {
+            throw new IllegalStateException("no " + ports.length + " free UDP ports on 127.0.0.1 in " + FREE_FROM + ".." + FREE_TO
+                    + ": free some, or give the members a base port (ClusterPorts.from)");
+        }
+        return new ClusterPorts(ports);
+    }
+
+    private static boolean isFree(int port) {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            return socket.getLocalPort() == port;
+        } catch (SocketException e) {
+            return false;
         }
     }
 

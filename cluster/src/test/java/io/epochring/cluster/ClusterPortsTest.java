@@ -2,6 +2,9 @@ package io.epochring.cluster;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.regex.Pattern;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,6 +26,15 @@ class ClusterPortsTest {
         ClusterPorts ports = ClusterPorts.free(3);
 
         assertThat(ClusterPorts.parse(ports.clusterMembers()).clusterMembers()).isEqualTo(ports.clusterMembers());
+    }
+
+    @Test
+    void shouldPickDistinctFreePortsBelowTheEphemeralRange() {
+        ClusterPorts ports = ClusterPorts.free(3);
+
+        List<Integer> all = Pattern.compile(":(\\d+)").matcher(ports.clusterMembers()).results()
+                                  .map(m -> Integer.parseInt(m.group(1))).toList();
+        assertThat(all).hasSize(15).doesNotHaveDuplicates().allMatch(p -> p >= ClusterPorts.FREE_FROM && p <= ClusterPorts.FREE_TO);
     }
 
     @Test
