@@ -92,6 +92,11 @@ final class CommandInbox implements CommandPath {
         return next != null && next.stamp < sequence;
     }
 
+    /** @return true when a command taken waits for slots still to be processed */
+    boolean waiting() {
+        return !taken.isEmpty();
+    }
+
     /**
      * Runs, in the order queued, the commands taken whose stamps are at most {@code processed}:
      * every write they must come after has been through the stages.

@@ -148,22 +148,24 @@ public final class EpochRingBuilder<W, R, F, S> {
     }
 
     /**
-     * How long the ring thread keeps off the ring once it has caught up with the producers after a
-     * batch of fire-and-forget writes ({@link Channel#publish}, {@link Channel#tryPublish} and their
-     * batch forms), before it waits for the next write with the {@link #waitStrategy wait strategy};
-     * 5 µs by default, zero for none. Writes published meanwhile are taken as one batch, so a
-     * producer writing back to back no longer meets the ring thread on every slot: in the same
-     * benchmark runs on a 2-vCPU VM, single writes ran at 24 to 42 M/s with a linger of 5 µs and at
-     * 3.5 to 21 M/s without one.
+     * How long the ring thread keeps off the ring after a batch of fire-and-forget writes
+     * ({@link Channel#publish}, {@link Channel#tryPublish} and their batch forms) when it has caught
+     * up with the producers or finds fewer than 64 writes ready (a quarter of the ring or half the
+     * smallest channel, when that is less), before it takes them or waits for the next write with
+     * the {@link #waitStrategy wait strategy}; 5 µs by default, zero for none. Writes published
+     * meanwhile are taken as one batch, so a producer writing back to back no longer meets the ring
+     * thread on every slot: in the same benchmark runs on a 2-vCPU VM, single writes ran at 24 to
+     * 42 M/s with a linger of 5 µs and at 3.5 to 21 M/s without one.
      *
      * <p>After a batch that held a write or a flush with a handle ({@link Channel#write},
      * {@link EpochRing#flush}) the ring thread does not linger: its caller may be waiting on that
      * handle and about to write again, so a thread that writes, awaits and writes again pays nothing
      * for the linger. What pays is a write that comes within the linger after a batch of
-     * fire-and-forget writes: it waits for the linger to end (one after a longer gap does not).
-     * Commands wait the same way, except in a {@link #singleProducer(boolean) single-producer} ring,
-     * where a queued command (flush, pause, resume, stop) ends the linger at once. Zero suits a
-     * caller who publishes fire-and-forget and then watches a watermark or a view for each write.
+     * fire-and-forget writes, or among the first few after one: it waits up to the linger (one after
+     * a longer gap does not). Commands wait the same way, except in a
+     * {@link #singleProducer(boolean) single-producer} ring, where a queued command (flush, pause,
+     * resume, stop) ends the linger at once. Zero suits a caller who publishes fire-and-forget and
+     * then watches a watermark or a view for each write.
      *
      * @param linger from zero to 1 ms; a few microseconds is what batches writes
      */
@@ -374,7 +376,9 @@ public final class EpochRingBuilder<W, R, F, S> {
         Map<String, Integer> concludedChannels = channels.isEmpty() ? Map.of("default", 1024) : channels;
         WaitStrategy concludedWait = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
         if (!linger.isZero()) {
-            concludedWait = new LingeringWaitStrategy(concludedWait, linger, SystemNanoClock.INSTANCE);
+            int smallestCapacity = concludedChannels.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            concludedWait = new LingeringWaitStrategy(concludedWait, linger, LingeringWaitStrategy.minBatch(ringSize, smallestCapacity),
+                                                      SystemNanoClock.INSTANCE);
         }
         ErrorHandler concludedErrors = errorHandler != null ? errorHandler
                                        : new LoggingErrorHandler(System.getLogger(LoggingErrorHandler.LOGGER_NAME), "epochring-" + name + ": ",

@@ -42,6 +42,9 @@ final class StageHandler implements EventHandler<Slot> {
 
     @Override
     public void onBatchStart(long batchSize, long queueDepth) {
+        if (linger != null) {
+            linger.batchStarted();
+        }
         if (inbox != null) {
             inbox.take(); // a command queued before this batch's writes were published must run before them
         }
@@ -55,8 +58,7 @@ final class StageHandler implements EventHandler<Slot> {
         process(slot, endOfBatch);
         if (inbox != null && endOfBatch) {
             // Commands queued during the batch come after all of its slots, which were published before it began.
-            inbox.take();
-            inbox.runDue(sequenceNumber, this);
+            runDueCommands(sequenceNumber);
         }
     }
 
@@ -64,8 +66,16 @@ final class StageHandler implements EventHandler<Slot> {
     @Override
     public void onTimeout(long sequence) {
         if (inbox != null) {
-            inbox.take();
-            inbox.runDue(sequence, this);
+            runDueCommands(sequence);
+        }
+    }
+
+    private void runDueCommands(long processed) {
+        inbox.take();
+        inbox.runDue(processed, this);
+        if (linger != null && inbox.waiting()) {
+            // A command waits for slots already published: its caller may be waiting too, as for a handle.
+            linger.handleTaken();
         }
     }
 

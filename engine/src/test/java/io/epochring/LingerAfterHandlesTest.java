@@ -76,7 +76,7 @@ class LingerAfterHandlesTest {
         StoppableClock clock = new StoppableClock();
         RecordingDelta delta = new RecordingDelta();
         // The linger given as the wait strategy, on the test's clock; the builder's own is turned off.
-        var lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), LINGER, clock);
+        var lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), LINGER, LingeringWaitStrategy.RUN, clock);
         try (var ring = EpochRing.builder(delta, new TestFlusher()).threadingMode(mode).singleProducer(singleProducer)
                                  .waitStrategy(lingering).linger(Duration.ZERO).flushInterval(Duration.ofHours(1))
                                  .channel("a", 1024).build().start()) {

@@ -170,7 +170,7 @@ class SingleProducerTest {
     void shouldEndALingerForACommandFromAnotherThread() throws Exception {
         // A linger far beyond the test's bound (the builder allows at most 1 ms; the strategy itself
         // takes any): a write waits it out, so only the queued commands can end it in time.
-        WaitStrategy lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), Duration.ofHours(1), SystemNanoClock.INSTANCE);
+        WaitStrategy lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), Duration.ofHours(1), LingeringWaitStrategy.RUN, SystemNanoClock.INSTANCE);
         RecordingDelta delta = new RecordingDelta();
         TestFlusher flusher = new TestFlusher();
         var ring = builder(delta, flusher).waitStrategy(lingering).build().start();
