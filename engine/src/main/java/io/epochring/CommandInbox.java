@@ -92,9 +92,20 @@ final class CommandInbox implements CommandPath {
         return next != null && next.stamp < sequence;
     }
 
-    /** @return true when a command taken waits for slots still to be processed */
-    boolean waiting() {
-        return !taken.isEmpty();
+    /**
+     * @return true when a command taken and still waiting for slots has a handle (a flush): its
+     *         caller may be waiting on it. Ticks, pause and resume have none.
+     */
+    boolean handleWaiting() {
+        if (taken.isEmpty()) {
+            return false;
+        }
+        for (Queued queued : taken) {
+            if (queued.command().handle != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  *   <tr><td>threading</td><td>{@link ThreadingMode#SINGLE_THREAD}</td></tr>
  *   <tr><td>producers</td><td>any number of threads ({@link #singleProducer(boolean)}: one)</td></tr>
  *   <tr><td>consumer wait strategy</td><td>Disruptor's {@link SleepingWaitStrategy}</td></tr>
- *   <tr><td>linger</td><td>5 µs, after fire-and-forget writes only ({@link #linger(Duration)})</td></tr>
+ *   <tr><td>linger</td><td>5 µs, after fire-and-forget writes only, once caught up or before a run of fewer than 64 ({@link #linger(Duration)})</td></tr>
  *   <tr><td>producer idle strategy</td><td>Agrona backoff: spin, yield, then park up to 100 µs</td></tr>
  *   <tr><td>retries</td><td>{@link FlushRetryPolicy#defaults()} for {@link TransientFlushException}</td></tr>
  *   <tr><td>error handler</td><td>{@link LoggingErrorHandler}: System.Logger {@code "io.epochring"}, repeats counted every 10 s</td></tr>
@@ -154,15 +154,16 @@ public final class EpochRingBuilder<W, R, F, S> {
      * smallest channel, when that is less), before it takes them or waits for the next write with
      * the {@link #waitStrategy wait strategy}; 5 µs by default, zero for none. Writes published
      * meanwhile are taken as one batch, so a producer writing back to back no longer meets the ring
-     * thread on every slot: in the same benchmark runs on a 2-vCPU VM, single writes ran at 24 to
-     * 42 M/s with a linger of 5 µs and at 3.5 to 21 M/s without one.
+     * thread on every slot: in the same benchmark runs on a 2-vCPU VM, one producer's single writes
+     * ran at 38 to 47 M/s (medians, either ring) with a linger of 5 µs and at 10 to 22 M/s without one.
      *
      * <p>After a batch that held a write or a flush with a handle ({@link Channel#write},
      * {@link EpochRing#flush}) the ring thread does not linger: its caller may be waiting on that
      * handle and about to write again, so a thread that writes, awaits and writes again pays nothing
      * for the linger. What pays is a write that comes within the linger after a batch of
-     * fire-and-forget writes, or among the first few after one: it waits up to the linger (one after
-     * a longer gap does not). Commands wait the same way, except in a
+     * fire-and-forget writes, or reaches the ring while fewer than that run of 64 is ahead of the
+     * ring thread: it waits up to the linger (one after a longer gap does not). Commands in the ring
+     * wait the same way (and count towards the run), except in a
      * {@link #singleProducer(boolean) single-producer} ring, where a queued command (flush, pause,
      * resume, stop) ends the linger at once. Zero suits a caller who publishes fire-and-forget and
      * then watches a watermark or a view for each write.
@@ -374,16 +375,21 @@ public final class EpochRingBuilder<W, R, F, S> {
         }
         built = true;
         Map<String, Integer> concludedChannels = channels.isEmpty() ? Map.of("default", 1024) : channels;
-        WaitStrategy concludedWait = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
-        if (!linger.isZero()) {
-            int smallestCapacity = concludedChannels.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
-            concludedWait = new LingeringWaitStrategy(concludedWait, linger, LingeringWaitStrategy.minBatch(ringSize, smallestCapacity),
-                                                      SystemNanoClock.INSTANCE);
-        }
+        WaitStrategy concludedWait = concludedWaitStrategy(concludedChannels);
         ErrorHandler concludedErrors = errorHandler != null ? errorHandler
                                        : new LoggingErrorHandler(System.getLogger(LoggingErrorHandler.LOGGER_NAME), "epochring-" + name + ": ",
                                                                  LoggingErrorHandler.DEFAULT_INTERVAL, clock);
         return new EpochRing<>(new Conductor<>(new EngineConfig<>(this, concludedChannels, concludedWait, concludedErrors)));
+    }
+
+    /** The ring's wait strategy for these channels: the configured one (sleeping if none), behind the linger unless it is zero. */
+    WaitStrategy concludedWaitStrategy(Map<String, Integer> concludedChannels) {
+        WaitStrategy configured = waitStrategy != null ? waitStrategy : new SleepingWaitStrategy();
+        if (linger.isZero()) {
+            return configured;
+        }
+        int smallestCapacity = concludedChannels.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+        return new LingeringWaitStrategy(configured, linger, LingeringWaitStrategy.minBatch(ringSize, smallestCapacity), SystemNanoClock.INSTANCE);
     }
 
     /** A configured sink. */

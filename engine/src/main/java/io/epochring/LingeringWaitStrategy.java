@@ -12,8 +12,10 @@ import java.time.Duration;
 /**
  * The configured wait strategy behind a linger ({@link EpochRingBuilder#linger(Duration)}): when the
  * first stage has caught up with the producers, or finds fewer than a run of {@code minBatch}
- * slots published ahead of it, it leaves the ring alone for the linger before it takes them or
- * waits with the configured strategy. Writes published meanwhile are then taken as one batch.
+ * slots ahead of it on the cursor (published, or in a multi-producer ring claimed), it leaves the
+ * ring alone for the linger before it takes them or waits with the configured strategy. Writes
+ * published meanwhile are then taken as one batch. It lingers at most once for each slot it waits
+ * for: a multi-producer ring asks again for the same slot while its claim is not yet published.
  *
  * <p>Design note: a ring thread that looks for the next slot the moment it has processed the last
  * one chases a producer writing back to back slot by slot. Each slot's cache lines, and the
@@ -57,7 +59,8 @@ final class LingeringWaitStrategy implements WaitStrategy {
     /**
      * The builder's linger: long enough for a producer writing back to back to fill a run of slots
      * (1.7 µs of pauses only partly broke the lock step on a 2-vCPU VM, 6.7 µs did), and paid only
-     * by writes that follow fire-and-forget ones within it.
+     * by writes that follow fire-and-forget ones within it or reach the ring while fewer than a run
+     * of slots is ahead of the ring thread.
      */
     static final Duration DEFAULT_LINGER = Duration.ofNanos(5_000);
 
@@ -79,6 +82,8 @@ final class LingeringWaitStrategy implements WaitStrategy {
      * without a batch between while a claimed slot is not yet published.
      */
     private boolean handleTaken;
+    /** The slot the first stage last lingered for: it does not linger for the same one twice. */
+    private long lingeredFor = -1;
 
     LingeringWaitStrategy(WaitStrategy waitStrategy, Duration linger, int minBatch, NanoClock clock) {
         if (minBatch < 1) {
@@ -99,7 +104,10 @@ final class LingeringWaitStrategy implements WaitStrategy {
         return Math.max(1, Math.min(RUN, Math.min(ringSize / 4, smallestCapacity / 2)));
     }
 
-    /** Called by the first stage's thread for each slot or command it takes that carries a handle. */
+    /**
+     * Called by the first stage's thread for each slot or command it takes that carries a handle,
+     * and while a command with a handle waits for slots already published.
+     */
     void handleTaken() {
         handleTaken = true;
     }
@@ -112,13 +120,13 @@ final class LingeringWaitStrategy implements WaitStrategy {
     @Override
     public long waitFor(long sequence, Sequence cursor, Sequence dependentSequence, SequenceBarrier barrier)
         throws AlertException, InterruptedException, TimeoutException {
-        boolean first = dependentSequence == cursor;
-        boolean awaited = first && handleTaken;
+        boolean mayLinger = dependentSequence == cursor && !handleTaken && sequence != lingeredFor;
         long available = dependentSequence.get();
-        if (available >= sequence && (!first || awaited || available - sequence >= minBatch - 1)) {
+        if (available >= sequence && (!mayLinger || available - sequence >= minBatch - 1)) {
             return available;
         }
-        if (first && !awaited) {
+        if (mayLinger) {
+            lingeredFor = sequence;
             long end = clock.nanoTime() + lingerNanos;
             do {
                 barrier.checkAlert();

@@ -22,7 +22,7 @@ final class StageHandler implements EventHandler<Slot> {
     private final PublishStage publish;
     /** Null unless the ring has a single producer (then this handler runs every stage). */
     private final CommandInbox inbox;
-    /** Null unless the ring lingers and this handler runs the first stage: told of every handle taken. */
+    /** Null unless the ring lingers and this handler runs the first stage: told of each batch start, handle taken and waiting flush. */
     private final LingeringWaitStrategy linger;
 
     /** Any stage may be null: it then runs on another handler's thread. */
@@ -73,8 +73,8 @@ final class StageHandler implements EventHandler<Slot> {
     private void runDueCommands(long processed) {
         inbox.take();
         inbox.runDue(processed, this);
-        if (linger != null && inbox.waiting()) {
-            // A command waits for slots already published: its caller may be waiting too, as for a handle.
+        if (linger != null && inbox.handleWaiting()) {
+            // A flush waits for slots already published: its caller may be waiting on it, as on a write's handle.
             linger.handleTaken();
         }
     }

@@ -71,12 +71,15 @@
  * Disruptor wait strategy, after a batch of fire-and-forget writes first a linger
  * ({@code EpochRingBuilder.linger}, 5 µs unless set) in which it keeps off the ring, so a producer
  * writing back to back hands over runs of slots instead of meeting the ring thread on every one.
- * After a batch that held a handle it does not linger: the handle's holder may be waiting to write
- * again.
+ * It lingers too when fewer than a run of 64 slots is ready, not only once caught up: a ring thread
+ * as fast as the producer would otherwise trail it a few slots behind, batch after batch. After a
+ * batch that held a handle it does not linger: the handle's holder may be waiting to write again.
  *
  * <pre>
  *  ring thread: [batch: slots 1..k] caught up -> linger (no look at the ring) -> [batch: k+1..m] ...
  *  producer:     fills k+1, k+2, ... m meanwhile, on lines the ring thread is not reading
+ *  ring thread: [batch: 1..k] only k+1..k+5 ready (< 64) -> linger -> [batch: k+1..m]
+ *  ring thread: [batch: 1..k] k+1..m ready, m - k >= 64 -> [batch: k+1..m] at once
  *  ring thread: [batch with a handle] caught up -> wait strategy at once (its caller awaits it)
  * </pre>
  *

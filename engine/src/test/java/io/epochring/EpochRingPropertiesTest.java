@@ -67,6 +67,17 @@ class EpochRingPropertiesTest {
     }
 
     @Test
+    void shouldLingerBeforeRunsOf64OrHalfTheSmallestChannel() {
+        Map<String, Integer> defaultChannel = Map.of("default", 1024);
+        assertThat(builder().concludedWaitStrategy(defaultChannel)).isInstanceOf(LingeringWaitStrategy.class)
+            .asString().endsWith("after a linger of 5000 ns (runs of 64 slots taken at once)");
+        assertThat(builder().concludedWaitStrategy(Map.of("a", 10, "b", 4096)).toString()).endsWith("(runs of 5 slots taken at once)");
+        assertThat(builder().ringSize(16).concludedWaitStrategy(defaultChannel).toString()).endsWith("(runs of 4 slots taken at once)");
+        assertThat(builder().waitStrategy(new BusySpinWaitStrategy()).linger(Duration.ZERO).concludedWaitStrategy(defaultChannel))
+            .isInstanceOf(BusySpinWaitStrategy.class);
+    }
+
+    @Test
     void shouldReadPlainNumbersInTheirDocumentedUnits() {
         var b = builder().properties(Map.of("epochring.flush.interval", "50", "epochring.flush.bytes", "4096", "epochring.linger", "3"));
 

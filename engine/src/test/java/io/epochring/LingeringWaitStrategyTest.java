@@ -227,6 +227,22 @@ class LingeringWaitStrategyTest {
     }
 
     @Test
+    void shouldLingerOnlyOnceForTheSameSlot() throws Exception {
+        Rig rig = new Rig(1_000, 4);
+        WatchedSequence cursor = new WatchedSequence(40); // slot 40 claimed in a multi-producer ring, not yet published
+
+        rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
+        int readsInTheLinger = rig.clock.reads;
+        assertThat(readsInTheLinger).as("a short run: one linger").isPositive();
+
+        assertThat(rig.lingering.waitFor(40, cursor, cursor, neverAlerted())).isEqualTo(40);
+        assertThat(rig.clock.reads).as("asked again for the same slot: no second linger").isEqualTo(readsInTheLinger);
+
+        rig.lingering.waitFor(41, cursor, cursor, neverAlerted());
+        assertThat(rig.clock.reads).as("the next slot may linger again").isGreaterThan(readsInTheLinger);
+    }
+
+    @Test
     void shouldTakeAShortRunAtOnceInALaterStage() throws Exception {
         Rig rig = new Rig(1_000, 4);
         Sequence cursor = new Sequence(40);

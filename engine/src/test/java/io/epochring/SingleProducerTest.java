@@ -173,19 +173,21 @@ class SingleProducerTest {
         WaitStrategy lingering = new LingeringWaitStrategy(new SleepingWaitStrategy(), Duration.ofHours(1), LingeringWaitStrategy.RUN, SystemNanoClock.INSTANCE);
         RecordingDelta delta = new RecordingDelta();
         TestFlusher flusher = new TestFlusher();
-        var ring = builder(delta, flusher).waitStrategy(lingering).build().start();
-        Channel<Put, Long> a = ring.channel("a");
-        WriteHandle<Long> write = a.write(new Put("one", 1));
+        // Closed however the test ends: a ring left lingering would spin on a core through the other tests.
+        try (var ring = builder(delta, flusher).waitStrategy(lingering).build().start()) {
+            Channel<Put, Long> a = ring.channel("a");
+            WriteHandle<Long> write = a.write(new Put("one", 1));
 
-        WriteHandle<EpochRange> flush = onOtherThread("flusher-caller", () -> ring.flush(true));
+            WriteHandle<EpochRange> flush = onOtherThread("flusher-caller", () -> ring.flush(true));
 
-        assertThat(flush.await(DurabilityLevel.DURABLE, BOUND)).isEqualTo(new EpochRange(1, 1));
-        assertThat(write.await(DurabilityLevel.APPLIED, BOUND)).isEqualTo(1L);
-        // stop() queues its commands too, and halts the ring: it ends the lingers it meets.
-        onOtherThread("stopper", () -> {
-            ring.stop();
-            return null;
-        });
+            assertThat(flush.await(DurabilityLevel.DURABLE, BOUND)).isEqualTo(new EpochRange(1, 1));
+            assertThat(write.await(DurabilityLevel.APPLIED, BOUND)).isEqualTo(1L);
+            // stop() queues its commands too, and halts the ring: it ends the lingers it meets.
+            onOtherThread("stopper", () -> {
+                ring.stop();
+                return null;
+            });
+        }
         assertThat(delta.applied()).extracting(RecordingDelta.Applied::epoch).containsExactly(1L);
     }
 
