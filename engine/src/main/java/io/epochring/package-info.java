@@ -78,7 +78,7 @@
  * <pre>
  *  ring thread: [batch: slots 1..k] caught up -> linger (no look at the ring) -> [batch: k+1..m] ...
  *  producer:     fills k+1, k+2, ... m meanwhile, on lines the ring thread is not reading
- *  ring thread: [batch: 1..k] only k+1..k+5 ready (< 64) -> linger -> [batch: k+1..m]
+ *  ring thread: [batch: 1..k] only k+1..k+5 ready (fewer than 64) -> linger -> [batch: k+1..m]
  *  ring thread: [batch: 1..k] k+1..m ready, m - k >= 64 -> [batch: k+1..m] at once
  *  ring thread: [batch with a handle] caught up -> wait strategy at once (its caller awaits it)
  * </pre>
