@@ -142,6 +142,17 @@ class LingeringWaitStrategyTest {
         }
     }
 
+    /**
+     * One look at the cursor, none while lingering, then the configured strategy, asked once a whole
+     * linger after {@code start}.
+     */
+    private static void assertLingeredOffTheCursor(Rig rig, WatchedSequence cursor, long start) {
+        assertThat(cursor.reads).isEqualTo(1);
+        assertThat(rig.configured.calledAt).hasSize(1);
+        assertThat(rig.configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos())
+                                                           .isLessThanOrEqualTo(LINGER.toNanos() + 2 * rig.clock.step);
+    }
+
     private static AlertingBarrier neverAlerted() {
         return new AlertingBarrier(Integer.MAX_VALUE);
     }
@@ -167,11 +178,7 @@ class LingeringWaitStrategyTest {
         long available = rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
 
         assertThat(available).isEqualTo(40);
-        // One look at the cursor to find it caught up; none while lingering; the rest is the configured strategy's.
-        assertThat(cursor.reads).isEqualTo(1);
-        assertThat(rig.configured.calledAt).hasSize(1);
-        assertThat(rig.configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos())
-                                                           .isLessThanOrEqualTo(LINGER.toNanos() + 2 * rig.clock.step);
+        assertLingeredOffTheCursor(rig, cursor, start); // caught up
     }
 
     @Test
@@ -192,11 +199,7 @@ class LingeringWaitStrategyTest {
 
         rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
 
-        // Three slots published: one look at the cursor, none while lingering, then the configured strategy takes them.
-        assertThat(cursor.reads).isEqualTo(1);
-        assertThat(rig.configured.calledAt).hasSize(1);
-        assertThat(rig.configured.calledAt.get(0) - start).isGreaterThanOrEqualTo(LINGER.toNanos())
-                                                           .isLessThanOrEqualTo(LINGER.toNanos() + 2 * rig.clock.step);
+        assertLingeredOffTheCursor(rig, cursor, start); // three slots published, fewer than the run of four
     }
 
     @Test
