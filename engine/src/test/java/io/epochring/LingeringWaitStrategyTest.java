@@ -142,6 +142,13 @@ class LingeringWaitStrategyTest {
         }
     }
 
+    /** {@code waitFor(sequence)} answers {@code expected} without a linger and without the configured strategy. */
+    private static void assertTakenAtOnce(Rig rig, long sequence, Sequence cursor, Sequence dependentSequence, long expected) throws Exception {
+        assertThat(rig.lingering.waitFor(sequence, cursor, dependentSequence, neverAlerted())).isEqualTo(expected);
+        assertThat(rig.clock.reads).as("looks at the clock: lingered").isZero();
+        assertThat(rig.configured.calledAt).as("waited with the configured strategy").isEmpty();
+    }
+
     /**
      * One look at the cursor, none while lingering, then the configured strategy, asked once a whole
      * linger after {@code start}.
@@ -162,11 +169,7 @@ class LingeringWaitStrategyTest {
         Rig rig = new Rig(1);
         WatchedSequence cursor = new WatchedSequence(41);
 
-        long available = rig.lingering.waitFor(40, cursor, cursor, neverAlerted());
-
-        assertThat(available).isEqualTo(41);
-        assertThat(rig.clock.reads).isZero();
-        assertThat(rig.configured.calledAt).isEmpty();
+        assertTakenAtOnce(rig, 40, cursor, cursor, 41);
     }
 
     @Test
@@ -186,9 +189,7 @@ class LingeringWaitStrategyTest {
         Rig rig = new Rig(1_000, 4);
         WatchedSequence cursor = new WatchedSequence(43);
 
-        assertThat(rig.lingering.waitFor(40, cursor, cursor, neverAlerted())).isEqualTo(43);
-        assertThat(rig.clock.reads).isZero();
-        assertThat(rig.configured.calledAt).isEmpty();
+        assertTakenAtOnce(rig, 40, cursor, cursor, 43);
     }
 
     @Test
@@ -209,9 +210,7 @@ class LingeringWaitStrategyTest {
 
         rig.lingering.handleTaken();
 
-        assertThat(rig.lingering.waitFor(40, cursor, cursor, neverAlerted())).isEqualTo(40);
-        assertThat(rig.clock.reads).isZero();
-        assertThat(rig.configured.calledAt).isEmpty();
+        assertTakenAtOnce(rig, 40, cursor, cursor, 40);
     }
 
     @Test
@@ -251,9 +250,7 @@ class LingeringWaitStrategyTest {
         Sequence cursor = new Sequence(40);
         Sequence stageBefore = new Sequence(40);
 
-        assertThat(rig.lingering.waitFor(40, cursor, stageBefore, neverAlerted())).isEqualTo(40);
-        assertThat(rig.clock.reads).isZero();
-        assertThat(rig.configured.calledAt).isEmpty();
+        assertTakenAtOnce(rig, 40, cursor, stageBefore, 40);
     }
 
     @Test
