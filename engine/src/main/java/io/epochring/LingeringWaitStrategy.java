@@ -72,7 +72,7 @@ final class LingeringWaitStrategy implements WaitStrategy {
 
     private final WaitStrategy waitStrategy;
     private final long lingerNanos;
-    /** Fewer slots than this published ahead of the first stage make it linger first. */
+    /** Fewer slots than this ready on the cursor ahead of the first stage make it linger first. */
     private final int minBatch;
     private final NanoClock clock;
     /**
