@@ -98,7 +98,7 @@ final class CommandInbox implements CommandPath {
      */
     boolean handleWaiting() {
         if (taken.isEmpty()) {
-            return false;
+            return false; // the usual case, checked at every batch end: no iterator for it
         }
         for (Queued queued : taken) {
             if (queued.command().handle != null) {
