@@ -150,4 +150,30 @@ class BatchPublishTest {
             assertThat(a.stats().submitted()).isEqualTo(3);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(RingShape.class)
+    void shouldTakeABatchOfOneAsASingleWriteWithTheBatchsChecks(RingShape mode) {
+        RecordingDelta delta = new RecordingDelta();
+        try (var ring = ring(delta, mode, 4)) {
+            Channel<Put, Long> a = ring.channel("a");
+            a.pause(); // held writes keep their permits: the channel fills
+            a.publishAll(puts("held", 3), 0, 3);
+
+            assertThat(a.tryPublishAll(puts("one", 1), 0, 1)).isTrue();
+            assertThat(a.tryPublishAll(puts("full", 1), 0, 1)).isFalse();
+            assertThat(a.stats().rejected()).isEqualTo(1);
+            assertThatThrownBy(() -> a.tryPublishAll(new Put[1], 0, 1)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("write 0 of the batch is null (channel 'a'); nothing was accepted");
+            assertThatThrownBy(() -> a.publishAll(puts("range", 1), 1, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("writes[1, 1 + 1) is outside the array of 1");
+
+            a.resume();
+            a.publishAll(puts("last", 2), 1, 1);
+            ring.flush().await(DurabilityLevel.APPLIED);
+            assertThat(delta.applied()).extracting(applied -> applied.write().key())
+                                       .containsExactly("held0", "held1", "held2", "one0", "last1");
+            assertThat(a.stats().submitted()).isEqualTo(5);
+        }
+    }
 }
