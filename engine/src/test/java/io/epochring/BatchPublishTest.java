@@ -36,6 +36,14 @@ class BatchPublishTest {
         return puts;
     }
 
+    /** Pauses channel "a" and publishes {@code held} writes to it: held writes keep their permits, so it fills. */
+    private static Channel<Put, Long> pausedWithHeld(EpochRing<Put, Long, Map<String, Long>, Map<String, Long>> ring, int held) {
+        Channel<Put, Long> a = ring.channel("a");
+        a.pause();
+        a.publishAll(puts("held", held), 0, held);
+        return a;
+    }
+
     @ParameterizedTest
     @EnumSource(RingShape.class)
     void shouldGiveABatchConsecutiveEpochsInOrderWithAHandleForEachWrite(RingShape mode) {
@@ -106,9 +114,7 @@ class BatchPublishTest {
     void shouldAcceptNoneOfABatchWithoutRoomForAll(RingShape mode) {
         RecordingDelta delta = new RecordingDelta();
         try (var ring = ring(delta, mode, 8)) {
-            Channel<Put, Long> a = ring.channel("a");
-            a.pause(); // held writes keep their permits: the channel fills
-            a.publishAll(puts("held", 5), 0, 5);
+            Channel<Put, Long> a = pausedWithHeld(ring, 5);
 
             assertThat(a.tryPublishAll(puts("no", 4), 0, 4)).isFalse();
             List<Put> refused = List.of(puts("no", 4));
@@ -156,9 +162,7 @@ class BatchPublishTest {
     void shouldTakeABatchOfOneAsASingleWriteWithTheBatchsChecks(RingShape mode) {
         RecordingDelta delta = new RecordingDelta();
         try (var ring = ring(delta, mode, 4)) {
-            Channel<Put, Long> a = ring.channel("a");
-            a.pause(); // held writes keep their permits: the channel fills
-            a.publishAll(puts("held", 3), 0, 3);
+            Channel<Put, Long> a = pausedWithHeld(ring, 3);
 
             assertThat(a.tryPublishAll(puts("one", 1), 0, 1)).isTrue();
             assertThat(a.tryPublishAll(puts("full", 1), 0, 1)).isFalse();
